@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from graph.schema import schema
+from graph.views import KitandaGraphQLView
+
+from .views import health
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
+    path(
+        "graphql/",
+        # Header-only authentication, so the endpoint needs no CSRF token.
+        csrf_exempt(KitandaGraphQLView.as_view(schema=schema, multipart_uploads_enabled=True)),
+        name="graphql",
+    ),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,85 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class UserType(models.TextChoices):
+    BUYER = "buyer", "Buyer"
+    SELLER = "seller", "Seller"
+    ADMIN = "admin", "Admin"
+
+
+class KitandaUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # Superusers and marketplace admins are the same people.
+        extra_fields.setdefault("user_type", UserType.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    email = models.EmailField("email address", max_length=254)
+    first_name = models.CharField("first name", max_length=150)
+    last_name = models.CharField("last name", max_length=150)
+    user_type = models.CharField(max_length=10, choices=UserType.choices, default=UserType.BUYER)
+    is_approved_seller = models.BooleanField(default=False)
+    phone = models.CharField(max_length=20, blank=True)
+
+    objects = KitandaUserManager()
+
+    REQUIRED_FIELDS = ["email", "first_name", "last_name"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
+            models.CheckConstraint(condition=models.Q(user_type__in=UserType.values), name="user_type_valid"),
+            models.CheckConstraint(condition=models.Q(email__contains="@"), name="user_email_present"),
+            models.CheckConstraint(
+                condition=~models.Q(first_name="") & ~models.Q(last_name=""),
+                name="user_names_required",
+            ),
+        ]
+        indexes = [models.Index(fields=["user_type", "is_approved_seller"])]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.user_type == UserType.BUYER
+
+    @property
+    def is_seller(self) -> bool:
+        return self.user_type == UserType.SELLER
+
+    @property
+    def is_marketplace_admin(self) -> bool:
+        return self.user_type == UserType.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        """First name and last initial ("Ana S."): what public places show, never the username."""
+        initial = f" {self.last_name.strip()[:1].upper()}." if self.last_name.strip() else ""
+        return f"{self.first_name.strip()}{initial}"
+
+
+class Store(models.Model):
+    seller = models.OneToOneField(User, on_delete=models.PROTECT, related_name="store")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True, default="")
+    logo = models.ImageField(upload_to="stores/logos/", blank=True, null=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="store_name_required")]
+        indexes = [models.Index(fields=["is_active", "name"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,55 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+def new_cart_code() -> str:
+    """A bearer secret: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class Cart(models.Model):
+    # A cart belongs to a user (no code) or is anonymous and addressed by its secret code.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="cart"
+    )
+    cart_code = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=True, cart_code__isnull=False)
+                | Q(user__isnull=False, cart_code__isnull=True),
+                name="cart_owner_xor_code",
+            )
+        ]
+        indexes = [models.Index(fields=["updated_at"], name="cart_updated_idx")]
+
+    def __str__(self) -> str:
+        return f"Cart {self.pk} of {self.user or 'anonymous'}"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="cart_item_unique_product"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_item_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+    @property
+    def line_total(self):
+        return self.product.price * self.quantity

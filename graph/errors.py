@@ -1,0 +1,84 @@
+"""The one place where failures become GraphQL: domain errors become payload `errors`,
+access failures become top-level errors with `extensions.code`, and anything else is masked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from domain.errors import AccessDenied, DomainError, ErrorCode, Unauthenticated
+
+logger = logging.getLogger("kitanda.graph")
+
+ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
+
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+
+
+@strawberry.type(name="UserError")
+class UserError:
+    field: str | None = strawberry.field(
+        description="Input field the error is about, in the API's camelCase; "
+        "null when it is about the whole request."
+    )
+    message: str
+    code: ErrorCodeEnum
+
+
+class AccessError(GraphQLError):
+    """A top-level error that tells the client who may call (extensions.code)."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message, extensions={"code": code})
+
+
+def unauthenticated(message: str = "You must be logged in to do this.") -> AccessError:
+    return AccessError(message, UNAUTHENTICATED)
+
+
+def forbidden(message: str = "You are not allowed to do this.") -> AccessError:
+    return AccessError(message, FORBIDDEN)
+
+
+def bad_input(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": BAD_USER_INPUT})
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    return [
+        UserError(field=detail.field, message=detail.message, code=detail.code) for detail in error.details
+    ]
+
+
+P = TypeVar("P")
+
+
+def payload(payload_cls: type[P], action: Callable[[], dict[str, Any]]) -> P:
+    """Run a domain action and wrap its result, or its business errors, in the payload.
+
+    Access failures raised by the domain leave as top-level errors instead.
+    """
+    try:
+        values = action()
+    except Unauthenticated as error:
+        raise unauthenticated(error.message) from error
+    except AccessDenied as error:
+        raise forbidden(error.message) from error
+    except DomainError as error:
+        return payload_cls(errors=user_errors(error))
+    return payload_cls(errors=[], **values)
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Mask only unexpected exceptions: validation, limits and our own GraphQL errors pass."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    logger.error("Unexpected error in %s", ".".join(map(str, error.path or [])), exc_info=original)
+    return True

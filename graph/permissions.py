@@ -1,0 +1,89 @@
+"""Who may call a root field, declared on the field.
+
+Every root query and mutation carries one of these permission extensions (a test checks it):
+anonymous callers of a protected field get UNAUTHENTICATED, callers with the wrong user_type
+get FORBIDDEN. Ownership of a particular object is decided by the domain services and
+selectors, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry import Info
+from strawberry.permission import BasePermission, PermissionExtension
+
+from domain.accounts.models import UserType
+
+from .errors import FORBIDDEN, forbidden, unauthenticated
+
+
+class Permission(BasePermission):
+    """Base of Kitanda's permissions: `allows(user)` decides, anonymous callers are refused."""
+
+    message = "You are not allowed to do this."
+    error_extensions = {"code": FORBIDDEN}
+    requires_login = True
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        user = info.context.request.user
+        if not self.requires_login:
+            return True
+        if not user.is_authenticated:
+            raise unauthenticated()
+        if not self.allows(user):
+            raise forbidden(self.message)
+        return True
+
+    def allows(self, user) -> bool:
+        return True
+
+
+class Public(Permission):
+    """Anyone, logged in or not."""
+
+    requires_login = False
+
+
+class LoggedIn(Permission):
+    """Any logged-in user."""
+
+
+class Buyer(Permission):
+    message = "Only buyers can do this."
+
+    def allows(self, user) -> bool:
+        return user.user_type == UserType.BUYER
+
+
+class Seller(Permission):
+    message = "Only sellers can do this."
+
+    def allows(self, user) -> bool:
+        return user.user_type == UserType.SELLER
+
+
+class ApprovedSeller(Permission):
+    message = "Only sellers approved by an admin can do this."
+
+    def allows(self, user) -> bool:
+        return user.user_type == UserType.SELLER and user.is_approved_seller
+
+
+class Admin(Permission):
+    message = "Only admins can do this."
+
+    def allows(self, user) -> bool:
+        return user.user_type == UserType.ADMIN
+
+
+class SellerOrAdmin(Permission):
+    message = "Only sellers and admins can do this."
+
+    def allows(self, user) -> bool:
+        return user.user_type in (UserType.SELLER, UserType.ADMIN)
+
+
+def allow(permission: type[Permission]) -> list[PermissionExtension]:
+    """The `extensions=` of a root field: `@strawberry.field(extensions=allow(Buyer))`."""
+    return [PermissionExtension(permissions=[permission()], use_directives=False)]

@@ -1,0 +1,40 @@
+"""The schema: the root Query and Mutation merged from the areas, and the server's guards."""
+
+from django.conf import settings
+from strawberry import Schema
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from . import accounts, cart, catalog, orders, reviews, wishlist
+from .common import MAX_PAGE_SIZE
+from .errors import should_mask_error
+
+AREAS = (accounts, catalog, cart, orders, reviews, wishlist)
+
+Query = merge_types("Query", tuple(area.Query for area in AREAS if hasattr(area, "Query")))
+_mutations = tuple(area.Mutation for area in AREAS if hasattr(area, "Mutation"))
+Mutation = merge_types("Mutation", _mutations) if _mutations else None
+
+schema = Schema(
+    query=Query,
+    mutation=Mutation,
+    config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
+    extensions=[
+        DjangoOptimizerExtension,
+        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        lambda: MaskErrors(should_mask_error=should_mask_error, error_message="Internal error."),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ],
+)
