@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 
 from domain.errors import AccessDenied, DomainError, ErrorCode, Unauthenticated
 
@@ -19,6 +20,7 @@ ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 BAD_USER_INPUT = "BAD_USER_INPUT"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 @strawberry.type(name="UserError")
@@ -73,6 +75,18 @@ def payload(payload_cls: type[P], action: Callable[[], dict[str, Any]]) -> P:
     except DomainError as error:
         return payload_cls(errors=user_errors(error))
     return payload_cls(errors=[], **values)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Masks unexpected exceptions as "Internal error." with code INTERNAL_SERVER_ERROR."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=should_mask_error, error_message="Internal error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": INTERNAL_SERVER_ERROR}
+        return masked
 
 
 def should_mask_error(error: GraphQLError) -> bool:

@@ -3,7 +3,6 @@
 from django.conf import settings
 from strawberry import Schema
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -16,7 +15,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from . import accounts, cart, catalog, orders, reviews, wishlist
 from .common import MAX_PAGE_SIZE
-from .errors import should_mask_error
+from .errors import MaskUnexpectedErrors
 
 AREAS = (accounts, catalog, cart, orders, reviews, wishlist)
 
@@ -33,7 +32,7 @@ schema = Schema(
         lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
-        lambda: MaskErrors(should_mask_error=should_mask_error, error_message="Internal error."),
+        MaskUnexpectedErrors,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ],
