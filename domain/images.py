@@ -1,0 +1,121 @@
+"""Uploaded images (product photos, store logos): checked with Pillow, normalized, thumbnailed.
+
+    prepared = image_prepare(upload, field="image")     # raises InvalidInput on `field`
+    product.image.save(prepared.image.name, prepared.image, save=False)
+    product.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
+
+Rules: JPEG, PNG or WebP only (decided from the content, never from the file name), at most
+5 MB and 4096 px a side. The stored image is re-encoded in its own format with the EXIF
+orientation applied, so it displays upright everywhere and carries no EXIF (no GPS position);
+the thumbnail is a WebP of at most 400 px a side.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO
+
+from django.core.files.base import ContentFile
+from django.utils.text import slugify
+from PIL import Image, ImageOps
+
+from domain.errors import InvalidInput
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 4096
+THUMBNAIL_SIDE = 400
+# Pillow format → file extension of the stored image.
+FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+# What Pillow raises on a damaged or hostile file, besides its own UnidentifiedImageError (an OSError).
+_UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error)
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """A checked image, ready to be saved into an ImageField (names are suggestions; the storage
+    makes them unique)."""
+
+    image: ContentFile
+    thumbnail: ContentFile
+    format: str
+    width: int
+    height: int
+
+
+def image_prepare(upload: IO[bytes], *, field: str) -> PreparedImage:
+    """Check an uploaded image and produce its normalized file and its WebP thumbnail.
+
+    `upload` is any file object (Django UploadedFile, Strawberry Upload, ContentFile); `field`
+    is the API input the errors are about. Raises InvalidInput(field=field) when the file is
+    not a JPEG, PNG or WebP image, is larger than 5 MB or 4096 px a side, or cannot be decoded.
+    """
+    data = _read_bounded(upload, field=field)
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format = probe.format
+            if image_format not in FORMATS:
+                raise InvalidInput("The image must be a JPEG, PNG or WebP file.", field=field)
+            width, height = probe.size
+            # Checked from the header, before decoding a single pixel (decompression bombs).
+            if width > MAX_SIDE or height > MAX_SIDE:
+                raise InvalidInput(f"The image must be at most {MAX_SIDE} pixels on each side.", field=field)
+            probe.verify()
+        # verify() leaves the image unusable: decode it again, completely.
+        with Image.open(io.BytesIO(data)) as decoded:
+            decoded.load()
+            upright = ImageOps.exif_transpose(decoded)
+    except (*_UNREADABLE, Image.DecompressionBombError) as error:
+        raise InvalidInput("The file is not a valid JPEG, PNG or WebP image.", field=field) from error
+
+    stem = slugify(PurePath(getattr(upload, "name", "") or "image").stem)[:60] or "image"
+    extension = FORMATS[image_format]
+    return PreparedImage(
+        image=ContentFile(_encode(upright, image_format), name=f"{stem}.{extension}"),
+        thumbnail=ContentFile(_thumbnail(upright), name=f"{stem}-thumb.webp"),
+        format=image_format,
+        width=upright.width,
+        height=upright.height,
+    )
+
+
+def _read_bounded(upload: IO[bytes], *, field: str) -> bytes:
+    """The upload's bytes, refusing anything above MAX_BYTES without reading more than that."""
+    too_big = InvalidInput(f"The image must be at most {MAX_BYTES // (1024 * 1024)} MB.", field=field)
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise too_big
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise too_big
+    if not data:
+        raise InvalidInput("The image file is empty.", field=field)
+    return data
+
+
+def _encode(image: Image.Image, image_format: str) -> bytes:
+    out = io.BytesIO()
+    if image_format == "JPEG":
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        image.save(out, "JPEG", quality=90, optimize=True)
+    elif image_format == "PNG":
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "WEBP", quality=90)
+    return out.getvalue()
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    thumb = image.copy()
+    if thumb.mode not in ("RGB", "RGBA"):
+        thumb = thumb.convert("RGBA" if "A" in thumb.getbands() or "transparency" in thumb.info else "RGB")
+    thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    thumb.save(out, "WEBP", quality=80)
+    return out.getvalue()
