@@ -13,7 +13,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from domain.errors import NotFound
 
-from .errors import bad_input
+from .errors import UserError, bad_input
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -77,3 +77,9 @@ def media_url(info: Info, file: FieldFile | None) -> str | None:
     if settings.MEDIA_BASE_URL:
         return settings.MEDIA_BASE_URL.rstrip("/") + url
     return info.context.request.build_absolute_uri(url)
+
+
+@strawberry.type(name="DeletePayload")
+class DeletePayload:
+    errors: list[UserError]
+    deleted: bool = False

@@ -7,9 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from strawberry import relay
+from strawberry import Info, relay
 
-from domain.reviews import models
+from domain.reviews import models, services
+
+from .common import DeletePayload, decode_id
+from .errors import UserError, payload
+from .permissions import Buyer, LoggedIn, allow
 
 if TYPE_CHECKING:
     from .catalog import Product
@@ -29,3 +33,70 @@ class Review(relay.Node):
     )
     def author_name(self) -> str:
         return self.user.display_name
+
+
+@strawberry.input(name="ReviewInput")
+class ReviewInput:
+    product_id: strawberry.ID
+    rating: int
+    comment: str | None = None
+
+
+@strawberry.input(
+    name="ReviewUpdateInput", description="A field left out is unchanged (this holds for every *UpdateInput)."
+)
+class ReviewUpdateInput:
+    rating: int | None = None
+    comment: str | None = None
+
+
+@strawberry.type(name="ReviewPayload")
+class ReviewPayload:
+    errors: list[UserError]
+    review: Review | None = None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        extensions=allow(Buyer),
+        description="BUYER with a DELIVERED order holding the product; one review per product and user.",
+    )
+    def create_review(self, info: Info, input: ReviewInput) -> ReviewPayload:
+        user = info.context.request.user
+        return payload(
+            ReviewPayload,
+            lambda: {
+                "review": services.review_create(
+                    user=user,
+                    product_id=decode_id(input.product_id, "Product", field="productId"),
+                    rating=input.rating,
+                    comment=input.comment,
+                )
+            },
+        )
+
+    @strawberry.mutation(extensions=allow(LoggedIn), description="The review's author")
+    def update_review(self, info: Info, id: strawberry.ID, input: ReviewUpdateInput) -> ReviewPayload:
+        user = info.context.request.user
+        return payload(
+            ReviewPayload,
+            lambda: {
+                "review": services.review_update(
+                    user=user,
+                    review_id=decode_id(id, "Review", field="id"),
+                    rating=input.rating,
+                    comment=input.comment,
+                )
+            },
+        )
+
+    @strawberry.mutation(extensions=allow(LoggedIn), description="The review's author, or an ADMIN")
+    def delete_review(self, info: Info, id: strawberry.ID) -> DeletePayload:
+        user = info.context.request.user
+
+        def delete() -> dict:
+            services.review_delete(user=user, review_id=decode_id(id, "Review", field="id"))
+            return {"deleted": True}
+
+        return payload(DeletePayload, delete)

@@ -1,0 +1,103 @@
+"""Review writes. Only buyers who received a product review it, once; the product's rating
+aggregate is recomputed in the same transaction as the change."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+
+from domain.accounts.models import User, UserType
+from domain.catalog.models import Product
+from domain.errors import AccessDenied, AlreadyExists, InvalidInput, NotEligible, NotFound, collect
+from domain.orders.models import OrderItem, OrderStatus
+
+from .models import Review
+
+COMMENT_MAX_LENGTH = 2000
+
+
+def _check_rating(rating: int | None) -> InvalidInput | None:
+    if rating is None or not 1 <= rating <= 5:
+        return InvalidInput("Rating must be a whole number from 1 to 5.", field="rating")
+    return None
+
+
+def _check_comment(comment: str | None) -> InvalidInput | None:
+    if comment is not None and len(comment) > COMMENT_MAX_LENGTH:
+        return InvalidInput(f"Comment must be at most {COMMENT_MAX_LENGTH} characters.", field="comment")
+    return None
+
+
+def product_rating_refresh(*, product: Product) -> None:
+    """Recompute the product's rating average and count from its reviews, on its locked row
+    and on the instance given."""
+    Product.objects.select_for_update().filter(pk=product.pk).only("pk").get()
+    stats = Review.objects.filter(product_id=product.pk).aggregate(average=Avg("rating"), count=Count("id"))
+    average = stats["average"]
+    if average is not None:
+        average = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    Product.objects.filter(pk=product.pk).update(rating_average=average, rating_count=stats["count"])
+    product.rating_average, product.rating_count = average, stats["count"]
+
+
+def review_create(*, user: User, product_id: int, rating: int, comment: str | None = None) -> Review:
+    """A buyer with a DELIVERED order holding the product reviews it once."""
+    collect(_check_rating(rating), _check_comment(comment))
+    product = Product.objects.filter(pk=product_id, deleted_at__isnull=True).first()
+    if product is None:
+        raise NotFound("No product with this id.", field="productId")
+    if user.user_type != UserType.BUYER:
+        raise NotEligible("Only buyers review products.", field="productId")
+    delivered = OrderItem.objects.filter(
+        order__buyer=user, order__status=OrderStatus.DELIVERED, product_id=product.pk
+    ).exists()
+    if not delivered:
+        raise NotEligible(
+            "You can review a product once an order holding it was delivered.", field="productId"
+        )
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                product=product, user=user, rating=rating, comment=(comment or "").strip()
+            )
+            product_rating_refresh(product=product)
+    except IntegrityError as error:
+        if Review.objects.filter(product=product, user=user).exists():
+            raise AlreadyExists("You already reviewed this product.", field="productId") from error
+        raise
+    return review
+
+
+def _review_for_change(*, review_id: int, user: User, admin_may: bool) -> Review:
+    review = Review.objects.select_related("user", "product").filter(pk=review_id).first()
+    if review is None:
+        raise NotFound("No review with this id.", field="id")
+    if review.user_id != user.pk and not (admin_may and user.user_type == UserType.ADMIN):
+        raise AccessDenied("Only the review's author can change it.")
+    return review
+
+
+@transaction.atomic
+def review_update(
+    *, user: User, review_id: int, rating: int | None = None, comment: str | None = None
+) -> Review:
+    """The author changes the rating or comment; a field left out is unchanged."""
+    review = _review_for_change(review_id=review_id, user=user, admin_may=False)
+    collect(_check_rating(rating) if rating is not None else None, _check_comment(comment))
+    if rating is not None:
+        review.rating = rating
+    if comment is not None:
+        review.comment = comment.strip()
+    review.save(update_fields=["rating", "comment", "updated_at"])
+    product_rating_refresh(product=review.product)
+    return review
+
+
+@transaction.atomic
+def review_delete(*, user: User, review_id: int) -> None:
+    """The author or an admin deletes a review."""
+    review = _review_for_change(review_id=review_id, user=user, admin_may=True)
+    review.delete()
+    product_rating_refresh(product=review.product)
