@@ -1,6 +1,17 @@
+import re
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+
+
+class UsernameValidator(RegexValidator):
+    """ASCII letters, digits and . _ - only: never an e-mail address, no look-alike characters."""
+
+    regex = r"^[A-Za-z0-9._-]+\Z"
+    message = "Use letters, digits and . _ - only."
+    flags = re.ASCII
 
 
 class UserType(models.TextChoices):
@@ -20,6 +31,14 @@ class KitandaUserManager(UserManager):
 
 
 class User(AbstractUser):
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        validators=[UsernameValidator()],
+        help_text="Required. 150 characters or fewer. Letters, digits and . _ - only.",
+        error_messages={"unique": "A user with that username already exists."},
+    )
     email = models.EmailField("email address", max_length=254)
     first_name = models.CharField("first name", max_length=150)
     last_name = models.CharField("last name", max_length=150)
@@ -83,3 +102,16 @@ class Store(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RefreshTokenRotation(models.Model):
+    """The login a refresh token descends from: every rotation keeps the family, so presenting a
+    rotated token again (a stolen copy) can revoke the whole family at once."""
+
+    refresh_token = models.OneToOneField(
+        "refresh_token.RefreshToken", on_delete=models.CASCADE, primary_key=True, related_name="rotation"
+    )
+    family = models.UUIDField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.family}: {self.refresh_token_id}"

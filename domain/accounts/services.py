@@ -1,15 +1,312 @@
-"""Account services: registration, login, tokens, seller approval and stores."""
+"""Account services: registration, login and tokens, seller approval and stores."""
 
-from .models import User, UserType
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from domain.cart.models import Cart
+from domain.cart.selectors import cart_for_user
+from domain.cart.services import cart_merge
+from domain.errors import (
+    AccessDenied,
+    AlreadyExists,
+    BusinessForbidden,
+    DomainError,
+    InvalidCredentials,
+    InvalidInput,
+    InvalidToken,
+    NotFound,
+    Required,
+    ValidationFailed,
+    collect,
+)
+from domain.images import image_prepare
+from domain.slugs import create_with_unique_slug
+
+from . import selectors, throttle, tokens
+from .models import Store, User, UsernameValidator, UserType
+
+USERNAME_MIN_LENGTH = 3
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+NAME_MAX_LENGTH = User._meta.get_field("first_name").max_length
+PASSWORD_MAX_LENGTH = 128
+STORE_NAME_MAX_LENGTH = Store._meta.get_field("name").max_length
+STORE_DESCRIPTION_MAX_LENGTH = 2000
+
+
+# ---------------------------------------------------------------- registration
+
+
+def _check_text(value: str, *, field: str, label: str, max_length: int) -> DomainError | None:
+    if not value:
+        return Required(f"{label} is required.", field=field)
+    if len(value) > max_length:
+        return InvalidInput(f"{label} must be at most {max_length} characters.", field=field)
+    return None
+
+
+def _check_username(username: str) -> DomainError | None:
+    if problem := _check_text(username, field="username", label="Username", max_length=USERNAME_MAX_LENGTH):
+        return problem
+    if len(username) < USERNAME_MIN_LENGTH:
+        return InvalidInput(f"Username must be at least {USERNAME_MIN_LENGTH} characters.", field="username")
+    try:
+        UsernameValidator()(username)
+    except ValidationError:
+        return InvalidInput("Username may hold letters, digits and . _ - only.", field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        return AlreadyExists("This username is taken.", field="username")
+    return None
+
+
+def _check_email(email: str) -> DomainError | None:
+    if problem := _check_text(email, field="email", label="E-mail", max_length=EMAIL_MAX_LENGTH):
+        return problem
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        return InvalidInput("Enter a valid e-mail address.", field="email")
+    if User.objects.filter(email__iexact=email).exists():
+        return AlreadyExists("An account with this e-mail already exists.", field="email")
+    return None
+
+
+def _check_password(password: str, *, user: User) -> DomainError | None:
+    if not password:
+        return Required("Password is required.", field="password")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return InvalidInput(f"Password must be at most {PASSWORD_MAX_LENGTH} characters.", field="password")
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        return ValidationFailed(InvalidInput(message, field="password") for message in error.messages)
+    return None
+
+
+def user_register(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    user_type: UserType | str,
+    first_name: str,
+    last_name: str,
+) -> User:
+    """Create a buyer or seller account; sellers start unapproved. ADMIN accounts are never made
+    here. Usernames (letters, digits, . _ -) and e-mails are unique whatever their case; the
+    password passes Django's validators. Every problem is reported at once."""
+    username, email = username.strip(), User.objects.normalize_email(email.strip())
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if user_type not in (UserType.BUYER, UserType.SELLER):
+        raise BusinessForbidden("Only buyer and seller accounts can be registered.", field="userType")
+    candidate = User(
+        username=username, email=email, first_name=first_name, last_name=last_name, user_type=user_type
+    )
+    collect(
+        _check_username(username),
+        _check_email(email),
+        _check_password(password, user=candidate),
+        _check_text(first_name, field="firstName", label="First name", max_length=NAME_MAX_LENGTH),
+        _check_text(last_name, field="lastName", label="Last name", max_length=NAME_MAX_LENGTH),
+    )
+    candidate.set_password(password)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError as error:
+        # Another registration took the name or the e-mail since the checks above.
+        collect(_check_username(username), _check_email(email))
+        raise error
+    return candidate
+
+
+# ---------------------------------------------------------------- login and tokens
+
+
+@dataclass(frozen=True)
+class AuthTokens:
+    user: User
+    token: str
+    refresh_token: str
+    cart: Cart | None = None
+
+
+BAD_CREDENTIALS = "Wrong username, e-mail or password."
+BAD_REFRESH_TOKEN = "This refresh token is not valid: log in again."
+
+
+def token_obtain(*, username: str, password: str, client_ip: str, cart_code: str | None = None) -> AuthTokens:
+    """Log in with the username or the e-mail, in any case.
+
+    An unknown user, a wrong password and an inactive account get the same answer. Attempts are
+    throttled per client IP and per IP + account: a throttled attempt is refused whatever the
+    password. With `cart_code`, that anonymous cart is merged into the user's cart.
+    """
+    user = selectors.user_by_login(login=username)
+    account = f"user:{user.pk}" if user is not None else f"login:{username.strip().lower()}"
+    attempt = throttle.login_attempt_start(client_ip=client_ip, account=account)
+    if user is None:
+        User().set_password(password)  # the same work as a real check: no timing difference
+        raise InvalidCredentials(BAD_CREDENTIALS)
+    if not user.check_password(password) or not user.is_active:
+        raise InvalidCredentials(BAD_CREDENTIALS)
+    throttle.login_attempt_succeeded(attempt)
+    with transaction.atomic():
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
+        cart = cart_merge(user=user, cart_code=cart_code) if cart_code else cart_for_user(user=user)
+        refresh_token = tokens.refresh_token_issue(user=user)
+    return AuthTokens(
+        user=user, token=tokens.access_token_issue(user=user), refresh_token=refresh_token, cart=cart
+    )
+
+
+def token_refresh(*, refresh_token: str) -> AuthTokens:
+    """Trade a live refresh token for a new access token and a new refresh token of the same
+    family; the old one is revoked. A revoked (rotated or logged-out) token presented again
+    means a copy leaked: its whole family is revoked. Unknown or expired tokens, and tokens of
+    inactive users, are refused."""
+    with transaction.atomic():
+        old = tokens.refresh_token_lock(token=refresh_token)
+        if old is None:
+            valid = False
+        elif old.revoked is not None:
+            tokens.refresh_family_revoke(old)
+            valid = False
+        else:
+            valid = not tokens.refresh_token_expired(old) and old.user.is_active
+        if valid:
+            old.revoke()
+            new_token = tokens.refresh_token_issue(user=old.user, family=tokens.refresh_token_family(old))
+    # Raised outside the transaction, so that a family revocation is kept.
+    if not valid:
+        raise InvalidToken(BAD_REFRESH_TOKEN, field="refreshToken")
+    return AuthTokens(user=old.user, token=tokens.access_token_issue(user=old.user), refresh_token=new_token)
+
+
+def token_revoke(*, refresh_token: str) -> None:
+    """Log out: the refresh token and its whole family stop working. A token that was already
+    revoked is refused (and its family revoked, as on a refresh)."""
+    with transaction.atomic():
+        old = tokens.refresh_token_lock(token=refresh_token)
+        if old is not None:
+            tokens.refresh_family_revoke(old)
+    if old is None or old.revoked is not None:
+        raise InvalidToken(BAD_REFRESH_TOKEN, field="refreshToken")
+
+
+# ---------------------------------------------------------------- seller approval
 
 
 def seller_approve(*, user: User) -> User:
     """Only sellers can be approved; approving twice changes nothing."""
-    from domain.errors import InvalidInput
-
     if user.user_type != UserType.SELLER:
         raise InvalidInput("Only seller accounts can be approved.", field="userId")
     if not user.is_approved_seller:
         user.is_approved_seller = True
         user.save(update_fields=["is_approved_seller"])
     return user
+
+
+# ---------------------------------------------------------------- stores
+
+
+def _check_store_name(name: str) -> DomainError | None:
+    return _check_text(name, field="name", label="Store name", max_length=STORE_NAME_MAX_LENGTH)
+
+
+def _check_store_description(description: str | None) -> DomainError | None:
+    if description is not None and len(description) > STORE_DESCRIPTION_MAX_LENGTH:
+        return InvalidInput(
+            f"Description must be at most {STORE_DESCRIPTION_MAX_LENGTH} characters.", field="description"
+        )
+    return None
+
+
+def _set_logo(store: Store, logo: IO[bytes]) -> None:
+    """Validate the upload and put it on the store (saved with the store); the replaced file is
+    deleted once the change is committed."""
+    prepared = image_prepare(logo, field="logo")
+    old_name = store.logo.name if store.logo else None
+    store.logo.save(prepared.image.name, prepared.image, save=False)
+    if old_name:
+        storage = store.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+
+
+def store_create(
+    *, seller: User, name: str, description: str | None = None, logo: IO[bytes] | None = None
+) -> Store:
+    """An approved seller opens their one store; its slug comes from the name, with a suffix
+    when taken."""
+    if seller.user_type != UserType.SELLER or not seller.is_approved_seller:
+        raise AccessDenied("Only sellers approved by an admin can open a store.")
+    name = name.strip()
+    collect(_check_store_name(name), _check_store_description(description))
+    if Store.objects.filter(seller=seller).exists():
+        raise AlreadyExists("You already have a store.")
+    store = Store(seller=seller, name=name, description=description or "")
+    if logo is not None:
+        _set_logo(store, logo)
+
+    def create(slug: str) -> Store:
+        store.pk, store.slug = None, slug
+        store.save(force_insert=True)
+        return store
+
+    try:
+        with transaction.atomic():
+            return create_with_unique_slug(model=Store, name=name, create=create, fallback="loja")
+    except IntegrityError:
+        if store.logo:
+            store.logo.storage.delete(store.logo.name)
+        if Store.objects.filter(seller=seller).exists():  # a concurrent createStore won
+            raise AlreadyExists("You already have a store.") from None
+        raise
+
+
+def store_update(
+    *,
+    seller: User,
+    name: str | None = None,
+    description: str | None = None,
+    logo: IO[bytes] | None = None,
+) -> Store:
+    """The owner changes their store; what is None stays as it is. Renaming keeps the slug, so
+    links to the store keep working."""
+    store = selectors.store_of_seller(seller=seller)
+    if store is None:
+        raise NotFound("You have no store yet.")
+    if name is not None:
+        name = name.strip()
+    collect(_check_store_name(name) if name is not None else None, _check_store_description(description))
+    fields = ["updated_at"]
+    if name is not None:
+        store.name = name
+        fields.append("name")
+    if description is not None:
+        store.description = description
+        fields.append("description")
+    with transaction.atomic():
+        if logo is not None:
+            _set_logo(store, logo)
+            fields.append("logo")
+        store.save(update_fields=fields)
+    return store
+
+
+def store_set_active(*, store: Store, active: bool) -> Store:
+    """Admins take a store out of the catalogue (its products with it) and put it back;
+    doing it twice changes nothing."""
+    if store.is_active != active:
+        store.is_active = active
+        store.save(update_fields=["is_active", "updated_at"])
+    return store

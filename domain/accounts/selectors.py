@@ -1,0 +1,54 @@
+"""Account reads: users by login, pending sellers, and which stores a caller may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Store, User, UserType
+
+PENDING_SELLERS_MAX = 100
+
+
+def user_by_login(*, login: str) -> User | None:
+    """The user a login names: an e-mail when it holds "@" (usernames never do), else a
+    username; any case."""
+    login = login.strip()
+    if not login:
+        return None
+    lookup = "email__iexact" if "@" in login else "username__iexact"
+    return User.objects.filter(**{lookup: login}).first()
+
+
+def user_get(*, user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id).first()
+
+
+def seller_list_pending() -> QuerySet[User]:
+    """Active sellers waiting for approval, the longest-waiting first (at most 100: approving
+    them brings the next ones)."""
+    return User.objects.filter(user_type=UserType.SELLER, is_approved_seller=False, is_active=True).order_by(
+        "date_joined", "id"
+    )[:PENDING_SELLERS_MAX]
+
+
+def store_list_active() -> QuerySet[Store]:
+    """The stores the marketplace shows, by name."""
+    return Store.objects.filter(is_active=True).order_by("name", "id")
+
+
+def store_get(*, store_id: int) -> Store | None:
+    return Store.objects.filter(pk=store_id).first()
+
+
+def store_of_seller(*, seller: User) -> Store | None:
+    return Store.objects.filter(seller=seller).first()
+
+
+def store_visible(*, slug: str, user) -> Store | None:
+    """An active store; an inactive one only for its owner and admins; None for anyone else."""
+    store = Store.objects.filter(slug=slug).first()
+    if store is None or store.is_active:
+        return store
+    if user.is_authenticated and (user.pk == store.seller_id or user.user_type == UserType.ADMIN):
+        return store
+    return None

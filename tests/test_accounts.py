@@ -1,0 +1,703 @@
+"""Accounts: registration, seller approval, stores, who may call what, and who may read a user."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.files.storage import default_storage
+from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+from PIL import Image
+from strawberry import relay
+
+from domain.accounts import selectors, services
+from domain.accounts.models import Store, User, UserType
+from domain.catalog.selectors import product_list_public
+from domain.errors import AccessDenied, AlreadyExists, ErrorCode, NotFound
+from graph.schema import schema
+
+from .conftest import ROLES, error_codes
+from .factories import make_admin, make_product, make_seller, make_store, make_user
+
+pytestmark = pytest.mark.django_db
+
+STRONG = "Mukua-Doce-2026!"
+
+
+def gid(type_name: str, pk: int) -> str:
+    return str(relay.GlobalID(type_name, str(pk)))
+
+
+def codes(errors: list[dict]) -> list[tuple[str | None, str]]:
+    return [(error["field"], error["code"]) for error in errors]
+
+
+def accounts_state() -> tuple[list, list]:
+    """Everything an account or store operation could change."""
+    users = list(
+        User.objects.order_by("pk").values_list("pk", "username", "email", "user_type", "is_approved_seller")
+    )
+    stores = list(
+        Store.objects.order_by("pk").values_list(
+            "pk", "seller_id", "name", "slug", "description", "is_active", "logo"
+        )
+    )
+    return users, stores
+
+
+def register_input(**overrides) -> dict:
+    values = {
+        "username": "ana.silva",
+        "email": "ana@example.ao",
+        "password": STRONG,
+        "userType": "BUYER",
+        "firstName": "Ana",
+        "lastName": "Silva",
+    }
+    values.update(overrides)
+    return values
+
+
+def png_bytes(size=(64, 64)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "green").save(out, "PNG")
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- registration: services
+
+
+def register(**overrides) -> User:
+    values = {
+        "username": "ana.silva",
+        "email": "ana@example.ao",
+        "password": STRONG,
+        "user_type": UserType.BUYER,
+        "first_name": "Ana",
+        "last_name": "Silva",
+    }
+    return services.user_register(**(values | overrides))
+
+
+def test_register_buyer_and_seller_sellers_start_unapproved():
+    buyer = register(username="Ana_Silva-1.x", email="Ana@EXAMPLE.AO", first_name=" Ana ")
+    seller = register(username="kitutu", email="kitutu@example.ao", user_type=UserType.SELLER)
+    buyer.refresh_from_db()
+    assert (buyer.username, buyer.email, buyer.first_name, buyer.user_type) == (
+        "Ana_Silva-1.x",
+        "Ana@example.ao",
+        "Ana",
+        UserType.BUYER,
+    )
+    assert buyer.check_password(STRONG) and buyer.password != STRONG
+    assert (seller.user_type, seller.is_approved_seller) == (UserType.SELLER, False)
+
+
+def test_a_registration_that_loses_a_race_reports_unique(monkeypatch):
+    real_check = services._check_username
+    calls = []
+
+    def check_once_too_early(username):
+        calls.append(username)
+        if len(calls) == 1:
+            make_user(username="ANA.silva", email="other@example.ao")  # committed meanwhile by someone else
+            return None
+        return real_check(username)
+
+    monkeypatch.setattr(services, "_check_username", check_once_too_early)
+    with pytest.raises(AlreadyExists) as raised:
+        register()
+    assert (raised.value.field, raised.value.code) == ("username", ErrorCode.UNIQUE)
+    assert list(User.objects.values_list("username", flat=True)) == ["ANA.silva"]
+
+
+# ---------------------------------------------------------------- registration: the API
+
+
+@pytest.mark.parametrize("user_type", ["BUYER", "SELLER"])
+def test_register_through_the_api(gql, user_type):
+    result = gql.op("Register", {"input": register_input(userType=user_type)})
+    data = result["data"]["register"]
+    assert data["errors"] == []
+    assert data["user"] == {
+        "id": data["user"]["id"],
+        "username": "ana.silva",
+        "email": "ana@example.ao",
+        "userType": user_type,
+        "isApprovedSeller": False,
+    }
+    login = gql.op("Login", {"username": "ana.silva", "password": STRONG})["data"]["tokenAuth"]
+    assert login["errors"] == [] and login["token"]
+
+
+def test_admin_self_registration_is_refused(gql):
+    result = gql.op("Register", {"input": register_input(userType="ADMIN")})
+    assert result["data"]["register"] == {
+        "user": None,
+        "errors": [
+            {
+                "field": "userType",
+                "message": "Only buyer and seller accounts can be registered.",
+                "code": "FORBIDDEN",
+            }
+        ],
+    }
+    assert not User.objects.exists()
+
+
+BAD_INPUTS = [
+    pytest.param({"password": "123"}, [("password", "INVALID")] * 3, id="weak-password"),
+    pytest.param({"password": "password"}, [("password", "INVALID")], id="common-password"),
+    pytest.param({"password": "ana.silva-x"}, [("password", "INVALID")], id="password-like-username"),
+    pytest.param({"password": ""}, [("password", "REQUIRED")], id="no-password"),
+    pytest.param({"password": "Aa1!" * 33}, [("password", "INVALID")], id="over-long-password"),
+    pytest.param({"email": "ana.example.ao"}, [("email", "INVALID")], id="malformed-email"),
+    pytest.param({"email": "ana@"}, [("email", "INVALID")], id="email-without-domain"),
+    pytest.param({"email": "a" * 250 + "@x.ao"}, [("email", "INVALID")], id="over-long-email"),
+    pytest.param({"email": ""}, [("email", "REQUIRED")], id="no-email"),
+    pytest.param({"username": "ana@example.ao"}, [("username", "INVALID")], id="email-as-username"),
+    pytest.param({"username": "ana silva"}, [("username", "INVALID")], id="space-in-username"),
+    pytest.param({"username": "anã"}, [("username", "INVALID")], id="non-ascii-username"),
+    pytest.param({"username": "an"}, [("username", "INVALID")], id="short-username"),
+    pytest.param({"username": "a" * 151}, [("username", "INVALID")], id="over-long-username"),
+    pytest.param({"username": "  "}, [("username", "REQUIRED")], id="blank-username"),
+    pytest.param({"firstName": ""}, [("firstName", "REQUIRED")], id="no-first-name"),
+    pytest.param({"lastName": "   "}, [("lastName", "REQUIRED")], id="blank-last-name"),
+    pytest.param({"firstName": "A" * 151}, [("firstName", "INVALID")], id="over-long-first-name"),
+    pytest.param({"lastName": "S" * 151}, [("lastName", "INVALID")], id="over-long-last-name"),
+    pytest.param(
+        {"username": "a b", "email": "nope", "firstName": ""},
+        [("username", "INVALID"), ("email", "INVALID"), ("firstName", "REQUIRED")],
+        id="every-problem-at-once",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "expected"), BAD_INPUTS)
+def test_bad_registrations_are_clean_payload_errors(gql, overrides, expected):
+    result = gql.op("Register", {"input": register_input(**overrides)})
+    assert "errors" not in result
+    data = result["data"]["register"]
+    assert data["user"] is None
+    assert codes(data["errors"]) == expected
+    assert all(error["message"] for error in data["errors"])
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"username": "ANA.SILVA", "email": "new@example.ao"}, [("username", "UNIQUE")]),
+        ({"username": "new.one", "email": "ANA@Example.AO"}, [("email", "UNIQUE")]),
+    ],
+    ids=["username-other-case", "email-other-case"],
+)
+def test_duplicate_username_or_email_whatever_the_case(gql, overrides, expected):
+    make_user(username="ana.silva", email="ana@example.ao")
+    before = accounts_state()
+    data = gql.op("Register", {"input": register_input(**overrides)})["data"]["register"]
+    assert (data["user"], codes(data["errors"])) == (None, expected)
+    assert accounts_state() == before
+
+
+# ---------------------------------------------------------------- who may read a user
+
+
+def test_users_are_reachable_only_as_oneself_or_by_admins():
+    """Usernames and e-mails must not leak: the User type may only hang from these fields."""
+    allowed = {"Query.me", "Query.pendingSellers", "UserPayload.user", "AuthPayload.user"}
+    reaching = set()
+    for type_name, graphql_type in schema._schema.type_map.items():
+        if not isinstance(graphql_type, GraphQLObjectType) or type_name.startswith("__"):
+            continue
+        for field_name, field in graphql_type.fields.items():
+            inner = field.type
+            while isinstance(inner, GraphQLNonNull | GraphQLList):
+                inner = inner.of_type
+            if inner.name == "User":
+                reaching.add(f"{type_name}.{field_name}")
+    assert reaching == allowed
+
+
+def test_me_is_the_caller_or_null(gql, seller):
+    assert gql.op("Me")["data"] == {"me": None}
+    me = gql.op("Me", user=seller)["data"]["me"]
+    assert (me["username"], me["email"], me["userType"], me["isApprovedSeller"]) == (
+        "seller",
+        "seller@example.ao",
+        "SELLER",
+        True,
+    )
+    assert me["store"] == {
+        "id": gid("Store", seller.store.pk),
+        "slug": seller.store.slug,
+        "name": seller.store.name,
+        "isActive": True,
+    }
+
+
+# ---------------------------------------------------------------- the permission matrix
+
+UNAUTHENTICATED, FORBIDDEN, OK = "UNAUTHENTICATED", "FORBIDDEN", "OK"
+ADMIN_ONLY = {
+    "anonymous": UNAUTHENTICATED,
+    "buyer": FORBIDDEN,
+    "unapproved_seller": FORBIDDEN,
+    "seller": FORBIDDEN,
+    "other_seller": FORBIDDEN,
+    "admin": OK,
+}
+SELLER_ONLY = {**ADMIN_ONLY, "admin": FORBIDDEN}
+# Outcomes: OK, a top-level code, or ("payload", code) for a refusal in the payload's errors.
+MATRIX = {
+    "PendingSellers": ADMIN_ONLY,
+    "ApproveSeller": ADMIN_ONLY,
+    "DeactivateStore": ADMIN_ONLY,
+    "ActivateStore": ADMIN_ONLY,
+    "CreateStore": {**SELLER_ONLY, "seller": ("payload", "UNIQUE"), "other_seller": ("payload", "UNIQUE")},
+    "UpdateStore": {
+        **SELLER_ONLY,
+        "unapproved_seller": ("payload", "NOT_FOUND"),
+        "seller": OK,
+        "other_seller": OK,
+    },
+}
+CASES = [(operation, role) for operation in MATRIX for role in ROLES]
+
+
+@pytest.fixture
+def targets():
+    """What the admin operations act on: a seller waiting for approval and two stores."""
+    return {
+        "pending": make_seller(approved=False, with_store=False, username="pending"),
+        "active_store": make_store(name="Loja Activa"),
+        "inactive_store": make_store(name="Loja Parada", is_active=False),
+    }
+
+
+def variables_for(operation: str, targets: dict) -> dict:
+    return {
+        "PendingSellers": {},
+        "ApproveSeller": {"userId": gid("User", targets["pending"].pk)},
+        "DeactivateStore": {"storeId": gid("Store", targets["active_store"].pk)},
+        "ActivateStore": {"storeId": gid("Store", targets["inactive_store"].pk)},
+        "CreateStore": {"input": {"name": "Nova Loja", "description": "Tudo"}},
+        "UpdateStore": {"input": {"description": "Nova descrição"}},
+    }[operation]
+
+
+@pytest.mark.parametrize(("operation", "role"), CASES, indirect=["role"])
+def test_permission_matrix(gql, operation, role, request, targets):
+    role_name = request.node.callspec.params["role"]
+    expected = MATRIX[operation][role_name]
+    before = accounts_state()
+
+    result = gql.op(operation, variables_for(operation, targets), user=role)
+
+    if expected in (UNAUTHENTICATED, FORBIDDEN):
+        assert error_codes(result) == [expected]
+        assert result["data"] is None
+        assert accounts_state() == before
+    elif isinstance(expected, tuple):
+        assert "errors" not in result
+        data = next(iter(result["data"].values()))
+        assert [error["code"] for error in data["errors"]] == [expected[1]]
+        assert data["store"] is None
+        assert accounts_state() == before
+    else:
+        assert "errors" not in result, result["errors"]
+        assert_done(operation, result["data"], targets, role)
+
+
+def assert_done(operation: str, data: dict, targets: dict, user: User) -> None:
+    if operation == "PendingSellers":
+        assert data["pendingSellers"] == [
+            {
+                "id": gid("User", targets["pending"].pk),
+                "username": "pending",
+                "email": "pending@example.ao",
+                "dateJoined": data["pendingSellers"][0]["dateJoined"],
+            }
+        ]
+        return
+    if operation == "ApproveSeller":
+        targets["pending"].refresh_from_db()
+        assert targets["pending"].is_approved_seller
+        assert data["approveSeller"]["user"]["isApprovedSeller"] is True
+        return
+    payload = next(iter(data.values()))
+    assert payload["errors"] == []
+    store = Store.objects.get(pk=relay.GlobalID.from_id(payload["store"]["id"]).node_id)
+    if operation == "DeactivateStore":
+        assert store == targets["active_store"] and not store.is_active
+    elif operation == "ActivateStore":
+        assert store == targets["inactive_store"] and store.is_active
+    else:
+        assert (store.seller_id, store.description) == (user.pk, "Nova descrição")
+
+
+# ---------------------------------------------------------------- seller approval
+
+
+def test_pending_sellers_are_unapproved_active_sellers_oldest_first(gql, admin, seller, buyer):
+    first = make_seller(approved=False, with_store=False, username="first")
+    second = make_seller(approved=False, with_store=False, username="second")
+    make_seller(approved=False, with_store=False, username="gone", is_active=False)
+    assert list(selectors.seller_list_pending()) == [first, second]
+    result = gql.op("PendingSellers", user=admin)["data"]["pendingSellers"]
+    assert [row["username"] for row in result] == ["first", "second"]
+
+
+def test_approved_seller_leaves_the_list_and_can_open_a_store(gql, admin):
+    newcomer = make_seller(approved=False, with_store=False, username="newcomer")
+    refused = gql.op("CreateStore", {"input": {"name": "Cedo Demais"}}, user=newcomer)
+    assert error_codes(refused) == ["FORBIDDEN"]
+
+    approved = gql.op("ApproveSeller", {"userId": gid("User", newcomer.pk)}, user=admin)["data"]
+    assert approved["approveSeller"] == {
+        "user": {"id": gid("User", newcomer.pk), "username": "newcomer", "isApprovedSeller": True},
+        "errors": [],
+    }
+    assert gql.op("PendingSellers", user=admin)["data"]["pendingSellers"] == []
+    created = gql.op("CreateStore", {"input": {"name": "Agora Sim"}}, user=newcomer)["data"]["createStore"]
+    assert (created["errors"], created["store"]["slug"]) == ([], "agora-sim")
+
+
+@pytest.mark.parametrize(
+    ("user_id", "expected"),
+    [
+        ("not-an-id", ("userId", "NOT_FOUND")),
+        ("buyer", ("userId", "INVALID")),
+        ("store-id", ("userId", "NOT_FOUND")),
+        ("missing", ("userId", "NOT_FOUND")),
+    ],
+)
+def test_approve_seller_bad_targets(gql, admin, buyer, seller, user_id, expected):
+    user_id = {
+        "buyer": gid("User", buyer.pk),
+        "store-id": gid("Store", seller.store.pk),
+        "missing": gid("User", 999_999),
+    }.get(user_id, user_id)
+    before = accounts_state()
+    data = gql.op("ApproveSeller", {"userId": user_id}, user=admin)["data"]["approveSeller"]
+    assert (data["user"], codes(data["errors"])) == (None, [expected])
+    assert accounts_state() == before
+
+
+def test_approving_twice_changes_nothing(admin):
+    pending = make_seller(approved=False, with_store=False)
+    assert services.seller_approve(user=pending).is_approved_seller
+    assert services.seller_approve(user=pending).is_approved_seller
+
+
+def test_the_django_admin_bulk_action_approves_sellers(client, admin):
+    pending = [make_seller(approved=False, with_store=False) for _ in range(2)]
+    buyer = make_user()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "approve_sellers", "_selected_action": [user.pk for user in [*pending, buyer]]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert b"2 seller(s) approved." in response.content
+    assert User.objects.filter(is_approved_seller=True, pk__in=[u.pk for u in pending]).count() == 2
+    buyer.refresh_from_db()
+    assert not buyer.is_approved_seller
+
+
+# ---------------------------------------------------------------- stores: services
+
+
+@pytest.fixture
+def approved():
+    """An approved seller who has no store yet."""
+    return make_seller(with_store=False, username="approved")
+
+
+def test_store_slugs_are_unique_and_survive_a_rename(approved):
+    taken = make_store(name="Loja da Ana", slug="loja-da-ana")
+    store = services.store_create(seller=approved, name="  Loja da Ana ", description="Fruta")
+    assert (store.name, store.slug, store.description, store.is_active) == (
+        "Loja da Ana",
+        "loja-da-ana-2",
+        "Fruta",
+        True,
+    )
+
+    renamed = services.store_update(seller=approved, name="Quitanda Nova")
+    renamed.refresh_from_db()
+    assert (renamed.name, renamed.slug, renamed.description) == ("Quitanda Nova", "loja-da-ana-2", "Fruta")
+    assert taken.slug == "loja-da-ana"
+
+
+def test_one_store_per_seller(seller):
+    with pytest.raises(AlreadyExists):
+        services.store_create(seller=seller, name="Segunda Loja")
+    assert Store.objects.filter(seller=seller).count() == 1
+
+
+def test_only_approved_sellers_open_stores():
+    for user in (make_user(), make_seller(approved=False, with_store=False), make_admin()):
+        with pytest.raises(AccessDenied):
+            services.store_create(seller=user, name="Loja")
+    assert not Store.objects.exists()
+
+
+def test_a_concurrent_second_store_is_reported_as_unique(approved, monkeypatch):
+    """Both requests passed the "has no store yet" check; the database keeps one store."""
+    real_filter = Store.objects.filter
+    make_store(seller=approved, name="Primeira")
+
+    class NoStoreYet:
+        def exists(self):
+            return False
+
+    calls = []
+
+    def filter_once(*args, **kwargs):
+        calls.append(kwargs)
+        return NoStoreYet() if len(calls) == 1 else real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Store.objects, "filter", filter_once)
+    with pytest.raises(AlreadyExists):
+        services.store_create(seller=approved, name="Segunda")
+    monkeypatch.undo()
+    assert list(Store.objects.filter(seller=approved).values_list("name", flat=True)) == ["Primeira"]
+
+
+def test_deactivated_store_takes_its_products_out_of_the_catalogue(seller):
+    product = make_product(store=seller.store)
+    services.store_set_active(store=seller.store, active=False)
+    assert product not in product_list_public()
+    services.store_set_active(store=seller.store, active=True)
+    assert product in product_list_public()
+
+
+def test_update_without_a_store_is_not_found():
+    with pytest.raises(NotFound):
+        services.store_update(seller=make_seller(with_store=False), name="X")
+
+
+# ---------------------------------------------------------------- stores: the API
+
+
+def test_create_store_through_the_api(gql, approved):
+    result = gql.op("CreateStore", {"input": {"name": "Kitanda da Zungueira"}}, user=approved)
+    data = result["data"]["createStore"]
+    assert data["errors"] == []
+    assert {key: data["store"][key] for key in ("name", "slug", "description", "logoUrl", "isActive")} == {
+        "name": "Kitanda da Zungueira",
+        "slug": "kitanda-da-zungueira",
+        "description": "",
+        "logoUrl": None,
+        "isActive": True,
+    }
+    assert Store.objects.get(seller=approved).slug == "kitanda-da-zungueira"
+
+
+@pytest.mark.parametrize(
+    ("store_input", "expected"),
+    [
+        ({"name": ""}, [("name", "REQUIRED")]),
+        ({"name": "   "}, [("name", "REQUIRED")]),
+        ({"name": "L" * 121}, [("name", "INVALID")]),
+        ({"name": "Loja", "description": "d" * 2001}, [("description", "INVALID")]),
+        ({"name": "", "description": "d" * 2001}, [("name", "REQUIRED"), ("description", "INVALID")]),
+    ],
+)
+def test_bad_store_inputs(gql, approved, store_input, expected):
+    data = gql.op("CreateStore", {"input": store_input}, user=approved)["data"]["createStore"]
+    assert (data["store"], codes(data["errors"])) == (None, expected)
+    assert not Store.objects.filter(seller=approved).exists()
+
+
+@pytest.mark.parametrize(
+    ("store_input", "expected"),
+    [({"name": ""}, [("name", "REQUIRED")]), ({"name": "L" * 121}, [("name", "INVALID")])],
+)
+def test_bad_store_updates_change_nothing(gql, seller, store_input, expected):
+    before = accounts_state()
+    data = gql.op("UpdateStore", {"input": store_input}, user=seller)["data"]["updateStore"]
+    assert (data["store"], codes(data["errors"])) == (None, expected)
+    assert accounts_state() == before
+
+
+def test_update_store_renames_and_keeps_the_slug(gql, seller):
+    slug = seller.store.slug
+    data = gql.op("UpdateStore", {"input": {"name": "Nome Novo"}}, user=seller)["data"]["updateStore"]
+    assert data["errors"] == []
+    assert (data["store"]["name"], data["store"]["slug"], data["store"]["description"]) == (
+        "Nome Novo",
+        slug,
+        "",
+    )
+
+
+STORE_DETAIL = "query($slug: String!) { store(slug: $slug) { slug isActive } }"
+
+
+@pytest.mark.parametrize("role", ROLES, indirect=True)
+def test_an_inactive_store_is_visible_to_its_owner_and_admins_only(gql, role, request, seller):
+    role_name = request.node.callspec.params["role"]
+    Store.objects.filter(pk=seller.store.pk).update(is_active=False)
+    result = gql.ok(STORE_DETAIL, {"slug": seller.store.slug}, user=role)
+    expected = {"slug": seller.store.slug, "isActive": False} if role_name in ("seller", "admin") else None
+    assert result["store"] == expected
+
+
+def test_store_by_slug(gql, seller):
+    assert gql.ok(STORE_DETAIL, {"slug": seller.store.slug}) == {
+        "store": {"slug": seller.store.slug, "isActive": True}
+    }
+    assert gql.ok(STORE_DETAIL, {"slug": "no-such-store"}) == {"store": None}
+
+
+def test_deactivate_and_activate_through_the_api(gql, admin, seller):
+    store_id = gid("Store", seller.store.pk)
+    off = gql.op("DeactivateStore", {"storeId": store_id}, user=admin)["data"]["deactivateStore"]
+    assert off == {"store": {"id": store_id, "slug": seller.store.slug, "isActive": False}, "errors": []}
+    assert gql.ok(STORE_DETAIL, {"slug": seller.store.slug}) == {"store": None}
+    listed = gql.op("StoreList", {"first": 10})["data"]["stores"]
+    assert seller.store.slug not in [edge["node"]["slug"] for edge in listed["edges"]]
+
+    on = gql.op("ActivateStore", {"storeId": store_id}, user=admin)["data"]["activateStore"]
+    assert on["store"]["isActive"] is True
+    assert gql.ok(STORE_DETAIL, {"slug": seller.store.slug})["store"]["isActive"] is True
+
+
+@pytest.mark.parametrize("store_id", ["garbage", "User:1", gid("Store", 999_999)])
+def test_deactivate_unknown_store_is_not_found(gql, admin, seller, store_id):
+    if store_id == "User:1":
+        store_id = gid("User", seller.pk)
+    before = accounts_state()
+    data = gql.op("DeactivateStore", {"storeId": store_id}, user=admin)["data"]["deactivateStore"]
+    assert (data["store"], codes(data["errors"])) == (None, [("storeId", "NOT_FOUND")])
+    assert accounts_state() == before
+
+
+def test_stores_lists_active_stores_by_name_page_by_page(gql):
+    for name in ["Cacimba", "Bengo", "Arco", "Dondo"]:
+        make_store(name=name)
+    make_store(name="Apagada", is_active=False)
+    first = gql.op("StoreList", {"first": 3})["data"]["stores"]
+    assert first["totalCount"] == 4
+    assert [edge["node"]["name"] for edge in first["edges"]] == ["Arco", "Bengo", "Cacimba"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = gql.op("StoreList", {"first": 3, "after": first["pageInfo"]["endCursor"]})["data"]["stores"]
+    assert [edge["node"]["name"] for edge in rest["edges"]] == ["Dondo"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+
+
+def test_stores_refuses_more_than_100(gql):
+    result = gql.op("StoreList", {"first": 101})
+    assert result["data"] is None
+    assert error_codes(result) == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_stores_query_count_does_not_grow_with_the_page(gql, django_assert_num_queries, count):
+    for n in range(count):
+        make_store(name=f"Loja {n:02}")
+    query = (
+        "query($first: Int) { stores(first: $first) { totalCount edges { node { id name slug logoUrl } } } }"
+    )
+    with django_assert_num_queries(1):  # the page, counted in the same query
+        data = gql.ok(query, {"first": count})
+    assert len(data["stores"]["edges"]) == count
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_pending_sellers_query_count_is_constant(gql, admin, django_assert_num_queries, count):
+    for _ in range(count):
+        make_seller(approved=False, with_store=False)
+    with django_assert_num_queries(2):  # the caller from the token, the list
+        data = gql.ok("{ pendingSellers { id username email store { slug } } }", user=admin)
+    assert len(data["pendingSellers"]) == count
+
+
+# ---------------------------------------------------------------- logos
+
+
+def multipart(client, query: str, variables: dict, files: dict[str, tuple[str, bytes]], user) -> dict:
+    """A GraphQL multipart request (the upload spec), as the seller dashboard sends it."""
+    from graphql_jwt.shortcuts import get_token
+
+    operations = json.dumps({"query": query, "variables": variables})
+    mapping = json.dumps({key: [path] for key, (path, _) in files.items()})
+    data = {"operations": operations, "map": mapping}
+    for key, (_, content) in files.items():
+        data[key] = io.BytesIO(content)
+        data[key].name = f"{key}.png"
+    response = client.post("/graphql/", data, HTTP_AUTHORIZATION=f"Bearer {get_token(user)}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+CREATE_WITH_LOGO = """mutation($input: StoreInput!) {
+  createStore(input: $input) { store { slug logoUrl } errors { field message code } }
+}"""
+UPDATE_WITH_LOGO = """mutation($input: StoreUpdateInput!) {
+  updateStore(input: $input) { store { slug logoUrl } errors { field message code } }
+}"""
+
+
+def test_store_logo_upload(client, approved):
+    result = multipart(
+        client,
+        CREATE_WITH_LOGO,
+        {"input": {"name": "Loja Com Logo", "logo": None}},
+        {"0": ("variables.input.logo", png_bytes())},
+        approved,
+    )
+    data = result["data"]["createStore"]
+    assert data["errors"] == []
+    assert data["store"]["logoUrl"].startswith("http://testserver/media/stores/logos/")
+    store = Store.objects.get(seller=approved)
+    with default_storage.open(store.logo.name) as stored:
+        assert Image.open(stored).format == "PNG"
+
+
+def test_a_bad_logo_is_refused_and_nothing_is_stored(client, approved, settings):
+    result = multipart(
+        client,
+        CREATE_WITH_LOGO,
+        {"input": {"name": "Loja", "logo": None}},
+        {"0": ("variables.input.logo", b"<?php echo 'not an image'; ?>")},
+        approved,
+    )
+    data = result["data"]["createStore"]
+    assert (data["store"], codes(data["errors"])) == (None, [("logo", "INVALID")])
+    assert not Store.objects.filter(seller=approved).exists()
+    assert not (settings.MEDIA_ROOT / "stores").exists()
+
+
+def test_replacing_a_logo_deletes_the_old_file(client, seller, django_capture_on_commit_callbacks):
+    files = {"0": ("variables.input.logo", png_bytes())}
+    multipart(client, UPDATE_WITH_LOGO, {"input": {"logo": None}}, files, seller)
+    seller.store.refresh_from_db()
+    old_name = seller.store.logo.name
+    assert default_storage.exists(old_name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = multipart(client, UPDATE_WITH_LOGO, {"input": {"logo": None}}, files, seller)
+    assert result["data"]["updateStore"]["errors"] == []
+    seller.store.refresh_from_db()
+    assert seller.store.logo.name != old_name
+    assert default_storage.exists(seller.store.logo.name)
+    assert not default_storage.exists(old_name)
+
+
+def test_a_bad_logo_update_changes_nothing(client, seller):
+    before = accounts_state()
+    result = multipart(
+        client,
+        UPDATE_WITH_LOGO,
+        {"input": {"logo": None}},
+        {"0": ("variables.input.logo", b"GIF89a....")},
+        seller,
+    )
+    data = result["data"]["updateStore"]
+    assert (data["store"], codes(data["errors"])) == (None, [("logo", "INVALID")])
+    assert accounts_state() == before

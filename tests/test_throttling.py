@@ -1,0 +1,215 @@
+"""Login throttling: failures per client IP and per IP + account lock the login out for a window."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.test import RequestFactory
+from graphql_jwt.refresh_token.models import RefreshToken
+
+from domain.accounts import throttle
+from domain.errors import RateLimited
+from graph.views import client_ip
+
+from .factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+WRONG = "Wrong-Pass-2026"
+
+
+@pytest.fixture(autouse=True)
+def limits(settings):
+    settings.LOGIN_THROTTLE_LIMIT = 5
+    settings.LOGIN_THROTTLE_IP_LIMIT = 20
+    settings.LOGIN_THROTTLE_WINDOW = 900
+    settings.TRUSTED_PROXY_COUNT = 0
+    return settings
+
+
+def attempt(gql, username: str, password: str, ip: str = "127.0.0.1", **headers) -> dict:
+    return gql.op(
+        "Login", {"username": username, "password": password}, headers={"REMOTE_ADDR": ip, **headers}
+    )["data"]["tokenAuth"]
+
+
+def code(data: dict) -> str | None:
+    return data["errors"][0]["code"] if data["errors"] else None
+
+
+def aliased(count: int) -> str:
+    fields = "\n".join(
+        f"a{n}: tokenAuth(username: $u{n}, password: $p{n}) {{ token refreshToken errors {{ code }} }}"
+        for n in range(count)
+    )
+    variables = ", ".join(f"$u{n}: String!, $p{n}: String!" for n in range(count))
+    return f"mutation({variables}) {{\n{fields}\n}}"
+
+
+def test_after_the_limit_even_the_right_password_is_refused(gql, buyer):
+    for _ in range(5):
+        assert code(attempt(gql, "buyer", WRONG)) == "INVALID_CREDENTIALS"
+    refused = attempt(gql, "buyer", PASSWORD)
+    assert refused == {
+        "token": None,
+        "refreshToken": None,
+        "user": None,
+        "cart": None,
+        "errors": [
+            {"field": None, "message": "Too many login attempts. Try again later.", "code": "RATE_LIMITED"}
+        ],
+    }
+    assert not RefreshToken.objects.exists()
+
+
+def test_the_account_is_counted_whether_typed_as_username_or_email(gql, buyer):
+    for typed in ["buyer", "BUYER@example.ao", "Buyer", "buyer@EXAMPLE.AO", "buyer"]:
+        attempt(gql, typed, WRONG)
+    assert code(attempt(gql, "buyer@example.ao", PASSWORD)) == "RATE_LIMITED"
+
+
+def test_unknown_accounts_are_throttled_the_same_way(gql):
+    for _ in range(5):
+        assert code(attempt(gql, "nobody", WRONG)) == "INVALID_CREDENTIALS"
+    assert code(attempt(gql, "nobody", WRONG)) == "RATE_LIMITED"
+
+
+def test_the_lock_is_per_client_ip(gql, buyer):
+    for _ in range(6):
+        attempt(gql, "buyer", WRONG, ip="127.0.0.2")
+    assert code(attempt(gql, "buyer", PASSWORD, ip="127.0.0.2")) == "RATE_LIMITED"
+    assert code(attempt(gql, "buyer", PASSWORD, ip="127.0.0.3")) is None
+
+
+def test_many_accounts_from_one_ip_hit_the_ip_limit(gql, buyer):
+    for n in range(20):
+        assert code(attempt(gql, f"user{n}", WRONG)) == "INVALID_CREDENTIALS"
+    assert code(attempt(gql, "buyer", PASSWORD)) == "RATE_LIMITED"
+    assert code(attempt(gql, "buyer", PASSWORD, ip="127.0.0.9")) is None
+
+
+def test_a_successful_login_forgives_the_accounts_failures(gql, buyer):
+    for _ in range(2):
+        for _ in range(4):
+            attempt(gql, "buyer", WRONG)
+        assert code(attempt(gql, "buyer", PASSWORD)) is None
+
+
+def test_successful_logins_do_not_use_up_the_ip_limit(gql):
+    users = [make_user(username=f"office{n}") for n in range(25)]
+    for user in users:
+        assert code(attempt(gql, user.username, PASSWORD)) is None
+
+
+def test_the_lock_out_ends_after_the_window(gql, buyer, limits):
+    limits.LOGIN_THROTTLE_WINDOW = 1
+    for _ in range(5):
+        attempt(gql, "buyer", WRONG)
+    assert code(attempt(gql, "buyer", PASSWORD)) == "RATE_LIMITED"
+    time.sleep(1.1)
+    assert code(attempt(gql, "buyer", PASSWORD)) is None
+
+
+def test_sixty_aliased_attempts_in_one_request_never_get_a_token(gql, buyer):
+    """5 wrong passwords then the right one 55 times: the alias cap rejects the whole document
+    (and were it raised, the throttle would refuse every attempt after the fifth)."""
+    variables = {f"u{n}": "buyer" for n in range(60)} | {
+        f"p{n}": WRONG if n < 5 else PASSWORD for n in range(60)
+    }
+    result = gql(aliased(60), variables)
+    assert result == {"data": None, "errors": [{"message": "60 aliases found. Allowed: 30"}]}
+    assert not RefreshToken.objects.exists()
+
+
+def test_sixty_aliases_with_the_alias_cap_raised_still_get_no_token(gql, buyer, limits):
+    limits.GRAPHQL_MAX_ALIASES = 100
+    variables = {f"u{n}": "buyer" for n in range(60)} | {
+        f"p{n}": WRONG if n < 5 else PASSWORD for n in range(60)
+    }
+    result = gql.ok(aliased(60), variables)
+    assert [result[f"a{n}"]["errors"][0]["code"] for n in range(60)] == ["INVALID_CREDENTIALS"] * 5 + [
+        "RATE_LIMITED"
+    ] * 55
+    assert all(result[f"a{n}"]["token"] is None for n in range(60))
+    assert not RefreshToken.objects.exists()
+
+
+def test_aliases_cannot_get_around_the_limit_within_one_request(gql, buyer):
+    """25 aliases (under the alias cap): 5 wrong passwords, then the right one 20 times."""
+    variables = {f"u{n}": "buyer" for n in range(25)}
+    variables |= {f"p{n}": WRONG if n < 5 else PASSWORD for n in range(25)}
+    result = gql.ok(aliased(25), variables)
+    answers = [result[f"a{n}"] for n in range(25)]
+    assert [answer["errors"][0]["code"] for answer in answers] == ["INVALID_CREDENTIALS"] * 5 + [
+        "RATE_LIMITED"
+    ] * 20
+    assert all(answer["token"] is None and answer["refreshToken"] is None for answer in answers)
+    assert not RefreshToken.objects.exists()
+
+
+def test_aliases_on_many_accounts_hit_the_ip_limit_within_one_request(gql, buyer):
+    variables = {f"u{n}": f"guess{n}" for n in range(24)} | {f"p{n}": WRONG for n in range(24)}
+    variables |= {"u24": "buyer", "p24": PASSWORD}
+    result = gql.ok(aliased(25), variables)
+    assert result["a24"] == {"token": None, "refreshToken": None, "errors": [{"code": "RATE_LIMITED"}]}
+    assert [result[f"a{n}"]["errors"][0]["code"] for n in range(19, 21)] == [
+        "INVALID_CREDENTIALS",
+        "RATE_LIMITED",
+    ]
+
+
+def test_concurrent_attempts_cannot_pass_the_limit_together(limits):
+    """Counted before the password is checked: of 30 simultaneous attempts, exactly 5 go on."""
+    passed, refused = [], []
+    barrier = threading.Barrier(30)
+
+    def one_attempt():
+        barrier.wait()
+        try:
+            throttle.login_attempt_start(client_ip="127.0.0.1", account="user:1")
+            passed.append(1)
+        except RateLimited:
+            refused.append(1)
+
+    threads = [threading.Thread(target=one_attempt) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (len(passed), len(refused)) == (5, 25)
+
+
+# ---------------------------------------------------------------- the client IP
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "10.0.0.1", "127.0.0.1"),  # no proxy trusted: the header is the client's word
+        (1, "", "127.0.0.1"),
+        (1, "10.0.0.1", "10.0.0.1"),
+        (1, "6.6.6.6, 10.0.0.1", "10.0.0.1"),  # the spoofed left entry is ignored
+        (2, "6.6.6.6, 10.0.0.1, 172.16.0.1", "10.0.0.1"),
+        (2, "10.0.0.1", "127.0.0.1"),  # fewer entries than proxies: misconfigured, use the peer
+    ],
+)
+def test_client_ip(limits, proxies, forwarded, expected):
+    limits.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().post("/graphql/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_a_spoofed_forwarded_for_header_does_not_reset_the_count(gql, buyer):
+    for n in range(6):
+        attempt(gql, "buyer", WRONG, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+    assert code(attempt(gql, "buyer", PASSWORD, HTTP_X_FORWARDED_FOR="10.9.9.9")) == "RATE_LIMITED"
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart(gql, buyer, limits):
+    limits.TRUSTED_PROXY_COUNT = 1
+    for _ in range(6):
+        attempt(gql, "buyer", WRONG, HTTP_X_FORWARDED_FOR="10.0.0.1")
+    assert code(attempt(gql, "buyer", PASSWORD, HTTP_X_FORWARDED_FOR="10.0.0.1")) == "RATE_LIMITED"
+    assert code(attempt(gql, "buyer", PASSWORD, HTTP_X_FORWARDED_FOR="10.0.0.1, 10.0.0.2")) is None
