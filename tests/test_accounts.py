@@ -7,14 +7,25 @@ import json
 
 import pytest
 from django.core.files.storage import default_storage
-from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+from graphql import GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType
 from PIL import Image
 from strawberry import relay
 
 from domain.accounts import selectors, services
 from domain.accounts.models import Store, User, UserType
 from domain.catalog.selectors import product_list_public
-from domain.errors import AccessDenied, AlreadyExists, ErrorCode, NotFound
+from domain.errors import (
+    AccessDenied,
+    AlreadyExists,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    Required,
+    Unauthenticated,
+    collect,
+)
+from graph.accounts import StorePayload
+from graph.errors import payload
 from graph.schema import schema
 
 from .conftest import ROLES, error_codes
@@ -701,3 +712,86 @@ def test_a_bad_logo_update_changes_nothing(client, seller):
     data = result["data"]["updateStore"]
     assert (data["store"], codes(data["errors"])) == (None, [("logo", "INVALID")])
     assert accounts_state() == before
+
+
+# ---------------------------------------------------------------- how failures reach the client
+
+
+def test_no_node_root_fields():
+    query_fields = schema._schema.query_type.fields
+    assert "node" not in query_fields and "nodes" not in query_fields
+
+
+def test_an_unexpected_exception_is_logged_and_masked(gql, monkeypatch, caplog):
+    def broken(**kwargs):
+        raise RuntimeError("password=hunter2 at db.internal")
+
+    monkeypatch.setattr(selectors, "store_visible", broken)
+    with caplog.at_level("ERROR", logger="kitanda.graph"):
+        result = gql('{ store(slug: "x") { slug } }')
+    assert result == {
+        "data": {"store": None},
+        "errors": [
+            {
+                "message": "Internal error.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["store"],
+                "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+            }
+        ],
+    }
+    assert "hunter2" not in json.dumps(result)
+    [record] = [record for record in caplog.records if record.name == "kitanda.graph"]
+    assert record.exc_info and "hunter2" in str(record.exc_info[1])
+
+
+def test_validation_errors_are_not_masked(gql):
+    result = gql("{ me { password } }")
+    assert "Cannot query field 'password'" in result["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [(Unauthenticated("Log in first."), "UNAUTHENTICATED"), (AccessDenied("Not yours."), "FORBIDDEN")],
+)
+def test_access_failures_from_the_domain_become_top_level_errors(error, code):
+    def action():
+        raise error
+
+    with pytest.raises(GraphQLError) as raised:
+        payload(StorePayload, action)
+    assert (raised.value.message, raised.value.extensions) == (error.message, {"code": code})
+
+
+def test_domain_errors_become_payload_errors_with_api_field_names():
+    def action():
+        collect(Required("Name is required.", field="name"), InvalidInput("Too long.", field="description"))
+
+    result = payload(StorePayload, action)
+    assert result.store is None
+    assert [(e.field, e.message, e.code) for e in result.errors] == [
+        ("name", "Name is required.", ErrorCode.REQUIRED),
+        ("description", "Too long.", ErrorCode.INVALID),
+    ]
+
+
+def test_the_django_admin_deactivates_and_activates_stores(client, admin, seller, other_seller):
+    client.force_login(admin)
+    chosen = [seller.store.pk, other_seller.store.pk]
+    response = client.post(
+        "/admin/accounts/store/", {"action": "deactivate_stores", "_selected_action": chosen}
+    )
+    assert response.status_code == 302
+    assert not Store.objects.filter(pk__in=chosen, is_active=True).exists()
+    client.post(
+        "/admin/accounts/store/", {"action": "activate_stores", "_selected_action": [seller.store.pk]}
+    )
+    assert list(Store.objects.filter(is_active=True).values_list("pk", flat=True)) == [seller.store.pk]
+
+
+def test_the_django_admin_store_pages_render(client, admin, seller):
+    client.force_login(admin)
+    assert client.get("/admin/accounts/store/add/").status_code == 200
+    change = client.get(f"/admin/accounts/store/{seller.store.pk}/change/")
+    assert change.status_code == 200
+    assert b'name="slug"' not in change.content  # read-only once chosen

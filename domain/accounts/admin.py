@@ -47,5 +47,28 @@ class StoreAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "seller", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name", "slug", "seller__username")
-    readonly_fields = ("slug", "created_at", "updated_at")
     raw_id_fields = ("seller",)
+    actions = ["deactivate_stores", "activate_stores"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else {"slug": ("name",)}
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is chosen once: links to the store keep working after a rename.
+        return ("slug", "created_at", "updated_at") if obj else ("created_at", "updated_at")
+
+    @admin.action(description="Deactivate the selected stores (their products leave the catalogue)")
+    def deactivate_stores(self, request, queryset):
+        self._set_active(request, queryset, active=False)
+
+    @admin.action(description="Activate the selected stores")
+    def activate_stores(self, request, queryset):
+        self._set_active(request, queryset, active=True)
+
+    def _set_active(self, request, queryset, *, active: bool):
+        from .services import store_set_active
+
+        for store in queryset:
+            store_set_active(store=store, active=active)
+        state = "activated" if active else "deactivated"
+        self.message_user(request, f"{queryset.count()} store(s) {state}.", messages.SUCCESS)
