@@ -27,12 +27,20 @@ def pytest_configure(config):
         alias["KEY_PREFIX"] = f"kitanda-test-{os.getpid()}"
 
 
+def _clear_cache() -> None:
+    # On Redis, clear() flushes the whole database; delete only this run's (prefixed) keys.
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 # ---------------------------------------------------------------- roles
