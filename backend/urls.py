@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from domain.orders.webhooks import payment_webhook
 from graph.schema import schema
 from graph.views import KitandaGraphQLView
 
@@ -18,6 +19,7 @@ urlpatterns = [
         csrf_exempt(KitandaGraphQLView.as_view(schema=schema, multipart_uploads_enabled=True)),
         name="graphql",
     ),
+    path("payments/webhook/", payment_webhook, name="payment-webhook"),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,4 @@
-"""Orders, their lines, payments and status changes."""
+"""Checkout, orders, their lines and payments."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from strawberry import relay
+from django.db.models import QuerySet
+from strawberry import Info, relay
 
-from domain.orders import models
+from domain.orders import models, selectors, services
+
+from .common import Connection
+from .errors import UserError, payload
+from .permissions import Buyer, LoggedIn, Seller, SellerOrAdmin, allow
 
 if TYPE_CHECKING:
     from .accounts import Store
@@ -31,8 +36,10 @@ class Payment(relay.Node):
         description="For REFERENCE payments: the number the buyer pays at a bank or ATM; "
         "each order of a checkout has its own reference for its own amount."
     )
+    # Beyond the contract (additions are allowed): without the entity a reference cannot be paid.
     reference_entity: str | None = strawberry_django.field(
-        description="For REFERENCE payments: the entity number to pay at a bank or ATM."
+        description="For REFERENCE payments: the entity number to pay at a bank or ATM, "
+        "together with referenceNumber."
     )
     created_at: datetime
 
@@ -42,7 +49,9 @@ class OrderItem(relay.Node):
     product: Annotated[Product, strawberry.lazy("graph.catalog")] | None = strawberry_django.field(
         description="Null only if the product was deleted since."
     )
-    product_name: str
+    product_name: str = strawberry_django.field(
+        description="Snapshots taken at checkout: later changes to the product do not touch them."
+    )
     price: Decimal
     quantity: int
 
@@ -59,8 +68,133 @@ class Order(relay.Node):
     total_amount: Decimal
     shipping_address: str
     contact_phone: str = strawberry_django.field(description="The recipient's phone, for delivery.")
-    store: Annotated[Store, strawberry.lazy("graph.accounts")]
+    store: Annotated[Store, strawberry.lazy("graph.accounts")] = strawberry_django.field(
+        description="The one store that sells every item of this order: checkout splits a cart by store."
+    )
     items: list[OrderItem]
     payment: Payment | None
     created_at: datetime
     updated_at: datetime
+
+
+@strawberry.input(name="CheckoutInput")
+class CheckoutInput:
+    shipping_address: str
+    contact_phone: str = strawberry.field(
+        description="The recipient's phone (an Angolan number), for delivery."
+    )
+    payment_method: PaymentMethod
+    card_number: str | None = strawberry.field(
+        default=None,
+        description="CARD: the card number (the simulated gateway declines numbers ending in 0002).",
+    )
+    phone_number: str | None = strawberry.field(
+        default=None,
+        description="MOBILE: the phone number to charge (the simulated gateway declines 900000000).",
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A client-chosen key: repeating a checkout with the same key returns the first "
+        "result instead of charging twice.",
+    )
+
+
+@strawberry.type(name="CheckoutPayload")
+class CheckoutPayload:
+    orders: list[Order] | None = strawberry_django.field(
+        default=None, description="One order per store in the cart, all paid and committed together, or none."
+    )
+    errors: list[UserError]
+
+
+@strawberry.type(name="OrderPayload")
+class OrderPayload:
+    order: Order | None = strawberry_django.field(default=None)
+    errors: list[UserError]
+
+
+def _orders_result(orders: list[models.Order]) -> dict:
+    # Querysets, so that the optimizer loads stores, lines, products and payments at once.
+    return {"orders": selectors.order_list_by_pk(pks=[order.pk for order in orders])}
+
+
+def _order_change(info: Info, action, **values) -> OrderPayload:
+    """Run an order service as the caller and answer with the order (or the errors)."""
+    return payload(
+        OrderPayload,
+        lambda: {
+            "order": selectors.order_list_by_pk(pks=[action(actor=info.context.request.user, **values).pk])
+        },
+    )
+
+
+def _status(status: models.OrderStatus | None) -> str | None:
+    return None if status is None else status.value
+
+
+@strawberry.type
+class Query:
+    @strawberry_django.connection(Connection[Order], extensions=allow(Buyer))
+    def my_orders(self, info: Info, status: OrderStatus | None = None) -> QuerySet[models.Order]:
+        """BUYER: the buyer's own orders, newest first."""
+        return selectors.order_list_for_buyer(user=info.context.request.user, status=_status(status))
+
+    @strawberry_django.field(
+        extensions=allow(LoggedIn),
+        description="Visible to the buyer who placed it, the seller of its store, and admins; "
+        "null for anyone else.",
+    )
+    def order(self, info: Info, order_number: str) -> Order | None:
+        return selectors.order_by_number(user=info.context.request.user, order_number=order_number)
+
+    @strawberry_django.connection(
+        Connection[Order], extensions=allow(Seller), description="SELLER: orders of the seller's own store."
+    )
+    def store_orders(self, info: Info, status: OrderStatus | None = None) -> QuerySet[models.Order]:
+        return selectors.order_list_for_store(seller=info.context.request.user, status=_status(status))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(extensions=allow(Buyer), description="BUYER")
+    def checkout(self, info: Info, input: CheckoutInput) -> CheckoutPayload:
+        return payload(
+            CheckoutPayload,
+            lambda: _orders_result(
+                services.checkout_place(
+                    buyer=info.context.request.user,
+                    shipping_address=input.shipping_address,
+                    contact_phone=input.contact_phone,
+                    payment_method=input.payment_method.value,
+                    card_number=input.card_number,
+                    phone_number=input.phone_number,
+                    idempotency_key=input.idempotency_key,
+                )
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(LoggedIn),
+        description="The order's buyer, while PENDING or CONFIRMED; or its store's seller; or an ADMIN. "
+        "Restocks and refunds.",
+    )
+    def cancel_order(self, info: Info, order_number: str) -> OrderPayload:
+        return _order_change(info, services.order_cancel, order_number=order_number)
+
+    @strawberry.mutation(
+        extensions=allow(Buyer),
+        description="The order's buyer, while CONFIRMED, PROCESSING or SHIPPED: the payment is refunded, "
+        "the order cancelled, the stock returned.",
+    )
+    def request_refund(self, info: Info, order_number: str) -> OrderPayload:
+        return _order_change(info, services.order_refund, order_number=order_number)
+
+    @strawberry.mutation(
+        extensions=allow(SellerOrAdmin),
+        description="The order's store's seller (or an ADMIN): CONFIRMED -> PROCESSING -> SHIPPED -> "
+        "DELIVERED, one step at a time.",
+    )
+    def update_order_status(self, info: Info, order_number: str, status: OrderStatus) -> OrderPayload:
+        return _order_change(
+            info, services.order_update_status, order_number=order_number, status=status.value
+        )

@@ -1,13 +1,23 @@
-"""Cart writes. Quantities never exceed stock; products no longer sold are dropped."""
+"""Cart writes. A line never asks for more than the stock; only products on sale can be added.
+
+A logged-in user always works on their own cart (which has no code); an anonymous caller works on
+the anonymous cart its secret code names, created by the first add without a code. A cart line does
+not reserve stock: checkout locks and re-checks it.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from domain.catalog.models import Product
 from domain.catalog.selectors import product_list_public
+from domain.errors import InvalidInput, NotFound, OutOfStock
 
-from .models import Cart, CartItem
+from .models import Cart, CartItem, new_cart_code
+from .selectors import cart_code_usable
 
 
 def cart_get_or_create_for_user(*, user) -> Cart:
@@ -15,37 +25,151 @@ def cart_get_or_create_for_user(*, user) -> Cart:
     return cart
 
 
+def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int | None = 1) -> Cart:
+    """Add `quantity` (default 1, at least 1) of a product on sale; the line's total may not exceed
+    the stock. A rejected add leaves nothing behind: the cart is created only once the add is valid.
+    """
+    quantity = 1 if quantity is None else quantity
+    if quantity < 1:
+        raise InvalidInput("The quantity must be at least 1.", field="quantity")
+    with transaction.atomic():
+        cart = _cart_locked(user=user, cart_code=cart_code)
+        product = product_list_public().filter(pk=product_id).first()
+        if product is None:
+            raise NotFound("No product on sale with this id.", field="productId")
+        line = cart.items.filter(product=product).first() if cart else None
+        in_cart = line.quantity if line else 0
+        if in_cart + quantity > product.stock_quantity:
+            raise OutOfStock(_available(product, in_cart), field="quantity")
+        if cart is None:
+            cart = _cart_create(user=user)
+        if line is None:
+            CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+        else:
+            line.quantity = in_cart + quantity
+            line.save(update_fields=["quantity", "updated_at"])
+        _touch(cart)
+    return cart
+
+
+def cart_update_item(*, user, cart_code: str | None, product_id: int, quantity: int) -> Cart:
+    """Set a line's quantity; 0 removes the line. Raising it needs the product on sale and in stock."""
+    if quantity < 0:
+        raise InvalidInput("The quantity cannot be negative.", field="quantity")
+    with transaction.atomic():
+        cart, line = _line_locked(user=user, cart_code=cart_code, product_id=product_id)
+        if quantity == 0:
+            line.delete()
+        elif quantity != line.quantity:
+            if quantity > line.quantity and not product_list_public().filter(pk=product_id).exists():
+                raise InvalidInput(
+                    f"“{line.product.name}” is no longer sold; remove it from the cart.", field="productId"
+                )
+            if quantity > line.product.stock_quantity:
+                raise OutOfStock(_available(line.product), field="quantity")
+            line.quantity = quantity
+            line.save(update_fields=["quantity", "updated_at"])
+        _touch(cart)
+    return cart
+
+
+def cart_remove_item(*, user, cart_code: str | None, product_id: int) -> Cart:
+    """Remove a product's line from the cart."""
+    with transaction.atomic():
+        cart, line = _line_locked(user=user, cart_code=cart_code, product_id=product_id)
+        line.delete()
+        _touch(cart)
+    return cart
+
+
 @transaction.atomic
 def cart_merge(*, user, cart_code: str | None) -> Cart | None:
     """Move the anonymous cart `cart_code` into the user's cart and delete it.
 
-    Quantities add up, clamped to stock; lines of products no longer sold are dropped. An unknown
-    or already used code changes nothing. Returns the user's cart (None if they have none).
+    Quantities add up, clamped to stock (a line of the user's own is never lowered); lines of
+    products no longer sold are dropped. An unknown or already used code changes nothing.
+    Returns the user's cart (None if they have none).
     """
     anonymous = (
         Cart.objects.select_for_update().filter(cart_code=cart_code, user__isnull=True).first()
-        if cart_code
+        if cart_code_usable(cart_code)
         else None
     )
     if anonymous is None:
         return Cart.objects.filter(user=user).first()
-    cart = cart_get_or_create_for_user(user=user)
-    lines = {item.product_id: item for item in anonymous.items.all()}
-    sellable = set(product_list_public().filter(pk__in=lines).values_list("pk", flat=True))
-    products = Product.objects.select_for_update().filter(pk__in=sellable).order_by("pk")
-    existing = {item.product_id: item for item in cart.items.select_for_update()}
-    for product in products:
-        wanted = lines[product.pk].quantity + (existing[product.pk].quantity if product.pk in existing else 0)
-        quantity = min(wanted, product.stock_quantity)
+    cart, _ = Cart.objects.select_for_update().get_or_create(user=user)
+    lines = {item.product_id: item.quantity for item in anonymous.items.all()}
+    existing = {item.product_id: item for item in cart.items.all()}
+    for product in product_list_public().filter(pk__in=lines).order_by("pk"):
+        have = existing[product.pk].quantity if product.pk in existing else 0
+        merged = max(have, min(have + lines[product.pk], product.stock_quantity))
+        if merged == have:
+            continue
         if product.pk in existing:
-            item = existing[product.pk]
-            if quantity < 1:
-                item.delete()
-            elif item.quantity != quantity:
-                item.quantity = quantity
-                item.save(update_fields=["quantity", "updated_at"])
-        elif quantity >= 1:
-            CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+            existing[product.pk].quantity = merged
+            existing[product.pk].save(update_fields=["quantity", "updated_at"])
+        else:
+            CartItem.objects.create(cart=cart, product=product, quantity=merged)
     anonymous.delete()
-    cart.save(update_fields=["updated_at"])
+    _touch(cart)
     return cart
+
+
+def cart_delete_idle(*, days: int) -> int:
+    """Delete anonymous carts untouched for `days` days; returns how many went."""
+    if days < 1:
+        raise InvalidInput("Days must be at least 1.", field="days")
+    cutoff = timezone.now() - timedelta(days=days)
+    _, per_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
+    return per_model.get(Cart._meta.label, 0)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _logged_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def _cart_locked(*, user, cart_code: str | None) -> Cart | None:
+    """The caller's cart, locked for the transaction; None when they have none yet.
+
+    An unknown code is an error rather than a silent new cart, so a client notices a lost cart.
+    """
+    if _logged_in(user):
+        return Cart.objects.select_for_update().filter(user=user).first()
+    if not cart_code:
+        return None
+    cart = (
+        Cart.objects.select_for_update().filter(cart_code=cart_code, user__isnull=True).first()
+        if cart_code_usable(cart_code)
+        else None
+    )
+    if cart is None:
+        raise NotFound("No cart with this code.", field="cartCode")
+    return cart
+
+
+def _cart_create(*, user) -> Cart:
+    if _logged_in(user):
+        return cart_get_or_create_for_user(user=user)
+    return Cart.objects.create(cart_code=new_cart_code())
+
+
+def _line_locked(*, user, cart_code: str | None, product_id: int) -> tuple[Cart, CartItem]:
+    cart = _cart_locked(user=user, cart_code=cart_code)
+    line = cart.items.select_related("product").filter(product_id=product_id).first() if cart else None
+    if line is None:
+        raise NotFound("This product is not in the cart.", field="productId")
+    return cart, line
+
+
+def _touch(cart: Cart) -> None:
+    cart.save(update_fields=["updated_at"])
+
+
+def _available(product: Product, in_cart: int = 0) -> str:
+    if product.stock_quantity == 0:
+        return f"“{product.name}” is out of stock."
+    message = f"Only {product.stock_quantity} of “{product.name}” available"
+    return message + (f" ({in_cart} already in your cart)." if in_cart else ".")

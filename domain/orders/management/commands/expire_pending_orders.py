@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from domain.errors import DomainError
+from domain.orders.services import order_expire_unpaid
+
+
+class Command(BaseCommand):
+    help = "Cancel REFERENCE orders still unpaid after --hours hours (default 48) and return their stock."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--hours", type=int, default=48, help="hours a reference stays payable (default 48)"
+        )
+
+    def handle(self, *args, hours: int, **options):
+        try:
+            expired = order_expire_unpaid(hours=hours)
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        self.stdout.write(f"Cancelled {expired} unpaid reference order(s) older than {hours} hour(s).")

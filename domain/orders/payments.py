@@ -1,0 +1,171 @@
+"""The payment gateway: an interface, a deterministic simulated gateway, and the signature of the
+gateway's webhook.
+
+A real gateway is another `PaymentGateway` subclass named by the `PAYMENT_GATEWAY` setting; the
+order services talk to whichever class that is through `gateway()` and never to a class directly.
+Card numbers are never stored: only the gateway sees them.
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .models import PaymentMethod
+
+WEBHOOK_SIGNATURE_HEADER = "X-Kitanda-Signature"
+
+_SEPARATORS = re.compile(r"[\s\-.()]")
+
+
+@dataclass(frozen=True)
+class Charge:
+    """The gateway's answer to a charge: approved with a transaction id, or declined with a reason."""
+
+    approved: bool
+    transaction_id: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A payment reference as Angolan banks and ATMs take it: entity + reference number."""
+
+    entity: str
+    number: str
+
+
+class RefundFailed(Exception):
+    """The gateway refused or could not perform a refund."""
+
+
+class PaymentGateway(abc.ABC):
+    """What the order services need from a payment provider."""
+
+    @abc.abstractmethod
+    def charge(
+        self,
+        *,
+        method: str,
+        amount: Decimal,
+        order_number: str,
+        card_number: str | None = None,
+        phone_number: str | None = None,
+    ) -> Charge:
+        """Charge a CARD or MOBILE payment at once."""
+
+    @abc.abstractmethod
+    def issue_reference(self, *, order_id: int, order_number: str, amount: Decimal) -> Reference:
+        """Issue the bank/ATM reference a buyer pays later; the webhook confirms the payment."""
+
+    @abc.abstractmethod
+    def refund(self, *, transaction_id: str, amount: Decimal) -> None:
+        """Give an approved charge back; raises RefundFailed when the provider refuses."""
+
+
+class SimulatedGateway(PaymentGateway):
+    """A deterministic stand-in: cards ending in 0002 and the mobile number 900000000 are declined,
+    everything else is approved at once; references are derived from the order's id."""
+
+    DECLINED_CARD_SUFFIX = "0002"
+    DECLINED_PHONE = "900000000"
+
+    def charge(self, *, method, amount, order_number, card_number=None, phone_number=None) -> Charge:
+        if method == PaymentMethod.CARD:
+            if normalize_card_number(card_number or "").endswith(self.DECLINED_CARD_SUFFIX):
+                return Charge(approved=False, reason="The card was declined.")
+        elif method == PaymentMethod.MOBILE:
+            if normalize_angolan_phone(phone_number or "") == self.DECLINED_PHONE:
+                return Charge(approved=False, reason="The mobile payment was declined.")
+        else:
+            return Charge(approved=False, reason=f"{method} payments are not charged at once.")
+        return Charge(approved=True, transaction_id=f"SIM-{order_number}")
+
+    def issue_reference(self, *, order_id, order_number, amount) -> Reference:
+        # Unique by construction: the order's id, plus a check digit as bank references carry.
+        digits = f"{order_id:08d}"
+        return Reference(entity=settings.PAYMENT_REFERENCE_ENTITY, number=digits + luhn_check_digit(digits))
+
+    def refund(self, *, transaction_id, amount) -> None:
+        return None
+
+
+def gateway() -> PaymentGateway:
+    """The gateway the `PAYMENT_GATEWAY` setting names."""
+    return import_string(settings.PAYMENT_GATEWAY)()
+
+
+# ---------------------------------------------------------------- payment details
+
+
+def normalize_card_number(value: str) -> str:
+    return _SEPARATORS.sub("", value or "")
+
+
+def card_number_valid(value: str) -> bool:
+    """12 to 19 digits passing the Luhn check."""
+    digits = normalize_card_number(value)
+    return digits.isascii() and digits.isdigit() and 12 <= len(digits) <= 19 and luhn_valid(digits)
+
+
+def luhn_valid(digits: str) -> bool:
+    return luhn_check_digit(digits[:-1]) == digits[-1]
+
+
+def luhn_check_digit(digits: str) -> str:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def normalize_angolan_phone(value: str) -> str | None:
+    """The 9-digit national number of an Angolan phone (+244 / 00244 prefix allowed), or None."""
+    digits = _SEPARATORS.sub("", value or "")
+    for prefix in ("+244", "00244", "244"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 9:
+            digits = digits[len(prefix) :]
+            break
+    if len(digits) != 9 or not (digits.isascii() and digits.isdigit()):
+        return None
+    return digits
+
+
+def angolan_mobile(value: str) -> str | None:
+    """A mobile number: 9 digits starting with 9 (e.g. 923 456 789), as its national number."""
+    number = normalize_angolan_phone(value)
+    return number if number is not None and number.startswith("9") else None
+
+
+def angolan_phone(value: str) -> str | None:
+    """A mobile (9…) or fixed (2…) Angolan number, in international form: +244923456789."""
+    number = normalize_angolan_phone(value)
+    return f"+244{number}" if number is not None and number[0] in "29" else None
+
+
+# ---------------------------------------------------------------- webhook signature
+
+
+def webhook_signature(body: bytes) -> str:
+    """The hex HMAC-SHA256 of a webhook's raw body under `PAYMENT_WEBHOOK_SECRET`."""
+    return hmac.new(settings.PAYMENT_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+
+
+def webhook_signature_valid(body: bytes, signature: str | None) -> bool:
+    """Compared in constant time; a missing secret refuses every call."""
+    if not settings.PAYMENT_WEBHOOK_SECRET or not signature:
+        return False
+    given = signature.strip().removeprefix("sha256=").encode("utf-8", "replace")
+    return hmac.compare_digest(webhook_signature(body).encode(), given)

@@ -1,0 +1,88 @@
+"""The payment gateway's webhook: POST /payments/webhook/ confirms a paid REFERENCE payment.
+
+The raw body is signed with HMAC-SHA256 under PAYMENT_WEBHOOK_SECRET, hex digest in the
+X-Kitanda-Signature header ("sha256=" prefix optional). Body (JSON):
+
+    {"event": "payment.completed", "entity": "11223", "referenceNumber": "000000421",
+     "amount": "1500.00", "transactionId": "BANK-123"}
+
+Answers: 200 confirmed (a replay answers 200 again and changes nothing; other events are
+acknowledged and ignored), 400 malformed body or wrong amount, 403 bad signature, 404 unknown
+reference, 409 the order was cancelled meanwhile, 405 anything but POST, 413 too large.
+Never a 500 on what a caller sends; nothing changes unless the answer is 200 "confirmed".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from domain.errors import DomainError, ErrorCode
+
+from .payments import WEBHOOK_SIGNATURE_HEADER, webhook_signature_valid
+from .services import payment_confirm_reference
+
+logger = logging.getLogger(__name__)
+
+CONFIRMED_EVENT = "payment.completed"
+STATUS_BY_CODE = {ErrorCode.NOT_FOUND: 404, ErrorCode.NOT_ELIGIBLE: 409}
+
+
+@csrf_exempt
+@require_POST
+def payment_webhook(request: HttpRequest) -> JsonResponse:
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _answer(413, "The body is too large.")
+    if not webhook_signature_valid(body, request.headers.get(WEBHOOK_SIGNATURE_HEADER)):
+        logger.warning("payment webhook with a bad signature from %s", request.META.get("REMOTE_ADDR"))
+        return _answer(403, "Bad signature.")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _answer(400, "The body is not JSON.")
+    if not isinstance(data, dict):
+        return _answer(400, "The body must be a JSON object.")
+    if data.get("event") != CONFIRMED_EVENT:
+        return JsonResponse({"status": "ignored"})
+    entity, reference = _text(data.get("entity"), 10), _text(data.get("referenceNumber"), 20)
+    amount, transaction_id = _decimal(data.get("amount")), _text(data.get("transactionId"), 64)
+    if None in (entity, reference, amount) or (data.get("transactionId") is not None and not transaction_id):
+        return _answer(400, "entity, referenceNumber and amount are required; transactionId is optional.")
+    try:
+        order, changed = payment_confirm_reference(
+            entity=entity, reference_number=reference, amount=amount, transaction_id=transaction_id
+        )
+    except DomainError as error:
+        return _answer(STATUS_BY_CODE.get(error.code, 400), error.message)
+    except IntegrityError:
+        return _answer(409, "This transaction id was already used.")
+    return JsonResponse({"status": "confirmed", "orderNumber": order.order_number, "replayed": not changed})
+
+
+def _text(value, max_length: int) -> str | None:
+    if not isinstance(value, str) or not 0 < len(value) <= max_length or "\x00" in value:
+        return None
+    return value
+
+
+def _decimal(value) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and amount > 0 else None
+
+
+def _answer(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)

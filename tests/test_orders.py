@@ -1,0 +1,558 @@
+"""Orders after checkout: who sees them, status steps, cancellation and refunds, expiry of unpaid references."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from domain.catalog.models import Product
+from domain.errors import AccessDenied, ErrorCode, InvalidTransition, NotEligible, NotFound, PaymentFailed
+from domain.orders import selectors, services
+from domain.orders.models import Order, OrderEvent, Payment, PaymentMethod
+
+from .conftest import error_codes
+from .factories import make_product, make_store
+from .test_checkout import fill_cart, install_recording_gateway, place, stock_of, world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gateway(settings):
+    return install_recording_gateway(settings)
+
+
+ALL_ROLES = ["anonymous", "buyer", "other_buyer", "unapproved_seller", "seller", "other_seller", "admin"]
+
+
+@pytest.fixture
+def product(seller):
+    return make_product(store=seller.store, name="Cadeira", price="15000.00", stock_quantity=10)
+
+
+def order_of(buyer, product, *, quantity=2, method=PaymentMethod.CARD, status=None) -> Order:
+    """A checkout of one line; `status` then set directly, as if the seller had moved it."""
+    fill_cart(buyer, (product, quantity))
+    extra = {"card_number": None} if method == PaymentMethod.REFERENCE else {}
+    (order,) = place(buyer, payment_method=method, **extra)
+    if status is not None:
+        Order.objects.filter(pk=order.pk).update(status=status)
+    order.refresh_from_db()
+    return order
+
+
+@pytest.fixture
+def confirmed(buyer, product):
+    return order_of(buyer, product)
+
+
+def events(order: Order) -> list[tuple]:
+    return list(OrderEvent.objects.filter(order=order).values_list("actor", "from_status", "to_status"))
+
+
+def state(order: Order) -> tuple:
+    order.refresh_from_db()
+    payment = Payment.objects.get(order=order)
+    return order.status, order.payment_status, payment.status
+
+
+# ---------------------------------------------------------------- visibility (selectors)
+
+
+def test_who_sees_an_order(buyer, other_buyer, seller, other_seller, unapproved_seller, admin, confirmed):
+    def sees(user) -> bool:
+        return selectors.order_by_number(user=user, order_number=confirmed.order_number).exists()
+
+    assert [sees(u) for u in (buyer, seller, admin)] == [True, True, True]
+    assert [sees(u) for u in (other_buyer, other_seller, unapproved_seller, None)] == [False] * 4
+
+
+# ---------------------------------------------------------------- status steps
+
+
+def test_the_seller_moves_an_order_one_step_at_a_time(seller, admin, confirmed):
+    for actor, status in ((seller, "processing"), (admin, "shipped"), (seller, "delivered")):
+        order = services.order_update_status(actor=actor, order_number=confirmed.order_number, status=status)
+        assert order.status == status
+    assert events(confirmed)[2:] == [
+        (seller.pk, "confirmed", "processing"),
+        (admin.pk, "processing", "shipped"),
+        (seller.pk, "shipped", "delivered"),
+    ]
+    assert OrderEvent.objects.filter(order=confirmed).last().created_at <= timezone.now()
+
+
+@pytest.mark.parametrize(
+    "current, target",
+    [
+        ("confirmed", "shipped"),
+        ("confirmed", "delivered"),
+        ("confirmed", "confirmed"),
+        ("confirmed", "pending"),
+        ("confirmed", "cancelled"),
+        ("processing", "confirmed"),
+        ("shipped", "processing"),
+        ("delivered", "shipped"),
+        ("delivered", "cancelled"),
+        ("pending", "confirmed"),
+        ("pending", "processing"),
+        ("cancelled", "confirmed"),
+    ],
+)
+def test_any_other_step_is_an_invalid_transition(seller, buyer, product, current, target):
+    order = order_of(buyer, product, status=current)
+    before = world()
+    with pytest.raises(InvalidTransition) as error:
+        services.order_update_status(actor=seller, order_number=order.order_number, status=target)
+    assert (error.value.code, error.value.field) == (ErrorCode.INVALID_TRANSITION, "status")
+    assert world() == before
+
+
+def test_the_message_names_the_allowed_step(seller, confirmed):
+    with pytest.raises(
+        InvalidTransition, match="A CONFIRMED order moves only to PROCESSING, not to SHIPPED."
+    ):
+        services.order_update_status(actor=seller, order_number=confirmed.order_number, status="shipped")
+
+
+def test_the_buyer_sees_but_cannot_move_the_order(buyer, confirmed):
+    before = world()
+    with pytest.raises(AccessDenied):
+        services.order_update_status(actor=buyer, order_number=confirmed.order_number, status="processing")
+    assert world() == before
+
+
+# ---------------------------------------------------------------- cancel and refund
+
+
+def test_buyer_cancels_a_paid_order_stock_back_and_refund(buyer, confirmed, product, gateway):
+    assert stock_of(product) == 8
+    order = services.order_cancel(actor=buyer, order_number=confirmed.order_number)
+    assert state(order) == ("cancelled", "refunded", "refunded")
+    assert stock_of(product) == 10
+    assert gateway.refunds() == [("refund", f"SIM-{order.order_number}", Decimal("30000.00"))]
+    assert events(order)[-1] == (buyer.pk, "confirmed", "cancelled")
+
+
+def test_cancelling_an_unpaid_reference_order_voids_the_payment(buyer, product, gateway):
+    order = order_of(buyer, product, method=PaymentMethod.REFERENCE)
+    services.order_cancel(actor=buyer, order_number=order.order_number)
+    assert state(order) == ("cancelled", "failed", "failed")
+    assert stock_of(product) == 10
+    assert gateway.refunds() == []
+
+
+@pytest.mark.parametrize(
+    "actor, status, allowed",
+    [
+        ("buyer", "pending", True),
+        ("buyer", "confirmed", True),
+        ("buyer", "processing", False),
+        ("buyer", "shipped", False),
+        ("seller", "processing", True),
+        ("seller", "shipped", False),
+        ("seller", "delivered", False),
+        ("admin", "processing", True),
+        ("admin", "shipped", False),
+        ("admin", "cancelled", False),
+    ],
+)
+def test_who_may_cancel_in_which_status(request, buyer, product, actor, status, allowed):
+    order = order_of(buyer, product, status=status)
+    actor = request.getfixturevalue(actor)
+    if allowed:
+        services.order_cancel(actor=actor, order_number=order.order_number)
+        assert (state(order)[0], stock_of(product)) == ("cancelled", 10)
+        assert events(order)[-1] == (actor.pk, status, "cancelled")
+        return
+    before = world()
+    with pytest.raises(NotEligible):
+        services.order_cancel(actor=actor, order_number=order.order_number)
+    assert world() == before
+
+
+@pytest.mark.parametrize(
+    "status, allowed",
+    [
+        ("pending", False),
+        ("confirmed", True),
+        ("processing", True),
+        ("shipped", True),
+        ("delivered", False),
+        ("cancelled", False),
+    ],
+)
+def test_the_buyer_asks_a_refund_while_confirmed_processing_or_shipped(
+    buyer, product, gateway, status, allowed
+):
+    order = order_of(buyer, product, status=status)
+    if not allowed:
+        before = world()
+        with pytest.raises(NotEligible):
+            services.order_refund(actor=buyer, order_number=order.order_number)
+        assert world() == before
+        assert gateway.refunds() == []
+        return
+    services.order_refund(actor=buyer, order_number=order.order_number)
+    assert state(order) == ("cancelled", "refunded", "refunded")
+    assert stock_of(product) == 10
+    assert gateway.refunds() == [("refund", f"SIM-{order.order_number}", Decimal("30000.00"))]
+
+
+def test_only_the_buyer_asks_a_refund(seller, admin, confirmed):
+    for actor in (seller, admin):
+        with pytest.raises(AccessDenied):
+            services.order_refund(actor=actor, order_number=confirmed.order_number)
+
+
+def test_a_refused_refund_changes_nothing(buyer, confirmed, gateway, monkeypatch):
+    def refuse(self, **kwargs):
+        raise ConnectionError("gateway down")
+
+    monkeypatch.setattr(gateway, "refund", refuse)
+    before = world()
+    with pytest.raises(PaymentFailed):
+        services.order_refund(actor=buyer, order_number=confirmed.order_number)
+    assert world() == before
+
+
+def test_cancel_returns_what_still_exists(buyer, seller, product):
+    other = make_product(store=seller.store, name="Mesa", stock_quantity=3)
+    fill_cart(buyer, (product, 1), (other, 2))
+    (order,) = place(buyer)
+    order.items.filter(product=other).update(product=None)  # as after the product's removal
+    services.order_cancel(actor=buyer, order_number=order.order_number)
+    assert (stock_of(product), stock_of(other)) == (10, 1)
+
+
+def test_other_peoples_orders_are_not_found(other_buyer, other_seller, unapproved_seller, confirmed):
+    before = world()
+    for actor in (other_buyer, other_seller, unapproved_seller):
+        for action in (services.order_cancel, services.order_refund):
+            with pytest.raises(NotFound) as error:
+                action(actor=actor, order_number=confirmed.order_number)
+            assert error.value.field == "orderNumber"
+    with pytest.raises(NotFound):
+        services.order_update_status(
+            actor=other_seller, order_number=confirmed.order_number, status="processing"
+        )
+    assert world() == before
+
+
+# ---------------------------------------------------------------- expiry of unpaid references
+
+
+def test_expire_pending_orders_cancels_old_unpaid_references(buyer, product):
+    old = order_of(buyer, product, method=PaymentMethod.REFERENCE, quantity=1)
+    recent = order_of(buyer, product, method=PaymentMethod.REFERENCE, quantity=1)
+    paid_by_card = order_of(buyer, product, quantity=1)
+    Order.objects.filter(pk__in=[old.pk, paid_by_card.pk]).update(
+        created_at=timezone.now() - timedelta(hours=49)
+    )
+    Order.objects.filter(pk=recent.pk).update(created_at=timezone.now() - timedelta(hours=47))
+    assert stock_of(product) == 7
+    out = StringIO()
+    call_command("expire_pending_orders", stdout=out)
+    assert out.getvalue().strip() == "Cancelled 1 unpaid reference order(s) older than 48 hour(s)."
+    assert state(old) == ("cancelled", "failed", "failed")
+    assert events(old)[-1] == (None, "pending", "cancelled")
+    assert state(recent) == ("pending", "pending", "pending")
+    assert state(paid_by_card) == ("confirmed", "completed", "completed")
+    assert stock_of(product) == 8
+    call_command("expire_pending_orders", "--hours", "1", stdout=out)
+    assert state(recent)[0] == "cancelled"
+    assert stock_of(product) == 9
+    call_command("expire_pending_orders", "--hours", "1", stdout=out)
+    assert "Cancelled 0 unpaid" in out.getvalue().splitlines()[-1]
+
+
+def test_expire_pending_orders_refuses_zero_hours(buyer, product):
+    order_of(buyer, product, method=PaymentMethod.REFERENCE)
+    before = world()
+    with pytest.raises(CommandError):
+        call_command("expire_pending_orders", "--hours", "0", stdout=StringIO())
+    assert world() == before
+
+
+# ---------------------------------------------------------------- API: permission matrix
+
+SEEN, NULL = "seen", "null"
+EXPECTED = {
+    "OrderDetail": {
+        "anonymous": "UNAUTHENTICATED",
+        "buyer": SEEN,
+        "other_buyer": NULL,
+        "unapproved_seller": NULL,
+        "seller": SEEN,
+        "other_seller": NULL,
+        "admin": SEEN,
+    },
+    "MyOrders": {
+        "anonymous": "UNAUTHENTICATED",
+        "buyer": SEEN,
+        "other_buyer": NULL,
+        "unapproved_seller": "FORBIDDEN",
+        "seller": "FORBIDDEN",
+        "other_seller": "FORBIDDEN",
+        "admin": "FORBIDDEN",
+    },
+    "StoreOrders": {
+        "anonymous": "UNAUTHENTICATED",
+        "buyer": "FORBIDDEN",
+        "other_buyer": "FORBIDDEN",
+        "unapproved_seller": NULL,
+        "seller": SEEN,
+        "other_seller": NULL,
+        "admin": "FORBIDDEN",
+    },
+    "UpdateOrderStatus": {
+        "anonymous": "UNAUTHENTICATED",
+        "buyer": "FORBIDDEN",
+        "other_buyer": "FORBIDDEN",
+        "unapproved_seller": "NOT_FOUND",
+        "seller": "processing",
+        "other_seller": "NOT_FOUND",
+        "admin": "processing",
+    },
+    "CancelOrder": {
+        "anonymous": "UNAUTHENTICATED",
+        "buyer": "cancelled",
+        "other_buyer": "NOT_FOUND",
+        "unapproved_seller": "NOT_FOUND",
+        "seller": "cancelled",
+        "other_seller": "NOT_FOUND",
+        "admin": "cancelled",
+    },
+    "RequestRefund": {
+        "anonymous": "UNAUTHENTICATED",
+        "buyer": "cancelled",
+        "other_buyer": "NOT_FOUND",
+        "unapproved_seller": "FORBIDDEN",
+        "seller": "FORBIDDEN",
+        "other_seller": "FORBIDDEN",
+        "admin": "FORBIDDEN",
+    },
+}
+MATRIX = [(operation, role) for operation, roles in EXPECTED.items() for role in roles]
+
+
+def body_of(result: dict) -> dict | None:
+    return next(iter(result["data"].values())) if result.get("data") else None
+
+
+@pytest.mark.parametrize("operation, role", MATRIX, indirect=["role"])
+def test_permission_matrix(gql, request, operation, role, confirmed, product):
+    expected = EXPECTED[operation][request.node.callspec.params["role"]]
+    variables = {"orderNumber": confirmed.order_number}
+    if operation == "UpdateOrderStatus":
+        variables["status"] = "PROCESSING"
+    elif operation in ("MyOrders", "StoreOrders"):
+        variables = {}
+    before = world()
+    result = gql.op(operation, variables, user=role)
+    body = body_of(result)
+
+    if expected in ("UNAUTHENTICATED", "FORBIDDEN"):
+        assert error_codes(result) == [expected]
+        assert body is None
+    elif expected == "NOT_FOUND":
+        assert "errors" not in result
+        assert body == {
+            "order": None,
+            "errors": [
+                {"field": "orderNumber", "message": "No order with this number.", "code": "NOT_FOUND"}
+            ],
+        }
+    elif operation == "OrderDetail":
+        assert "errors" not in result
+        assert (body or {}).get("orderNumber") == (confirmed.order_number if expected == SEEN else None)
+    elif operation in ("MyOrders", "StoreOrders"):
+        assert "errors" not in result
+        numbers = [edge["node"]["orderNumber"] for edge in body["edges"]]
+        assert numbers == ([confirmed.order_number] if expected == SEEN else [])
+    else:
+        assert body["errors"] == []
+        assert body["order"]["status"] == expected.upper()
+        assert Order.objects.get(pk=confirmed.pk).status == expected
+        return
+    assert world() == before
+
+
+@pytest.mark.parametrize("operation", ["CancelOrder", "RequestRefund"])
+def test_a_hidden_order_answers_exactly_like_a_missing_one(gql, other_buyer, confirmed, operation):
+    hidden = gql.op(operation, {"orderNumber": confirmed.order_number}, user=other_buyer)
+    missing = gql.op(operation, {"orderNumber": "KT-NOPE0-NOPE0"}, user=other_buyer)
+    assert hidden == missing
+
+
+@pytest.mark.parametrize("operation", ["CancelOrder", "RequestRefund", "UpdateOrderStatus", "OrderDetail"])
+def test_an_order_number_that_cannot_exist_is_not_found(gql, buyer, seller, confirmed, operation):
+    user = seller if operation == "UpdateOrderStatus" else buyer
+    result = gql.op(operation, {"orderNumber": "KT\u0000", "status": "PROCESSING"}, user=user)
+    assert "errors" not in result
+    body = body_of(result)
+    assert (
+        body is None if operation == "OrderDetail" else [e["code"] for e in body["errors"]] == ["NOT_FOUND"]
+    )
+
+
+def test_update_order_status_of_a_hidden_or_missing_order(gql, other_seller, confirmed):
+    variables = {"status": "PROCESSING"}
+    hidden = gql.op(
+        "UpdateOrderStatus", {"orderNumber": confirmed.order_number, **variables}, user=other_seller
+    )
+    missing = gql.op("UpdateOrderStatus", {"orderNumber": "KT-NOPE0-NOPE0", **variables}, user=other_seller)
+    assert hidden == missing
+
+
+# ---------------------------------------------------------------- API: operations
+
+
+def test_order_detail_gives_the_contract_fields(gql, buyer, confirmed, product):
+    order = gql.op("OrderDetail", {"orderNumber": confirmed.order_number}, user=buyer)["data"]["order"]
+    assert order["orderNumber"] == confirmed.order_number
+    assert (order["status"], order["paymentStatus"], order["totalAmount"]) == (
+        "CONFIRMED",
+        "COMPLETED",
+        "30000.00",
+    )
+    assert order["store"]["slug"] == product.store.slug
+    assert order["items"][0] | {"id": None} == {
+        "id": None,
+        "productName": "Cadeira",
+        "price": "15000.00",
+        "quantity": 2,
+        "lineTotal": "30000.00",
+        "product": {"slug": product.slug},
+    }
+    assert order["payment"]["method"] == "CARD"
+
+
+def test_an_order_line_of_a_removed_product_keeps_its_snapshot(gql, buyer, confirmed):
+    confirmed.items.update(product=None)
+    order = gql.op("OrderDetail", {"orderNumber": confirmed.order_number}, user=buyer)["data"]["order"]
+    assert order["items"][0]["product"] is None
+    assert order["items"][0]["productName"] == "Cadeira"
+
+
+def test_an_order_of_a_deactivated_product_and_store_still_resolves(gql, buyer, confirmed, product):
+    Product.objects.filter(pk=product.pk).update(is_active=False)
+    type(product.store).objects.filter(pk=product.store_id).update(is_active=False)
+    order = gql.op("OrderDetail", {"orderNumber": confirmed.order_number}, user=buyer)["data"]["order"]
+    assert order["store"]["slug"] == product.store.slug
+    assert order["items"][0]["product"]["slug"] == product.slug
+
+
+def test_update_cancel_and_refund_through_the_contract_operations(gql, buyer, seller, product):
+    order = order_of(buyer, product)
+    number = order.order_number
+    moved = gql.op("UpdateOrderStatus", {"orderNumber": number, "status": "PROCESSING"}, user=seller)
+    assert moved["data"]["updateOrderStatus"]["order"]["status"] == "PROCESSING"
+    skipped = gql.op("UpdateOrderStatus", {"orderNumber": number, "status": "DELIVERED"}, user=seller)
+    assert skipped["data"]["updateOrderStatus"] == {
+        "order": None,
+        "errors": [
+            {
+                "field": "status",
+                "code": "INVALID_TRANSITION",
+                "message": "A PROCESSING order moves only to SHIPPED, not to DELIVERED.",
+            }
+        ],
+    }
+    refused = gql.op("CancelOrder", {"orderNumber": number}, user=buyer)["data"]["cancelOrder"]
+    assert [e["code"] for e in refused["errors"]] == ["NOT_ELIGIBLE"]
+    refunded = gql.op("RequestRefund", {"orderNumber": number}, user=buyer)["data"]["requestRefund"]
+    assert refunded["errors"] == []
+    assert (refunded["order"]["status"], refunded["order"]["paymentStatus"]) == ("CANCELLED", "REFUNDED")
+    assert refunded["order"]["payment"]["status"] == "REFUNDED"
+    assert stock_of(product) == 10
+
+
+def my_orders(gql, user, **variables) -> dict:
+    return gql.op("MyOrders", variables, user=user)["data"]["myOrders"]
+
+
+def test_my_orders_newest_first_filtered_and_paged(gql, buyer, other_buyer, product):
+    first = order_of(buyer, product, quantity=1)
+    second = order_of(buyer, product, quantity=1, method=PaymentMethod.REFERENCE)
+    third = order_of(buyer, product, quantity=1)
+    order_of(other_buyer, product, quantity=1)
+    numbers = [e["node"]["orderNumber"] for e in my_orders(gql, buyer)["edges"]]
+    assert numbers == [third.order_number, second.order_number, first.order_number]
+    pending = my_orders(gql, buyer, status="PENDING")
+    assert [e["node"]["orderNumber"] for e in pending["edges"]] == [second.order_number]
+    assert pending["totalCount"] == 1
+    page = my_orders(gql, buyer, first=2)
+    assert page["totalCount"] == 3 and page["pageInfo"]["hasNextPage"]
+    rest = my_orders(gql, buyer, first=2, after=page["pageInfo"]["endCursor"])
+    assert [e["node"]["orderNumber"] for e in rest["edges"]] == [first.order_number]
+    assert not rest["pageInfo"]["hasNextPage"]
+
+
+def test_order_pages_are_capped(gql, buyer, seller):
+    for operation in ("MyOrders", "StoreOrders"):
+        result = gql.op(operation, {"first": 101}, user=buyer if operation == "MyOrders" else seller)
+        assert error_codes(result) == ["BAD_USER_INPUT"]
+
+
+def test_store_orders_are_the_sellers_own_store_only(gql, buyer, seller, other_seller, product):
+    mine = order_of(buyer, product, quantity=1)
+    theirs = order_of(buyer, make_product(store=other_seller.store), quantity=1)
+    shipped = order_of(buyer, product, quantity=1, status="shipped")
+    result = gql.op("StoreOrders", {}, user=seller)["data"]["storeOrders"]
+    assert [e["node"]["orderNumber"] for e in result["edges"]] == [shipped.order_number, mine.order_number]
+    node = result["edges"][1]["node"]
+    assert node["contactPhone"] == "+244923456789"
+    assert node["items"] == [
+        {"productName": "Cadeira", "price": "15000.00", "quantity": 1, "lineTotal": "15000.00"}
+    ]
+    assert node["payment"] == {"method": "CARD", "status": "COMPLETED", "amount": "15000.00"}
+    filtered = gql.op("StoreOrders", {"status": "SHIPPED"}, user=seller)["data"]["storeOrders"]
+    assert [e["node"]["orderNumber"] for e in filtered["edges"]] == [shipped.order_number]
+    other = gql.op("StoreOrders", {}, user=other_seller)["data"]["storeOrders"]
+    assert [e["node"]["orderNumber"] for e in other["edges"]] == [theirs.order_number]
+
+
+def many_orders(buyer, count: int) -> None:
+    """`count` orders of the buyer, of two stores, with two lines each."""
+    stores = [make_store(), make_store()]
+    products = [make_product(store=store, stock_quantity=100) for store in stores for _ in range(2)]
+    for _ in range(count // 2):
+        fill_cart(buyer, *((p, 1) for p in products))
+        place(buyer)
+
+
+@pytest.mark.parametrize("first", [2, 10])
+def test_my_orders_query_count_is_the_same_for_any_page_size(gql, buyer, first, django_assert_num_queries):
+    many_orders(buyer, 10)
+    # user from the token; orders with store, payment and the total count; their lines with products
+    with django_assert_num_queries(3):
+        result = my_orders(gql, buyer, first=first)
+    assert len(result["edges"]) == first
+    assert all(len(e["node"]["items"]) == 2 and e["node"]["payment"] for e in result["edges"])
+
+
+@pytest.mark.parametrize("first", [2, 10])
+def test_store_orders_query_count_is_the_same_for_any_page_size(
+    gql, seller, buyer, first, django_assert_num_queries
+):
+    products = [make_product(store=seller.store, stock_quantity=100) for _ in range(2)]
+    for _ in range(10):
+        fill_cart(buyer, *((p, 1) for p in products))
+        place(buyer)
+    with django_assert_num_queries(3):
+        result = gql.op("StoreOrders", {"first": first}, user=seller)["data"]["storeOrders"]
+    assert len(result["edges"]) == first
+
+
+def test_cancel_order_query_count(gql, buyer, confirmed, django_assert_num_queries):
+    # user; savepoint; order lock; lines; product locks; stock; payment; payment saved; order saved;
+    # event; release; the answer: order with store and payment; lines with products
+    with django_assert_num_queries(13):
+        result = gql.op("CancelOrder", {"orderNumber": confirmed.order_number}, user=buyer)
+    assert result["data"]["cancelOrder"]["order"]["status"] == "CANCELLED"

@@ -1,0 +1,290 @@
+"""Payments: the simulated gateway's rules, payment details, and the signed webhook that confirms references."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from domain.orders import payments
+from domain.orders.models import Order, OrderEvent, Payment, PaymentMethod
+from domain.orders.services import order_refund
+
+from .factories import make_product
+from .test_checkout import fill_cart, install_recording_gateway, place, world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gateway(settings):
+    return install_recording_gateway(settings)
+
+
+URL = "/payments/webhook/"
+SECRET = "test-webhook-secret"
+
+
+# ---------------------------------------------------------------- payment details
+
+
+@pytest.mark.parametrize(
+    "number, valid",
+    [
+        ("4111 1111 1111 1111", True),
+        ("4111-1111-1111-1111", True),
+        ("4000000000000002", True),
+        ("5555555555554444", True),
+        ("4111111111111112", False),
+        ("411111111111", False),
+        ("41111111111111111111", False),
+        ("4111 1111 1111 111a", False),
+        ("", False),
+        ("٤١١١١١١١١١١١١١١١", False),
+    ],
+)
+def test_card_numbers_pass_the_luhn_check(number, valid):
+    assert payments.card_number_valid(number) is valid
+
+
+@pytest.mark.parametrize(
+    "value, phone, mobile",
+    [
+        ("923456789", "+244923456789", "923456789"),
+        ("+244 923 456 789", "+244923456789", "923456789"),
+        ("00244923456789", "+244923456789", "923456789"),
+        ("244-923-456-789", "+244923456789", "923456789"),
+        ("(222) 123 456", "+244222123456", None),
+        ("823456789", None, None),
+        ("92345678", None, None),
+        ("9234567890", None, None),
+        ("+351912345678", None, None),
+        ("nine", None, None),
+    ],
+)
+def test_angolan_phone_numbers(value, phone, mobile):
+    assert payments.angolan_phone(value) == phone
+    assert payments.angolan_mobile(value) == mobile
+
+
+def test_the_simulated_gateway_is_deterministic(settings):
+    settings.PAYMENT_REFERENCE_ENTITY = "99999"
+    simulated = payments.gateway()
+    assert isinstance(simulated, payments.SimulatedGateway)
+    amount = Decimal("10.00")
+    assert simulated.charge(
+        method=PaymentMethod.CARD, amount=amount, order_number="KT-1", card_number="4111 1111 1111 1111"
+    ) == payments.Charge(approved=True, transaction_id="SIM-KT-1")
+    assert not simulated.charge(
+        method=PaymentMethod.CARD, amount=amount, order_number="KT-1", card_number="4000 0000 0000 0002"
+    ).approved
+    assert simulated.charge(
+        method=PaymentMethod.MOBILE, amount=amount, order_number="KT-2", phone_number="923000000"
+    ).approved
+    assert not simulated.charge(
+        method=PaymentMethod.MOBILE, amount=amount, order_number="KT-2", phone_number="+244 900 000 000"
+    ).approved
+    assert not simulated.charge(method=PaymentMethod.REFERENCE, amount=amount, order_number="KT-3").approved
+    reference = simulated.issue_reference(order_id=42, order_number="KT-4", amount=amount)
+    assert reference == payments.Reference(entity="99999", number="000000422")
+    assert payments.luhn_valid(reference.number)
+    assert simulated.refund(transaction_id="SIM-KT-1", amount=amount) is None
+
+
+def test_the_gateway_class_comes_from_the_setting(settings):
+    settings.PAYMENT_GATEWAY = "tests.test_checkout.RecordingGateway"
+    assert type(payments.gateway()).__name__ == "RecordingGateway"
+
+
+# ---------------------------------------------------------------- webhook
+
+
+@pytest.fixture(autouse=True)
+def webhook_secret(settings):
+    settings.PAYMENT_WEBHOOK_SECRET = SECRET
+
+
+@pytest.fixture
+def pending(buyer):
+    """A REFERENCE order waiting for its payment."""
+    fill_cart(buyer, (make_product(name="Geleira", price="85000.00", stock_quantity=4), 1))
+    (order,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    return order
+
+
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def paid(order: Order, **changes) -> bytes:
+    payment = Payment.objects.get(order=order)
+    message = {
+        "event": "payment.completed",
+        "entity": payment.reference_entity,
+        "referenceNumber": payment.reference_number,
+        "amount": str(payment.amount),
+        "transactionId": "BANK-0001",
+    }
+    return json.dumps(message | changes).encode()
+
+
+def post(client, body: bytes, signature: str | None = "auto", **headers):
+    if signature == "auto":
+        signature = sign(body)
+    if signature is not None:
+        headers["HTTP_X_KITANDA_SIGNATURE"] = signature
+    return client.post(URL, body, content_type="application/json", **headers)
+
+
+def test_a_signed_payment_confirms_the_order(client, pending):
+    response = post(client, paid(pending))
+    assert response.status_code == 200
+    assert response.json() == {"status": "confirmed", "orderNumber": pending.order_number, "replayed": False}
+    pending.refresh_from_db()
+    payment = Payment.objects.get(order=pending)
+    assert (pending.status, pending.payment_status) == ("confirmed", "completed")
+    assert (payment.status, payment.transaction_id) == ("completed", "BANK-0001")
+    assert list(
+        OrderEvent.objects.filter(order=pending).values_list("actor", "from_status", "to_status")
+    ) == [
+        (pending.buyer_id, "", "pending"),
+        (None, "pending", "confirmed"),
+    ]
+
+
+def test_a_replay_changes_nothing(client, pending):
+    body = paid(pending)
+    assert post(client, body).status_code == 200
+    before = world()
+    for _ in range(2):
+        response = post(client, body)
+        assert response.status_code == 200
+        assert response.json()["replayed"] is True
+    assert world() == before
+
+
+def test_the_prefixed_signature_form_and_no_transaction_id(client, pending):
+    body = paid(pending, transactionId=None)
+    assert post(client, body, signature="sha256=" + sign(body)).status_code == 200
+    payment = Payment.objects.get(order=pending)
+    assert payment.transaction_id == f"REF-{payment.reference_entity}-{payment.reference_number}"
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        lambda body: None,
+        lambda body: "",
+        lambda body: "not-hex",
+        lambda body: "0" * 64,
+        lambda body: sign(b"another body"),
+        lambda body: sign(body, secret="wrong"),
+        lambda body: sign(body).upper() + "0",
+        lambda body: "sha256=",
+        lambda body: "ção" * 20,
+    ],
+    ids=[
+        "missing",
+        "empty",
+        "garbage",
+        "zeros",
+        "other-body",
+        "other-secret",
+        "longer",
+        "prefix-only",
+        "non-ascii",
+    ],
+)
+def test_a_bad_signature_is_403_and_changes_nothing(client, pending, signature):
+    body = paid(pending)
+    before = world()
+    response = post(client, body, signature=signature(body))
+    assert response.status_code == 403
+    assert world() == before
+
+
+def test_without_a_configured_secret_every_call_is_refused(client, pending, settings):
+    settings.PAYMENT_WEBHOOK_SECRET = ""
+    body = paid(pending)
+    before = world()
+    assert post(client, body, signature=hmac.new(b"", body, hashlib.sha256).hexdigest()).status_code == 403
+    assert world() == before
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"not json", 400),
+        (b"\xff\xfe\x00garbage", 400),
+        (b"[1, 2, 3]", 400),
+        (b"[" * 100000, 400),
+        (b'{"event": "payment.completed"}', 400),
+        (b'{"event": "payment.completed", "entity": 1, "referenceNumber": [], "amount": true}', 400),
+        (b'{"event": "payment.refunded"}', 200),
+    ],
+    ids=["text", "bytes", "list", "deep", "empty", "types", "other-event"],
+)
+def test_garbage_with_a_good_signature_is_refused_without_a_500(client, pending, body, status):
+    before = world()
+    response = post(client, body)
+    assert response.status_code == status
+    assert world() == before
+
+
+@pytest.mark.parametrize(
+    "changes, status",
+    [
+        ({"amount": "84999.99"}, 400),
+        ({"amount": "85000.001"}, 400),
+        ({"amount": "NaN"}, 400),
+        ({"amount": "-85000.00"}, 400),
+        ({"referenceNumber": "999999999"}, 404),
+        ({"referenceNumber": "x\u0000y"}, 400),
+        ({"entity": "00000"}, 404),
+        ({"transactionId": "t" * 65}, 400),
+    ],
+)
+def test_a_payment_that_does_not_match_is_refused(client, pending, changes, status):
+    before = world()
+    assert post(client, paid(pending, **changes)).status_code == status
+    assert world() == before
+
+
+def test_numbers_for_the_amount_are_accepted(client, pending):
+    assert post(client, paid(pending, amount=85000)).status_code == 200
+
+
+def test_a_used_transaction_id_is_refused(client, pending, buyer):
+    fill_cart(buyer, (make_product(stock_quantity=1), 1))
+    (other,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    assert post(client, paid(pending)).status_code == 200
+    before = world()
+    assert post(client, paid(other)).status_code == 400
+    assert world() == before
+
+
+def test_a_cancelled_order_cannot_be_paid(client, pending, buyer):
+    from domain.orders.services import order_cancel
+
+    order_cancel(actor=buyer, order_number=pending.order_number)
+    before = world()
+    response = post(client, paid(pending))
+    assert response.status_code == 409
+    assert world() == before
+
+
+def test_only_post_and_no_csrf_token_needed(pending):
+    client = Client(enforce_csrf_checks=True)
+    assert client.get(URL).status_code == 405
+    assert post(client, paid(pending)).status_code == 200
+
+
+def test_a_paid_reference_can_be_refunded_with_the_banks_transaction(client, pending, buyer, gateway):
+    post(client, paid(pending))
+    order_refund(actor=buyer, order_number=pending.order_number)
+    assert gateway.refunds() == [("refund", "BANK-0001", Decimal("85000.00"))]
+    assert Payment.objects.get(order=pending).status == "refunded"
