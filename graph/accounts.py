@@ -64,7 +64,7 @@ class Store(relay.Node):
     @strawberry_django.connection(Connection[Annotated["Product", strawberry.lazy("graph.catalog")]])
     def products(self, info: Info) -> QuerySet[ProductModel]:
         """The store's products that are on sale, newest first."""
-        return catalog_selectors.product_list_public().filter(store=self)
+        return catalog_selectors.product_list_for_store(store_id=self.pk)
 
 
 def fetch(value: str, type_name: str, get: Callable[[int], T | None], *, field: str) -> T:

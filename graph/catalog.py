@@ -1,4 +1,5 @@
-"""Catalogue: categories and products."""
+"""Catalogue: categories and products, browsing (search, filters, sorting, cursor pages) and the
+sellers' and admins' catalogue mutations."""
 
 from __future__ import annotations
 
@@ -8,29 +9,48 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from strawberry import Info, relay
+from strawberry.file_uploads import Upload
 
-from domain.catalog import models, selectors
+from domain.catalog import models, selectors, services
 from domain.reviews.models import Review as ReviewModel
 
-from .common import Connection, media_url
-from .permissions import Public, allow
+from .common import Connection, DeletePayload, decode_id, media_url
+from .errors import UserError, bad_input, payload
+from .permissions import Admin, ApprovedSeller, Public, Seller, allow
 
 if TYPE_CHECKING:
     from .accounts import Store
     from .reviews import Review
 
+ProductSort = strawberry.enum(selectors.ProductSort, name="ProductSort")
 
+# Price filters beyond this are refused rather than sent to the database.
+MAX_PRICE_FILTER = Decimal("1e15")
+MY_REVIEWS = "_my_reviews"
+
+
+# Every Node type names its id field: without it strawberry re-scans the class's annotations for
+# each id it resolves (milliseconds per object in a list).
 @strawberry_django.type(models.Category, name="Category")
 class Category(relay.Node):
+    id: relay.NodeID[int]
     name: str
     slug: str
     description: str
 
 
+def _my_reviews_prefetch(info: Info) -> Prefetch:
+    """Loads the caller's reviews of every product of a list in one query (none when anonymous)."""
+    user = info.context.request.user
+    reviews = ReviewModel.objects.filter(user=user) if user.is_authenticated else ReviewModel.objects.none()
+    return Prefetch("reviews", queryset=reviews, to_attr=MY_REVIEWS)
+
+
 @strawberry_django.type(models.Product, name="Product")
 class Product(relay.Node):
+    id: relay.NodeID[int]
     name: str
     slug: str
     description: str
@@ -42,6 +62,9 @@ class Product(relay.Node):
     updated_at: datetime
     store: Annotated[Store, strawberry.lazy("graph.accounts")]
     category: Category
+    reviews: Connection[Annotated[Review, strawberry.lazy("graph.reviews")]] = strawberry_django.connection(
+        description="The product's reviews, newest first."
+    )
 
     @strawberry_django.field(only=["image"])
     def image_url(self, info: Info) -> str | None:
@@ -51,32 +74,78 @@ class Product(relay.Node):
     def thumbnail_url(self, info: Info) -> str | None:
         return media_url(info, self.thumbnail)
 
-    @strawberry_django.field(only=["rating_average"], description="Null while the product has no review.")
-    def average_rating(self) -> float | None:
-        return None if self.rating_average is None else float(self.rating_average)
-
-    @strawberry_django.field(only=["rating_count"])
-    def review_count(self) -> int:
-        return self.rating_count
+    # Plain columns, no resolver: a resolver per field and row is a measurable cost in lists.
+    average_rating: float | None = strawberry_django.field(
+        field_name="rating_average", description="Null while the product has no review."
+    )
+    review_count: int = strawberry_django.field(field_name="rating_count")
 
     @strawberry_django.field(
         only=["id"],
+        prefetch_related=[_my_reviews_prefetch],
         description="The logged-in user's review of this product; null when anonymous or not reviewed yet.",
     )
     def my_review(self, info: Info) -> Annotated[Review, strawberry.lazy("graph.reviews")] | None:
+        prefetched = getattr(self, MY_REVIEWS, None)
+        if prefetched is not None:
+            return prefetched[0] if prefetched else None
         user = info.context.request.user
         if not user.is_authenticated:
             return None
         return ReviewModel.objects.filter(product_id=self.pk, user=user).first()
 
-    @strawberry_django.connection(Connection[Annotated["Review", strawberry.lazy("graph.reviews")]])
-    def reviews(self, info: Info) -> QuerySet[ReviewModel]:
-        """The product's reviews, newest first."""
-        return (
-            ReviewModel.objects.filter(product_id=self.pk)
-            .select_related("user")
-            .order_by("-created_at", "-id")
-        )
+
+# ---------------------------------------------------------------- inputs and payloads
+
+
+@strawberry.input(name="CategoryInput")
+class CategoryInput:
+    name: str
+    description: str | None = None
+
+
+@strawberry.input(name="ProductInput")
+class ProductInput:
+    name: str
+    price: Decimal
+    stock_quantity: int
+    category_id: strawberry.ID
+    description: str | None = None
+    image: Upload | None = strawberry.field(
+        default=None, description="A JPEG, PNG or WebP image (multipart upload)."
+    )
+
+
+@strawberry.input(name="ProductUpdateInput", description="A field left out is unchanged.")
+class ProductUpdateInput:
+    name: str | None = None
+    description: str | None = None
+    price: Decimal | None = None
+    stock_quantity: int | None = None
+    category_id: strawberry.ID | None = None
+    image: Upload | None = None
+    is_active: bool | None = None
+
+
+@strawberry.type(name="CategoryPayload")
+class CategoryPayload:
+    errors: list[UserError]
+    category: Category | None = None
+
+
+@strawberry.type(name="ProductPayload")
+class ProductPayload:
+    errors: list[UserError]
+    product: Product | None = None
+
+
+def _price_filter(value: Decimal | None, argument: str) -> Decimal | None:
+    if value is not None and (not value.is_finite() or abs(value) >= MAX_PRICE_FILTER):
+        raise bad_input(f"Argument '{argument}' must be a price.")
+    return value
+
+
+# ---------------------------------------------------------------- root fields
 
 
 @strawberry.type
@@ -84,3 +153,110 @@ class Query:
     @strawberry_django.field(extensions=allow(Public))
     def categories(self, info: Info) -> list[Category]:
         return selectors.category_list()
+
+    @strawberry_django.field(extensions=allow(Public))
+    def category(self, info: Info, slug: str) -> Category | None:
+        return selectors.category_by_slug(slug=slug)
+
+    @strawberry_django.connection(Connection[Product], extensions=allow(Public))
+    def products(
+        self,
+        info: Info,
+        search: str | None = None,
+        category: str | None = None,
+        store: str | None = None,
+        min_price: Decimal | None = None,
+        max_price: Decimal | None = None,
+        in_stock: bool | None = None,
+        sort: ProductSort | None = None,
+    ) -> QuerySet[models.Product]:
+        """Products on sale: search (name, description, category; any case or accent), filters
+        by category and store slug, price range and stock, sorted (NEWEST by default)."""
+        return selectors.product_search(
+            search=search,
+            category_slug=category,
+            store_slug=store,
+            min_price=_price_filter(min_price, "minPrice"),
+            max_price=_price_filter(max_price, "maxPrice"),
+            in_stock=in_stock,
+            sort=sort or selectors.ProductSort.NEWEST,
+        )
+
+    @strawberry_django.field(
+        extensions=allow(Public),
+        description="Active products of active stores only, unless the caller owns the product.",
+    )
+    def product(self, info: Info, slug: str) -> Product | None:
+        return selectors.product_by_slug(slug=slug, user=info.context.request.user)
+
+    @strawberry_django.connection(
+        Connection[Product],
+        extensions=allow(Seller),
+        description="SELLER: every product of the seller's own store, active or not, newest first "
+        "(empty for a seller without a store).",
+    )
+    def store_products(self, info: Info) -> QuerySet[models.Product]:
+        return selectors.product_list_for_seller(seller=info.context.request.user)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(extensions=allow(Admin), description="ADMIN")
+    def create_category(self, info: Info, input: CategoryInput) -> CategoryPayload:
+        return payload(
+            CategoryPayload,
+            lambda: {"category": services.category_create(name=input.name, description=input.description)},
+        )
+
+    @strawberry.mutation(extensions=allow(ApprovedSeller), description="Approved SELLER with an active store")
+    def create_product(self, info: Info, input: ProductInput) -> ProductPayload:
+        return payload(
+            ProductPayload,
+            lambda: {
+                "product": services.product_create(
+                    seller=info.context.request.user,
+                    name=input.name,
+                    description=input.description,
+                    price=input.price,
+                    stock_quantity=input.stock_quantity,
+                    category_id=decode_id(input.category_id, "Category", field="categoryId"),
+                    image=input.image,
+                )
+            },
+        )
+
+    @strawberry.mutation(extensions=allow(Seller), description="The product's store owner")
+    def update_product(self, info: Info, id: strawberry.ID, input: ProductUpdateInput) -> ProductPayload:
+        return payload(
+            ProductPayload,
+            lambda: {
+                "product": services.product_update(
+                    seller=info.context.request.user,
+                    product_id=decode_id(id, "Product", field="id"),
+                    name=input.name,
+                    description=input.description,
+                    price=input.price,
+                    stock_quantity=input.stock_quantity,
+                    category_id=(
+                        None
+                        if input.category_id is None
+                        else decode_id(input.category_id, "Category", field="categoryId")
+                    ),
+                    image=input.image,
+                    is_active=input.is_active,
+                )
+            },
+        )
+
+    @strawberry.mutation(
+        extensions=allow(Seller),
+        description="The product's store owner: the product leaves the catalogue; past orders keep their snapshot.",
+    )
+    def delete_product(self, info: Info, id: strawberry.ID) -> DeletePayload:
+        def delete() -> dict:
+            services.product_delete(
+                seller=info.context.request.user, product_id=decode_id(id, "Product", field="id")
+            )
+            return {"deleted": True}
+
+        return payload(DeletePayload, delete)

@@ -39,6 +39,8 @@ class Product(models.Model):
     # Rating aggregate, recomputed by the review services in the review's transaction.
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(default=0)
+    # Name, description and category name, lowercased and without accents (domain/catalog/search.py).
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

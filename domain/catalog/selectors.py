@@ -1,8 +1,38 @@
-"""Catalogue reads: who sees which products and categories."""
+"""Catalogue reads: who sees which products and categories.
 
-from django.db.models import QuerySet
+The catalogue shows active, not deleted products of active stores. A product's owner also
+reaches their own hidden product by slug and in their store's list; nobody reaches a deleted one
+through these reads (references from carts, orders or reviews resolve elsewhere, unfiltered).
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Lower
 
 from .models import Category, Product
+from .search import search_words
+
+
+class ProductSort(enum.Enum):
+    NEWEST = "NEWEST"
+    PRICE_ASC = "PRICE_ASC"
+    PRICE_DESC = "PRICE_DESC"
+    NAME = "NAME"
+    RATING = "RATING"
+
+
+# Every order ends with the primary key, so equal values keep one order and pages stay stable.
+SORT_ORDER = {
+    ProductSort.NEWEST: ("-created_at", "-id"),
+    ProductSort.PRICE_ASC: ("price", "id"),
+    ProductSort.PRICE_DESC: ("-price", "-id"),
+    ProductSort.NAME: (Lower("name").asc(), "id"),
+    ProductSort.RATING: (F("rating_average").desc(nulls_last=True), "-rating_count", "-id"),
+}
 
 
 def product_list_public() -> QuerySet[Product]:
@@ -10,5 +40,62 @@ def product_list_public() -> QuerySet[Product]:
     return Product.objects.filter(is_active=True, deleted_at__isnull=True, store__is_active=True)
 
 
+def product_search(
+    *,
+    search: str | None = None,
+    category_slug: str | None = None,
+    store_slug: str | None = None,
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+    in_stock: bool | None = None,
+    sort: ProductSort = ProductSort.NEWEST,
+) -> QuerySet[Product]:
+    """The public catalogue, filtered and sorted; a filter left as None does not apply.
+
+    `search` matches products whose name, description or category name contain every word of
+    it, whatever the case and accents; it is plain text (no operators, no wildcards).
+    """
+    products = product_list_public()
+    for word in search_words(search or ""):
+        products = products.filter(search_text__contains=word)
+    if category_slug is not None:
+        products = products.filter(category__slug=category_slug)
+    if store_slug is not None:
+        products = products.filter(store__slug=store_slug)
+    if min_price is not None:
+        products = products.filter(price__gte=min_price)
+    if max_price is not None:
+        products = products.filter(price__lte=max_price)
+    if in_stock is not None:
+        products = products.filter(in_stock=in_stock)
+    return products.order_by(*SORT_ORDER[sort])
+
+
+def product_by_slug(*, slug: str, user) -> QuerySet[Product]:
+    """The product with this slug if the user may see it: on sale, or their own (hidden or in a
+    hidden store). A queryset of at most one row, so the caller can optimize it."""
+    visible = Q(is_active=True, store__is_active=True)
+    if user is not None and user.is_authenticated:
+        visible |= Q(store__seller_id=user.pk)
+    return Product.objects.filter(visible, slug=slug, deleted_at__isnull=True)
+
+
+def product_list_for_store(*, store_id: int) -> QuerySet[Product]:
+    """A store's products on sale, newest first."""
+    return product_list_public().filter(store_id=store_id).order_by(*SORT_ORDER[ProductSort.NEWEST])
+
+
+def product_list_for_seller(*, seller) -> QuerySet[Product]:
+    """Every product of the seller's own store, hidden ones too (not deleted), newest first.
+    A seller without a store has none."""
+    return Product.objects.filter(store__seller_id=seller.pk, deleted_at__isnull=True).order_by(
+        *SORT_ORDER[ProductSort.NEWEST]
+    )
+
+
 def category_list() -> QuerySet[Category]:
     return Category.objects.order_by("name", "id")
+
+
+def category_by_slug(*, slug: str) -> QuerySet[Category]:
+    return Category.objects.filter(slug=slug)

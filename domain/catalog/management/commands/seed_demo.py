@@ -6,23 +6,31 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from domain.accounts.models import Store, User, UserType
-from domain.catalog.models import Category, Product
+from domain.accounts.services import store_create
+from domain.catalog.models import Category
+from domain.catalog.services import category_create, product_create
 
 DEMO_PASSWORD = "kitanda-demo-2026"
 
+USERS = [
+    # username, e-mail, first name, last name, type
+    ("demo-buyer", "comprador@kitanda.ao", "Ana", "Silva", UserType.BUYER),
+    ("demo-seller", "vendedor@kitanda.ao", "João", "Neto", UserType.SELLER),
+]
+
 CATEGORIES = [
-    ("Electrónicos", "electronicos", "Telemóveis, computadores e acessórios."),
-    ("Moda", "moda", "Roupa, calçado e panos."),
-    ("Alimentação", "alimentacao", "Produtos da terra e mercearia."),
+    ("Electrónicos", "Telemóveis, computadores e acessórios."),
+    ("Moda", "Roupa, calçado e panos."),
+    ("Alimentação", "Produtos da terra e mercearia."),
 ]
 
 PRODUCTS = [
-    ("Telemóvel Kianda X", "electronicos", "185000.00", 12, "Ecrã de 6,5 polegadas, dual SIM."),
-    ("Auscultadores Semba", "electronicos", "24500.00", 30, "Sem fios, bateria de 20 horas."),
-    ("Pano do Congo", "moda", "7500.00", 50, "Tecido africano, 6 jardas."),
-    ("Sandálias Mussulo", "moda", "12000.00", 0, "Couro natural."),
-    ("Café do Amboim 500 g", "alimentacao", "3500.00", 100, "Torrado e moído."),
-    ("Mel de Malanje", "alimentacao", "4200.00", 40, "Mel puro, 1 kg."),
+    ("Telemóvel Kianda X", "Electrónicos", "185000.00", 12, "Ecrã de 6,5 polegadas, dual SIM."),
+    ("Auscultadores Semba", "Electrónicos", "24500.00", 30, "Sem fios, bateria de 20 horas."),
+    ("Pano do Congo", "Moda", "7500.00", 50, "Tecido africano, 6 jardas."),
+    ("Sandálias Mussulo", "Moda", "12000.00", 0, "Couro natural."),
+    ("Café do Amboim 500 g", "Alimentação", "3500.00", 100, "Torrado e moído."),
+    ("Mel de Malanje", "Alimentação", "4200.00", 40, "Mel puro, 1 kg."),
 ]
 
 
@@ -31,51 +39,42 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        if User.objects.filter(username="demo-admin").exists():
-            self.stdout.write("Demo data already present.")
-            return
-        User.objects.create_superuser(
-            "demo-admin", "admin@kitanda.ao", DEMO_PASSWORD, first_name="Admin", last_name="Kitanda"
-        )
-        User.objects.create_user(
-            "demo-buyer",
-            "comprador@kitanda.ao",
-            DEMO_PASSWORD,
-            first_name="Ana",
-            last_name="Silva",
-            user_type=UserType.BUYER,
-        )
-        seller = User.objects.create_user(
-            "demo-seller",
-            "vendedor@kitanda.ao",
-            DEMO_PASSWORD,
-            first_name="João",
-            last_name="Neto",
-            user_type=UserType.SELLER,
-            is_approved_seller=True,
-        )
-        store = Store.objects.create(
-            seller=seller,
-            name="Loja da Mutamba",
-            slug="loja-da-mutamba",
-            description="O melhor da baixa de Luanda.",
+        if not User.objects.filter(username="demo-admin").exists():
+            User.objects.create_superuser(
+                "demo-admin", "admin@kitanda.ao", DEMO_PASSWORD, first_name="Admin", last_name="Kitanda"
+            )
+        users = {}
+        for username, email, first_name, last_name, user_type in USERS:
+            users[username] = User.objects.filter(username=username).first() or User.objects.create_user(
+                username,
+                email,
+                DEMO_PASSWORD,
+                first_name=first_name,
+                last_name=last_name,
+                user_type=user_type,
+                is_approved_seller=user_type == UserType.SELLER,
+            )
+        seller = users["demo-seller"]
+        store = Store.objects.filter(seller=seller).first() or store_create(
+            seller=seller, name="Loja da Mutamba", description="O melhor da baixa de Luanda."
         )
         categories = {
-            slug: Category.objects.create(name=name, slug=slug, description=description)
-            for name, slug, description in CATEGORIES
+            name: Category.objects.filter(name=name).first()
+            or category_create(name=name, description=description)
+            for name, description in CATEGORIES
         }
         for name, category, price, stock, description in PRODUCTS:
-            Product.objects.create(
-                store=store,
-                category=categories[category],
-                name=name,
-                slug=name.lower().replace(" ", "-").replace("ó", "o").replace("ç", "c"),
-                description=description,
-                price=Decimal(price),
-                stock_quantity=stock,
-            )
+            if not store.products.filter(name=name).exists():
+                product_create(
+                    seller=seller,
+                    name=name,
+                    description=description,
+                    price=Decimal(price),
+                    stock_quantity=stock,
+                    category_id=categories[category].pk,
+                )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data created: users demo-admin, demo-seller, demo-buyer (password {DEMO_PASSWORD})."
+                f"Demo data ready: users demo-admin, demo-seller, demo-buyer (password {DEMO_PASSWORD})."
             )
         )

@@ -1,0 +1,316 @@
+"""Catalogue writes: categories (admins) and products (the seller who owns the store).
+
+Input rules, each reported on its API field: a name of 1..200 characters (categories 1..100),
+a price above 0 with at most two decimals, a stock that is an integer >= 0, an existing category,
+an image that domain/images.py accepts. Every failed rule is reported at once and nothing changes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import IO
+
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from domain.accounts.models import Store, User, UserType
+from domain.cart.models import CartItem
+from domain.errors import (
+    AccessDenied,
+    AlreadyExists,
+    BusinessForbidden,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    Required,
+    collect,
+)
+from domain.images import PreparedImage, image_prepare
+from domain.slugs import create_with_unique_slug
+
+from .models import Category, Product
+from .search import search_text_for
+
+CENT = Decimal("0.01")
+# The price column holds 12 digits, two of them decimals.
+MAX_PRICE = Decimal("9999999999.99")
+MAX_STOCK = 2_147_483_647
+MAX_DESCRIPTION = 10_000
+
+
+# ---------------------------------------------------------------- categories
+
+
+def category_create(*, name: str, description: str | None = None) -> Category:
+    """A category with a unique name (whatever its case); its slug comes from the name and never
+    changes."""
+    name = (name or "").strip()
+    description = (description or "").strip()
+    collect(
+        _text_error(name, field="name", max_length=Category._meta.get_field("name").max_length),
+        _description_error(description),
+    )
+    if Category.objects.filter(name__iexact=name).exists():
+        raise AlreadyExists("A category with this name already exists.", field="name")
+    return create_with_unique_slug(
+        model=Category,
+        name=name,
+        create=lambda slug: Category.objects.create(name=name, slug=slug, description=description),
+        fallback="categoria",
+    )
+
+
+# ---------------------------------------------------------------- products
+
+
+def product_create(
+    *,
+    seller: User,
+    name: str,
+    price: Decimal,
+    stock_quantity: int,
+    category_id: int,
+    description: str | None = None,
+    image: IO[bytes] | None = None,
+) -> Product:
+    """An approved seller with an active store puts a product on sale in that store."""
+    store = _sellable_store(seller)
+    name = (name or "").strip()
+    description = (description or "").strip()
+    category, prepared = _validated(
+        name=name,
+        description=description,
+        price=price,
+        stock_quantity=stock_quantity,
+        category_id=category_id,
+        image=image,
+    )
+    product = Product(
+        store=store,
+        category=category,
+        name=name,
+        description=description,
+        price=price.quantize(CENT),
+        stock_quantity=stock_quantity,
+        search_text=search_text_for(name=name, description=description, category_name=category.name),
+    )
+    if prepared is not None:
+        _attach_image(product, prepared)
+
+    def create(slug: str) -> Product:
+        product.pk, product.slug = None, slug
+        product.save(force_insert=True)
+        return product
+
+    try:
+        return create_with_unique_slug(model=Product, name=name, create=create, fallback="produto")
+    except BaseException:
+        _delete_files(product.image, product.thumbnail)
+        raise
+
+
+def product_update(
+    *,
+    seller: User,
+    product_id: int,
+    name: str | None = None,
+    description: str | None = None,
+    price: Decimal | None = None,
+    stock_quantity: int | None = None,
+    category_id: int | None = None,
+    image: IO[bytes] | None = None,
+    is_active: bool | None = None,
+) -> Product:
+    """The store's owner changes a product; an argument left as None is unchanged. Renaming
+    keeps the slug, so links stay valid. A new image replaces the old one."""
+    current = _owned_product(seller, product_id)
+    if name is not None:
+        name = name.strip()
+    if description is not None:
+        description = description.strip()
+    category, prepared = _validated(
+        name=name,
+        description=description,
+        price=price,
+        stock_quantity=stock_quantity,
+        category_id=category_id,
+        image=image,
+        partial=True,
+    )
+    with transaction.atomic():
+        # Locked, so a checkout's stock decrement cannot interleave with this write.
+        product = _owned_product(seller, current.pk, lock=True)
+        changed = {
+            field: value
+            for field, value in (
+                ("name", name),
+                ("description", description),
+                ("price", None if price is None else price.quantize(CENT)),
+                ("stock_quantity", stock_quantity),
+                ("category", category),
+                ("is_active", is_active),
+            )
+            if value is not None
+        }
+        for field, value in changed.items():
+            setattr(product, field, value)
+        update_fields = [("category_id" if field == "category" else field) for field in changed]
+        if {"name", "description", "category"} & changed.keys():
+            product.search_text = search_text_for(
+                name=product.name, description=product.description, category_name=product.category.name
+            )
+            update_fields.append("search_text")
+        if prepared is not None:
+            old_files = [product.image.name, product.thumbnail.name]
+            _attach_image(product, prepared)
+            update_fields += ["image", "thumbnail"]
+            new_files = (product.image, product.thumbnail)
+            transaction.on_commit(lambda: _delete_names(product.image.storage, old_files))
+        else:
+            new_files = ()
+        try:
+            product.save(update_fields=[*update_fields, "updated_at"])
+        except BaseException:
+            _delete_files(*new_files)
+            raise
+    # in_stock is computed by the database.
+    product.refresh_from_db(fields=["in_stock"])
+    return product
+
+
+@transaction.atomic
+def product_delete(*, seller: User, product_id: int) -> None:
+    """The store's owner deletes a product, softly: it leaves the catalogue and every cart at
+    once, while past orders keep their snapshot and references still resolve (inactive)."""
+    product = _owned_product(seller, product_id, lock=True)
+    product.deleted_at = timezone.now()
+    product.is_active = False
+    product.save(update_fields=["deleted_at", "is_active", "updated_at"])
+    CartItem.objects.filter(product_id=product.pk).delete()
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _sellable_store(seller: User) -> Store:
+    if seller.user_type != UserType.SELLER or not seller.is_approved_seller:
+        raise AccessDenied("Only sellers approved by an admin can sell products.")
+    store = Store.objects.filter(seller_id=seller.pk).first()
+    if store is None:
+        raise BusinessForbidden("Create your store before adding products.")
+    if not store.is_active:
+        raise BusinessForbidden("Your store is deactivated: it cannot add products.")
+    return store
+
+
+def _owned_product(seller: User, product_id: int, *, lock: bool = False) -> Product:
+    """The product if it exists and is not deleted (NOT_FOUND otherwise), owned by the seller
+    (FORBIDDEN otherwise)."""
+    products = Product.objects.select_related("store", "category")
+    if lock:
+        products = products.select_for_update(of=("self",))
+    product = products.filter(pk=product_id, deleted_at__isnull=True).first()
+    if product is None:
+        raise NotFound("No product with this id.", field="id")
+    if product.store.seller_id != seller.pk:
+        raise AccessDenied("Only the store's owner can change this product.")
+    return product
+
+
+def _validated(
+    *,
+    name: str | None,
+    description: str | None,
+    price: Decimal | None,
+    stock_quantity: int | None,
+    category_id: int | None,
+    image: IO[bytes] | None,
+    partial: bool = False,
+) -> tuple[Category | None, PreparedImage | None]:
+    """Check every input at once; returns the category and the prepared image (None when not
+    given). With `partial`, None means "unchanged" instead of "missing"."""
+    max_name = Product._meta.get_field("name").max_length
+    category = None if category_id is None else Category.objects.filter(pk=category_id).first()
+    prepared, image_error = None, None
+    if image is not None:
+        try:
+            prepared = image_prepare(image, field="image")
+        except DomainError as error:
+            image_error = error
+    collect(
+        None if partial and name is None else _text_error(name or "", field="name", max_length=max_name),
+        None if description is None else _description_error(description),
+        None if partial and price is None else _price_error(price),
+        None if partial and stock_quantity is None else _stock_error(stock_quantity),
+        None if partial and category_id is None else _category_error(category_id, category),
+        image_error,
+    )
+    return category, prepared
+
+
+def _text_error(value: str, *, field: str, max_length: int) -> DomainError | None:
+    if not value:
+        return Required("This field is required.", field=field)
+    if len(value) > max_length:
+        return InvalidInput(f"At most {max_length} characters.", field=field)
+    return None
+
+
+def _description_error(description: str) -> DomainError | None:
+    if len(description) > MAX_DESCRIPTION:
+        return InvalidInput(f"At most {MAX_DESCRIPTION} characters.", field="description")
+    return None
+
+
+def _price_error(price: Decimal | None) -> DomainError | None:
+    if price is None:
+        return Required("The price is required.", field="price")
+    if not price.is_finite() or price <= 0:
+        return InvalidInput("The price must be greater than 0.", field="price")
+    if price > MAX_PRICE:
+        return InvalidInput(f"The price must be at most {MAX_PRICE}.", field="price")
+    if price != price.quantize(CENT):
+        return InvalidInput("The price has at most two decimal places.", field="price")
+    return None
+
+
+def _stock_error(stock_quantity: int | None) -> DomainError | None:
+    if stock_quantity is None:
+        return Required("The stock quantity is required.", field="stockQuantity")
+    if isinstance(stock_quantity, bool) or not isinstance(stock_quantity, int):
+        return InvalidInput("The stock quantity must be a whole number.", field="stockQuantity")
+    if stock_quantity < 0:
+        return InvalidInput("The stock quantity must be 0 or more.", field="stockQuantity")
+    if stock_quantity > MAX_STOCK:
+        return InvalidInput(f"The stock quantity must be at most {MAX_STOCK}.", field="stockQuantity")
+    return None
+
+
+def _category_error(category_id: int | None, category: Category | None) -> DomainError | None:
+    if category_id is None:
+        return Required("The category is required.", field="categoryId")
+    if category is None:
+        return NotFound("No category with this id.", field="categoryId")
+    return None
+
+
+# ---------------------------------------------------------------- image files
+
+
+def _attach_image(product: Product, prepared: PreparedImage) -> None:
+    """Write the image and its thumbnail to the storage (the row is saved by the caller)."""
+    product.image.save(prepared.image.name, prepared.image, save=False)
+    product.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
+
+
+def _delete_files(*files: FieldFile) -> None:
+    for file in files:
+        if file:
+            file.storage.delete(file.name)
+
+
+def _delete_names(storage, names: list[str]) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)
