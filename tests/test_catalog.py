@@ -108,6 +108,45 @@ def test_category_name_rules(name, code):
     assert not Category.objects.exists()
 
 
+def test_renaming_a_category_keeps_its_slug_and_updates_search(seller):
+    category = services.category_create(name="Electrónicos")
+    product = add(seller, name="Rádio", category=category)
+    other = services.category_create(name="Moda")
+
+    services.category_update(category=category, name="Electrodomésticos")
+
+    category.refresh_from_db()
+    assert (category.name, category.slug) == ("Electrodomésticos", "electronicos")
+    assert list(selectors.product_search(search="electrodomesticos")) == [product]
+    assert not selectors.product_search(search="electronicos").exists()
+    with pytest.raises(AlreadyExists):
+        services.category_update(category=category, name="MODA")
+    assert Category.objects.get(pk=other.pk).name == "Moda"
+
+
+def test_admin_screens_go_through_the_services(client, admin, seller):
+    client.force_login(admin)
+    response = client.post("/admin/catalog/category/add/", {"name": "Electrónicos", "description": ""})
+    assert response.status_code == 302
+    category = Category.objects.get()
+    assert category.slug == "electronicos"
+    product = add(seller, name="Rádio", category=category)
+
+    response = client.post(
+        f"/admin/catalog/category/{category.pk}/change/", {"name": "Som", "description": "x"}
+    )
+    assert response.status_code == 302
+    assert (Category.objects.get().slug, selectors.product_search(search="som").get()) == (
+        "electronicos",
+        product,
+    )
+
+    refused = client.post("/admin/catalog/category/add/", {"name": "som", "description": ""})
+    assert refused.status_code == 200 and "already exists" in refused.content.decode()
+    assert Category.objects.count() == 1
+    assert client.get("/admin/catalog/product/add/").status_code == 403
+
+
 # ---------------------------------------------------------------- services: products
 
 

@@ -47,18 +47,50 @@ def category_create(*, name: str, description: str | None = None) -> Category:
     changes."""
     name = (name or "").strip()
     description = (description or "").strip()
-    collect(
-        _text_error(name, field="name", max_length=Category._meta.get_field("name").max_length),
-        _description_error(description),
-    )
-    if Category.objects.filter(name__iexact=name).exists():
-        raise AlreadyExists("A category with this name already exists.", field="name")
+    _check_category(name=name, description=description)
     return create_with_unique_slug(
         model=Category,
         name=name,
         create=lambda slug: Category.objects.create(name=name, slug=slug, description=description),
         fallback="categoria",
     )
+
+
+@transaction.atomic
+def category_update(
+    *, category: Category, name: str | None = None, description: str | None = None
+) -> Category:
+    """Rename or describe a category (None leaves a value unchanged). The slug stays, so links keep
+    working; its products' search text follows the new name."""
+    name = category.name if name is None else name.strip()
+    description = category.description if description is None else description.strip()
+    _check_category(name=name, description=description, exclude_pk=category.pk)
+    renamed = name != category.name
+    category.name, category.description = name, description
+    category.save(update_fields=["name", "description"])
+    if renamed:
+        products = list(Product.objects.filter(category=category).only("name", "description"))
+        for product in products:
+            product.search_text = search_text_for(
+                name=product.name, description=product.description, category_name=name
+            )
+        Product.objects.bulk_update(products, ["search_text"], batch_size=500)
+    return category
+
+
+def category_errors(*, name: str, description: str = "", exclude_pk: int | None = None) -> list[DomainError]:
+    """What is wrong with a category's name and description (empty when nothing is)."""
+    errors = [
+        _text_error(name, field="name", max_length=Category._meta.get_field("name").max_length),
+        _description_error(description),
+    ]
+    if name and Category.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        errors.append(AlreadyExists("A category with this name already exists.", field="name"))
+    return [error for error in errors if error is not None]
+
+
+def _check_category(*, name: str, description: str, exclude_pk: int | None = None) -> None:
+    collect(*category_errors(name=name, description=description, exclude_pk=exclude_pk))
 
 
 # ---------------------------------------------------------------- products
