@@ -89,7 +89,7 @@ def seed(products: int) -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from domain.accounts.models import Store, User, UserType
     from domain.catalog import services
@@ -129,6 +129,9 @@ def seed(products: int) -> None:
             )
         for pk in ids[::2]:
             Product.objects.filter(pk=pk).update(thumbnail=f"products/thumbnails/bench-{pk}.webp")
+    # Planner statistics, as autovacuum would have gathered on a live database.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 # ---------------------------------------------------------------- servers and load
