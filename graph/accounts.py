@@ -23,7 +23,7 @@ from domain.catalog import selectors as catalog_selectors
 from domain.catalog.models import Product as ProductModel
 from domain.errors import NotFound
 
-from .common import Connection, decode_id, media_url
+from .common import Connection, connection, decode_id, media_url
 from .errors import UserError, payload
 from .permissions import Admin, ApprovedSeller, Public, Seller, allow
 from .views import client_ip
@@ -39,6 +39,7 @@ UserType = strawberry.enum(models.UserType, name="UserType")
 
 @strawberry_django.type(models.User, name="User")
 class User(relay.Node):
+    id: relay.NodeID[int]
     username: str
     email: str
     first_name: str
@@ -51,6 +52,7 @@ class User(relay.Node):
 
 @strawberry_django.type(models.Store, name="Store")
 class Store(relay.Node):
+    id: relay.NodeID[int]
     name: str
     slug: str
     description: str
@@ -61,7 +63,7 @@ class Store(relay.Node):
     def logo_url(self, info: Info) -> str | None:
         return media_url(info, self.logo)
 
-    @strawberry_django.connection(Connection[Annotated["Product", strawberry.lazy("graph.catalog")]])
+    @connection(Connection[Annotated["Product", strawberry.lazy("graph.catalog")]])
     def products(self, info: Info) -> QuerySet[ProductModel]:
         """The store's products that are on sale, newest first."""
         return catalog_selectors.product_list_for_store(store_id=self.pk)
@@ -158,7 +160,7 @@ class Query:
         user = info.context.request.user
         return user if user.is_authenticated else None
 
-    @strawberry_django.connection(Connection[Store], extensions=allow(Public), description="Active stores.")
+    @connection(Connection[Store], extensions=allow(Public), description="Active stores.")
     def stores(self, info: Info) -> QuerySet[models.Store]:
         return selectors.store_list_active()
 

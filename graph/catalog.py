@@ -16,7 +16,7 @@ from strawberry.file_uploads import Upload
 from domain.catalog import models, selectors, services
 from domain.reviews.models import Review as ReviewModel
 
-from .common import Connection, DeletePayload, decode_id, media_url
+from .common import Connection, DeletePayload, connection, decode_id, media_url
 from .errors import UserError, bad_input, payload
 from .permissions import Admin, ApprovedSeller, Public, Seller, allow
 
@@ -62,7 +62,7 @@ class Product(relay.Node):
     updated_at: datetime
     store: Annotated[Store, strawberry.lazy("graph.accounts")]
     category: Category
-    reviews: Connection[Annotated[Review, strawberry.lazy("graph.reviews")]] = strawberry_django.connection(
+    reviews: Connection[Annotated[Review, strawberry.lazy("graph.reviews")]] = connection(
         description="The product's reviews, newest first."
     )
 
@@ -158,7 +158,7 @@ class Query:
     def category(self, info: Info, slug: str) -> Category | None:
         return selectors.category_by_slug(slug=slug)
 
-    @strawberry_django.connection(Connection[Product], extensions=allow(Public))
+    @connection(Connection[Product], extensions=allow(Public))
     def products(
         self,
         info: Info,
@@ -189,7 +189,7 @@ class Query:
     def product(self, info: Info, slug: str) -> Product | None:
         return selectors.product_by_slug(slug=slug, user=info.context.request.user)
 
-    @strawberry_django.connection(
+    @connection(
         Connection[Product],
         extensions=allow(Seller),
         description="SELLER: every product of the seller's own store, active or not, newest first "

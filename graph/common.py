@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+import strawberry_django
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from strawberry import Info, relay
 from strawberry.relay.utils import from_base64
+from strawberry.types.field import StrawberryField
+from strawberry_django.fields.field import StrawberryDjangoConnectionExtension
 from strawberry_django.relay import DjangoListConnection
 
 from domain.errors import NotFound
@@ -19,22 +22,22 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-@strawberry.type(name="Connection", description="A page of a list, Relay style.")
-class Connection(DjangoListConnection[relay.NodeType]):
-    """`first` defaults to 20 and above 100 is refused with a clear error."""
+# The library's connection, unchanged: its GraphQL names are `<Node>Connection` / `<Node>Edge`, and the
+# optimizer pages nested connections in SQL only for this exact class.
+Connection = DjangoListConnection
 
-    @classmethod
-    def resolve_connection(
-        cls,
-        nodes: Any,
-        *,
-        info: Info,
-        before: str | None = None,
-        after: str | None = None,
-        first: int | None = None,
-        last: int | None = None,
-        **kwargs: Any,
-    ):
+
+class PageArguments(StrawberryDjangoConnectionExtension):
+    """`first` defaults to 20 (declared in the schema, so the optimizer pages nested connections
+    with it too) and must be 0..100; a malformed cursor is refused with a clear error."""
+
+    def apply(self, field: StrawberryField) -> None:
+        super().apply(field)
+        for argument in field.arguments:
+            if argument.python_name == "first":
+                argument.default = DEFAULT_PAGE_SIZE
+
+    def resolve(self, next_, source, info, *, before=None, after=None, first=None, last=None, **kwargs):
         if first is None and last is None:
             first = DEFAULT_PAGE_SIZE
         for name, value in (("first", first), ("last", last)):
@@ -43,9 +46,21 @@ class Connection(DjangoListConnection[relay.NodeType]):
         for name, cursor in (("after", after), ("before", before)):
             if cursor is not None and not _valid_cursor(cursor):
                 raise bad_input(f"Argument '{name}' is not a valid cursor.")
-        return super().resolve_connection(
-            nodes, info=info, before=before, after=after, first=first, last=last, **kwargs
+        return super().resolve(
+            next_, source, info, before=before, after=after, first=first, last=last, **kwargs
         )
+
+
+def connection(graphql_type: Any = None, **options: Any) -> Any:
+    """`strawberry_django.connection` with Kitanda's page arguments: use it for every list."""
+    field = strawberry_django.connection(graphql_type, **options)
+    field.extensions = [
+        PageArguments(max_results=extension.max_results)
+        if type(extension) is StrawberryDjangoConnectionExtension
+        else extension
+        for extension in field.extensions
+    ]
+    return field
 
 
 def _valid_cursor(cursor: str) -> bool:

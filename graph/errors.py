@@ -4,6 +4,7 @@ access failures become top-level errors with `extensions.code`, and anything els
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+RELAY_UTILS = os.path.join("strawberry", "relay", "utils.py")
 
 
 @strawberry.type(name="UserError")
@@ -78,15 +80,44 @@ def payload(payload_cls: type[P], action: Callable[[], dict[str, Any]]) -> P:
 
 
 class MaskUnexpectedErrors(MaskErrors):
-    """Masks unexpected exceptions as "Internal error." with code INTERNAL_SERVER_ERROR."""
+    """Masks unexpected exceptions as "Internal error." (code INTERNAL_SERVER_ERROR), after logging
+    them with their traceback. Page arguments that Strawberry's relay code refuses while the
+    optimizer pages a nested connection are the client's mistake: they pass as BAD_USER_INPUT."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=should_mask_error, error_message="Internal error.")
 
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        masked = super().anonymise_error(error)
-        masked.extensions = {"code": INTERNAL_SERVER_ERROR}
-        return masked
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._public(error) for error in errors]
+
+    def _public(self, error: GraphQLError) -> GraphQLError:
+        if _is_page_argument_error(error.original_error):
+            message = str(error.original_error)
+            if not message.startswith("Argument '"):
+                message = "Invalid page argument: a cursor (after, before) is not one this API gave."
+            return GraphQLError(
+                message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions={"code": BAD_USER_INPUT},
+            )
+        if self.should_mask_error(error):
+            masked = self.anonymise_error(error)
+            masked.extensions = {"code": INTERNAL_SERVER_ERROR}
+            return masked
+        return error
+
+
+def _is_page_argument_error(original: Exception | None) -> bool:
+    """A ValueError/TypeError raised by strawberry.relay.utils (first/last/after/before refused)."""
+    if not isinstance(original, ValueError | TypeError):
+        return False
+    frame = original.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and frame.tb_frame.f_code.co_filename.endswith(RELAY_UTILS)
 
 
 def should_mask_error(error: GraphQLError) -> bool:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 @strawberry_django.type(models.Review, name="Review")
 class Review(relay.Node):
+    id: relay.NodeID[int]
     rating: int
     comment: str
     created_at: datetime

@@ -1,8 +1,11 @@
 """The schema: the root Query and Mutation merged from the areas, and the server's guards."""
 
+import functools
+
 from django.conf import settings
 from strawberry import Schema
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -23,14 +26,24 @@ Query = merge_types("Query", tuple(area.Query for area in AREAS if hasattr(area,
 _mutations = tuple(area.Mutation for area in AREAS if hasattr(area, "Mutation"))
 Mutation = merge_types("Mutation", _mutations) if _mutations else None
 
+
+@functools.cache
+def guard_rules(max_depth: int, max_aliases: int) -> list:
+    """The depth and alias rules, built once per limit: the validation cache is keyed by the rule
+    classes, so building new ones per request would validate every document again."""
+    return [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
+
+
 schema = Schema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
     extensions=[
         DjangoOptimizerExtension,
-        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        lambda: AddValidationRules(guard_rules(settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_ALIASES)),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
         MaskUnexpectedErrors,
         lambda: ParserCache(maxsize=256),

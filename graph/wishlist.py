@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 @strawberry_django.type(models.WishlistItem, name="WishlistItem")
 class WishlistItem(relay.Node):
+    id: relay.NodeID[int]
     added_at: datetime
     product: Annotated[Product, strawberry.lazy("graph.catalog")]
 

@@ -1,0 +1,89 @@
+"""Page arguments of every connection: first defaults to 20, 0..100, cursors checked, nested
+connections paged in SQL with the same rules."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from domain.reviews.models import Review
+
+from .factories import make_product, make_user
+
+pytestmark = pytest.mark.django_db
+
+REVIEWS = """query($slug: String!, $first: Int, $after: String) {
+  product(slug: $slug) {
+    reviews(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } }
+  }
+}"""
+
+
+@pytest.fixture
+def reviewed_product():
+    product = make_product()
+    Review.objects.bulk_create(Review(product=product, user=make_user(), rating=4) for _ in range(25))
+    return product
+
+
+def test_root_connection_defaults_to_20_and_refuses_above_100(gql):
+    for _ in range(21):
+        make_product()
+    page = gql.ok("{ products { totalCount edges { node { id } } } }")["products"]
+    assert (len(page["edges"]), page["totalCount"]) == (20, 21)
+    for first in (101, -1):
+        result = gql("query($f: Int) { products(first: $f) { totalCount } }", {"f": first})
+        assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert result["errors"][0]["message"] == "Argument 'first' must be between 0 and 100."
+
+
+def test_nested_connection_defaults_to_20_and_pages_in_sql(gql, reviewed_product):
+    with CaptureQueriesContext(connection) as queries:
+        page = gql.ok(REVIEWS, {"slug": reviewed_product.slug})["product"]["reviews"]
+    assert (len(page["edges"]), page["totalCount"], page["pageInfo"]["hasNextPage"]) == (20, 25, True)
+    assert len(queries) == 2
+    assert "ROW_NUMBER" in queries[1]["sql"]  # the page is cut by the database, not in Python
+
+    rest = gql.ok(REVIEWS, {"slug": reviewed_product.slug, "after": page["pageInfo"]["endCursor"]})
+    rest = rest["product"]["reviews"]
+    assert (len(rest["edges"]), rest["pageInfo"]["hasNextPage"]) == (5, False)
+    seen = {edge["node"]["id"] for edge in page["edges"]} | {edge["node"]["id"] for edge in rest["edges"]}
+    assert len(seen) == 25
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"first": 101}, "Argument 'first' cannot be higher than 100."),
+        ({"first": -3}, "Argument 'first' must be a non-negative integer."),
+        (
+            {"first": 5, "after": "garbage"},
+            "Invalid page argument: a cursor (after, before) is not one this API gave.",
+        ),
+    ],
+)
+def test_nested_page_arguments_are_refused_clearly(gql, reviewed_product, variables, message):
+    result = gql(REVIEWS, {"slug": reviewed_product.slug, **variables})
+    assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
+        (message, "BAD_USER_INPUT")
+    ]
+
+
+def test_a_root_cursor_that_is_not_ours_is_refused(gql):
+    result = gql('{ products(after: "bm90LWEtY3Vyc29y") { totalCount } }')
+    assert result["errors"][0]["message"] == "Argument 'after' is not a valid cursor."
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_repeated_documents_are_validated_once(gql):
+    from graph.schema import guard_rules
+
+    assert guard_rules(10, 30) is guard_rules(10, 30)
+    make_product()
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    validate = _get_validate_cache(256)
+    gql.ok("{ products(first: 1) { totalCount } }")
+    before = validate.cache_info()
+    gql.ok("{ products(first: 1) { totalCount } }")
+    after = validate.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)
