@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from domain.accounts.models import Store, User, UserType
 from domain.catalog.models import Category, Product
+from domain.catalog.search import search_text_for
 
 _seq = itertools.count(1)
 PASSWORD = "Kitanda-Pass-2026!"
@@ -63,9 +64,14 @@ def make_product(
 ) -> Product:
     n = next(_seq)
     name = name or f"Produto {n}"
+    category = category or make_category()
+    extra.setdefault(
+        "search_text",
+        search_text_for(name=name, description=extra.get("description", ""), category_name=category.name),
+    )
     return Product.objects.create(
         store=store or make_store(),
-        category=category or make_category(),
+        category=category,
         name=name,
         slug=extra.pop("slug", f"produto-{n}"),
         price=Decimal(str(price)),
