@@ -114,7 +114,7 @@ def fill_carts(users, products, round_number: int) -> None:
 
 def serve(workers: int) -> subprocess.Popen:
     env = {**os.environ, **ENV, "DATABASE_POOL": "1", "DATABASE_POOL_MAX": "10"}
-    server = subprocess.Popen(
+    return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "backend.asgi:application",
@@ -129,17 +129,35 @@ def serve(workers: int) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
+        start_new_session=True,  # its own process group, so that stop() ends the workers too
     )
-    deadline = time.monotonic() + 30
+
+
+def wait_until_healthy(server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the server stopped")
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{PORT}/health/", timeout=2) as response:
+            with urllib.request.urlopen(f"http://{HOST}:{PORT}/health/", timeout=5) as response:
                 if response.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the server did not start")
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not become healthy")
+
+
+def stop(server: subprocess.Popen) -> None:
+    """End the gunicorn master and its workers (the process group this script started)."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(server.pid, sig)
+            server.wait(timeout=wait)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def checkout(token: str) -> dict:
@@ -183,7 +201,9 @@ def query_count_of_one_checkout(user, products) -> int:
     from domain.cart.models import Cart, CartItem
 
     cart, _ = Cart.objects.get_or_create(user=user)
-    CartItem.objects.bulk_create(CartItem(cart=cart, product=products[store * 3], quantity=1) for store in range(3))
+    CartItem.objects.bulk_create(
+        CartItem(cart=cart, product=products[store * 3], quantity=1) for store in range(3)
+    )
     client = Client(HTTP_AUTHORIZATION=f"Bearer {get_token(user)}")
     body = json.dumps({"query": CHECKOUT, "variables": {"input": INPUT}})
     with CaptureQueriesContext(connection) as queries:
@@ -212,6 +232,7 @@ def main() -> None:
         tokens = [get_token(user) for user in users]
         queries = query_count_of_one_checkout(counted_user, products)
         server = serve(args.workers)
+        wait_until_healthy(server)
 
         fill_carts(users, products, 0)
         round_of_checkouts(tokens)  # warm-up: connections, caches
@@ -228,25 +249,32 @@ def main() -> None:
 
         checkouts = args.buyers * args.rounds
         latencies.sort()
-        print(f"checkout benchmark: {args.buyers} parallel buyers x {args.rounds} rounds, 3-store carts (3 orders each)")
-        print(f"  served by gunicorn + {args.workers} uvicorn worker(s) on {HOST}:{PORT}, PostgreSQL {DB_NAME}")
-        print(f"  checkouts/s:            {checkouts / total_time:.1f}  ({checkouts} checkouts in {total_time:.2f} s)")
+        print(
+            f"checkout benchmark: {args.buyers} parallel buyers x {args.rounds} rounds, 3-store carts (3 orders each)"
+        )
+        print(
+            f"  served by gunicorn + {args.workers} uvicorn worker(s) on {HOST}:{PORT}, PostgreSQL {DB_NAME}"
+        )
+        print(
+            f"  checkouts/s:            {checkouts / total_time:.1f}  ({checkouts} checkouts in {total_time:.2f} s)"
+        )
         print(f"  orders/s:               {3 * checkouts / total_time:.1f}")
-        print(f"  latency p50 / p95 / max: {statistics.median(latencies) * 1000:.0f} / "
-              f"{latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} / {latencies[-1] * 1000:.0f} ms")
+        print(
+            f"  latency p50 / p95 / max: {statistics.median(latencies) * 1000:.0f} / "
+            f"{latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} / {latencies[-1] * 1000:.0f} ms"
+        )
         print(f"  failed checkouts:       {failures}")
         expected = 3 * (1 + args.buyers * (args.rounds + 1))
         print(f"  orders in the database: {Order.objects.count()} (expected {expected})")
         print(f"  SQL queries of one checkout through /graphql/: {queries} (BEGIN and COMMIT included)")
     finally:
         if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            stop(server)
         try:
             from django.db import connections
 
             connections.close_all()
-        except Exception:  # noqa: BLE001 - Django may not be set up yet
+        except Exception:
             pass
         database("drop")
 
