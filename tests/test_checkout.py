@@ -46,12 +46,11 @@ postgres_only = pytest.mark.skipif(
 
 
 class RecordingGateway(SimulatedGateway):
-    """The simulated gateway, recording every call; it can decline the n-th charge, fail, or be slow."""
+    """The simulated gateway, recording every call; it can decline the n-th charge or be slow."""
 
     calls: list[tuple] = []
     lock = threading.Lock()
     decline_charge_number: int | None = None
-    fail = False
     delay = 0.0
 
     def charge(self, **kwargs) -> Charge:
@@ -59,8 +58,6 @@ class RecordingGateway(SimulatedGateway):
             self.calls.append(("charge", kwargs["order_number"], kwargs["amount"]))
             number = sum(1 for call in self.calls if call[0] == "charge")
         time.sleep(self.delay)
-        if self.fail:
-            raise ConnectionError("gateway unreachable")
         if number == self.decline_charge_number:
             return Charge(approved=False, reason="Declined by the test gateway.")
         return super().charge(**kwargs)
@@ -84,7 +81,6 @@ def install_recording_gateway(settings) -> type[RecordingGateway]:
     settings.PAYMENT_GATEWAY = f"{__name__}.RecordingGateway"
     RecordingGateway.calls = []
     RecordingGateway.decline_charge_number = None
-    RecordingGateway.fail = False
     RecordingGateway.delay = 0.0
     return RecordingGateway
 
@@ -276,6 +272,7 @@ def test_order_lines_are_snapshots(buyer, three_stores):
         ({"idempotency_key": "k" * 101}, [("INVALID", "idempotencyKey")]),
         ({"idempotency_key": "k\u0000"}, [("INVALID", "idempotencyKey")]),
         ({"shipping_address": "Rua\u0000"}, [("INVALID", "shippingAddress")]),
+        ({"shipping_address": "R" * 501}, [("INVALID", "shippingAddress")]),
         (
             {"shipping_address": "", "contact_phone": "x", "card_number": "1"},
             [("REQUIRED", "shippingAddress"), ("INVALID", "contactPhone"), ("INVALID", "cardNumber")],
@@ -368,12 +365,17 @@ def test_a_decline_refunds_the_orders_already_charged(buyer, three_stores, gatew
     assert gateway.refunds() == [("refund", f"SIM-{number}", amount) for _, number, amount in charges[:2]]
 
 
-def test_an_unreachable_gateway_is_a_payment_failure(buyer, three_stores, gateway):
-    gateway.fail = True
+@pytest.mark.parametrize("method", [PaymentMethod.CARD, PaymentMethod.REFERENCE])
+def test_an_unreachable_gateway_is_a_payment_failure(buyer, three_stores, gateway, monkeypatch, method):
+    def unreachable(self, **kwargs):
+        raise ConnectionError("gateway unreachable")
+
+    monkeypatch.setattr(gateway, "charge", unreachable)
+    monkeypatch.setattr(gateway, "issue_reference", unreachable)
     fill_cart(buyer, *three_stores)
     before = world()
     with pytest.raises(PaymentFailed, match="could not be reached"):
-        place(buyer)
+        place(buyer, payment_method=method)
     assert world() == before
 
 

@@ -45,6 +45,7 @@ STAFF_CANCELLABLE = {OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PRO
 REFUNDABLE = {OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED}
 
 MAX_ORDER_TOTAL = Decimal("9999999999.99")
+SHIPPING_ADDRESS_MAX = 500
 IDEMPOTENCY_KEY_MAX = Checkout._meta.get_field("idempotency_key").max_length
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
 ORDER_NUMBER_ATTEMPTS = 5
@@ -133,6 +134,10 @@ def _checkout_request(
     checks = [
         Required("The shipping address is required.", field="shippingAddress")
         if not shipping_address
+        else InvalidInput(
+            f"The shipping address is at most {SHIPPING_ADDRESS_MAX} characters.", field="shippingAddress"
+        )
+        if len(shipping_address) > SHIPPING_ADDRESS_MAX
         else _text_check(shipping_address, "shippingAddress"),
         (
             Required("The contact phone is required.", field="contactPhone")
@@ -269,13 +274,13 @@ def _stock_check(*, products, wanted: dict[int, int]) -> None:
 
 def _payment_take(*, gateway, order: Order, details: PaymentDetails, charged: list) -> Payment:
     payment = Payment(order=order, method=details.method, amount=order.total_amount)
-    if details.method == PaymentMethod.REFERENCE:
-        reference = gateway.issue_reference(
-            order_id=order.pk, order_number=order.order_number, amount=order.total_amount
-        )
-        payment.reference_entity, payment.reference_number = reference.entity, reference.number
-        return payment
     try:
+        if details.method == PaymentMethod.REFERENCE:
+            reference = gateway.issue_reference(
+                order_id=order.pk, order_number=order.order_number, amount=order.total_amount
+            )
+            payment.reference_entity, payment.reference_number = reference.entity, reference.number
+            return payment
         result = gateway.charge(
             method=details.method,
             amount=order.total_amount,
@@ -284,7 +289,7 @@ def _payment_take(*, gateway, order: Order, details: PaymentDetails, charged: li
             phone_number=details.phone_number,
         )
     except Exception as error:
-        logger.exception("payment gateway failed to charge order %s", order.order_number)
+        logger.exception("payment gateway failed on order %s", order.order_number)
         raise PaymentFailed("The payment provider could not be reached; nothing was charged.") from error
     if not result.approved:
         raise PaymentFailed(result.reason or "The payment was declined.", field=details.field)
@@ -345,7 +350,7 @@ def order_update_status(*, actor, order_number: str, status: str) -> Order:
         raise InvalidInput("Unknown order status.", field="status")
     with transaction.atomic():
         order = _order_locked(actor=actor, order_number=order_number)
-        if not _is_staff_of(actor, order):
+        if not _acts_for_store(actor):
             raise AccessDenied("Only the store's seller or an admin can change an order's status.")
         current = OrderStatus(order.status)
         step = FULFILMENT_FLOW.index(current) + 1 if current in FULFILMENT_FLOW else None
@@ -364,7 +369,7 @@ def order_cancel(*, actor, order_number: str) -> Order:
     or PROCESSING. The stock comes back, a completed payment is refunded, the order is CANCELLED."""
     with transaction.atomic():
         order = _order_locked(actor=actor, order_number=order_number)
-        allowed = STAFF_CANCELLABLE if _is_staff_of(actor, order) else BUYER_CANCELLABLE
+        allowed = STAFF_CANCELLABLE if _acts_for_store(actor) else BUYER_CANCELLABLE
         if order.status not in allowed:
             raise NotEligible(f"A {OrderStatus(order.status).name} order can no longer be cancelled.")
         _order_close(order, actor=actor, note="cancelled")
@@ -464,8 +469,8 @@ def _order_locked(*, actor, order_number: str) -> Order:
     return order
 
 
-def _is_staff_of(actor, order: Order) -> bool:
-    """The order's store's seller or an admin (the selectors let no other seller see it)."""
+def _acts_for_store(actor) -> bool:
+    """On an order the actor can see: its store's seller or an admin (no other seller sees it)."""
     return actor.user_type in (UserType.ADMIN, UserType.SELLER)
 
 
