@@ -338,7 +338,7 @@ EXPECTED = {
         "admin": "FORBIDDEN",
     },
 }
-MATRIX = [(operation, role) for operation, roles in EXPECTED.items() for role in roles]
+MATRIX = [(operation, role) for operation in EXPECTED for role in ALL_ROLES]
 
 
 def body_of(result: dict) -> dict | None:
