@@ -13,7 +13,7 @@ from strawberry import Info, relay
 
 from domain.orders import models, selectors, services
 
-from .common import Connection
+from .common import Connection, connection
 from .errors import UserError, payload
 from .permissions import Buyer, LoggedIn, Seller, SellerOrAdmin, allow
 
@@ -28,7 +28,7 @@ PaymentMethod = strawberry.enum(models.PaymentMethod, name="PaymentMethod")
 
 @strawberry_django.type(models.Payment, name="Payment")
 class Payment(relay.Node):
-    _id_attr = "pk"  # ids are the pk: spares strawberry a type-annotation scan on every id
+    id: relay.NodeID[int]
     method: PaymentMethod
     status: PaymentStatus
     amount: Decimal
@@ -47,7 +47,7 @@ class Payment(relay.Node):
 
 @strawberry_django.type(models.OrderItem, name="OrderItem")
 class OrderItem(relay.Node):
-    _id_attr = "pk"  # ids are the pk: spares strawberry a type-annotation scan on every id
+    id: relay.NodeID[int]
     product: Annotated[Product, strawberry.lazy("graph.catalog")] | None = strawberry_django.field(
         description="Null only if the product was deleted since."
     )
@@ -64,7 +64,7 @@ class OrderItem(relay.Node):
 
 @strawberry_django.type(models.Order, name="Order")
 class Order(relay.Node):
-    _id_attr = "pk"  # ids are the pk: spares strawberry a type-annotation scan on every id
+    id: relay.NodeID[int]
     order_number: str
     status: OrderStatus
     payment_status: PaymentStatus
@@ -137,7 +137,7 @@ def _status(status: models.OrderStatus | None) -> str | None:
 
 @strawberry.type
 class Query:
-    @strawberry_django.connection(Connection[Order], extensions=allow(Buyer))
+    @connection(Connection[Order], extensions=allow(Buyer))
     def my_orders(self, info: Info, status: OrderStatus | None = None) -> QuerySet[models.Order]:
         """BUYER: the buyer's own orders, newest first."""
         return selectors.order_list_for_buyer(user=info.context.request.user, status=_status(status))
@@ -150,7 +150,7 @@ class Query:
     def order(self, info: Info, order_number: str) -> Order | None:
         return selectors.order_by_number(user=info.context.request.user, order_number=order_number)
 
-    @strawberry_django.connection(
+    @connection(
         Connection[Order], extensions=allow(Seller), description="SELLER: orders of the seller's own store."
     )
     def store_orders(self, info: Info, status: OrderStatus | None = None) -> QuerySet[models.Order]:
