@@ -19,6 +19,7 @@ from strawberry import Info, relay
 from strawberry.file_uploads import Upload
 
 from domain.accounts import models, selectors, services
+from domain.cart.models import Cart as CartModel
 from domain.catalog import selectors as catalog_selectors
 from domain.catalog.models import Product as ProductModel
 from domain.errors import NotFound
@@ -117,7 +118,8 @@ class AuthPayload:
         default=None, description="Refresh token; lives seven days and is replaced on every refresh."
     )
     user: User | None = None
-    cart: Annotated[Cart, strawberry.lazy("graph.cart")] | None = strawberry.field(
+    # A Django field fed a queryset, so the optimizer loads the cart's lines and products at once.
+    cart: Annotated[Cart, strawberry.lazy("graph.cart")] | None = strawberry_django.field(
         default=None,
         description="The user's cart after an anonymous cart given by cartCode was merged into it.",
     )
@@ -146,7 +148,7 @@ def auth_values(tokens: services.AuthTokens) -> dict:
         "token": tokens.token,
         "refresh_token": tokens.refresh_token,
         "user": tokens.user,
-        "cart": tokens.cart,
+        "cart": CartModel.objects.filter(pk=tokens.cart.pk) if tokens.cart else None,
     }
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 
 from domain.errors import AccessDenied, DomainError, ErrorCode, Unauthenticated
 
@@ -127,3 +127,33 @@ def should_mask_error(error: GraphQLError) -> bool:
         return False
     logger.error("Unexpected error in %s", ".".join(map(str, error.path or [])), exc_info=original)
     return True
+
+
+class RefuseNulCharacters(SchemaExtension):
+    """A NUL character cannot be stored in PostgreSQL text: refuse it in the document or the
+    variables with a clear BAD_USER_INPUT error instead of failing inside a query.
+
+    Listed after ValidationCache, whose validation result it extends."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if (
+            "\x00" in (context.query or "")
+            or "\\u0000" in (context.query or "").lower()
+            or _has_nul(context.variables)
+        ):
+            context.pre_execution_errors = [
+                *(context.pre_execution_errors or []),
+                bad_input("Text may not contain NUL (\\u0000) characters."),
+            ]
+        yield
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False

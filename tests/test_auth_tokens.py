@@ -163,6 +163,24 @@ def test_login_without_cart_code_returns_the_users_cart(gql, buyer):
     assert Cart.objects.filter(pk=anonymous.pk).exists()
 
 
+def test_login_loads_the_merged_cart_in_constant_queries(gql, buyer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for lines in (1, 6):
+        code = f"{lines}" * 32
+        cart = Cart.objects.create(cart_code=code)
+        for _ in range(lines):
+            CartItem.objects.create(cart=cart, product=make_product(), quantity=1)
+        with CaptureQueriesContext(connection) as queries:
+            merged = login(gql, "buyer", cartCode=code)["cart"]
+        assert (merged["totalQuantity"], len(merged["items"])) == (lines, lines)
+        counts.append(len(queries))
+        Cart.objects.filter(user=buyer).delete()
+    assert counts[0] == counts[1]
+
+
 def test_a_failed_login_does_not_touch_the_anonymous_cart(gql, buyer):
     anonymous = anonymous_cart((make_product(), 1))
     data = login(gql, "buyer", password="wrong", cartCode="c" * 32)

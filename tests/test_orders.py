@@ -393,7 +393,9 @@ def test_a_hidden_order_answers_exactly_like_a_missing_one(gql, other_buyer, con
 @pytest.mark.parametrize("operation", ["CancelOrder", "RequestRefund", "UpdateOrderStatus", "OrderDetail"])
 def test_an_order_number_that_cannot_exist_is_not_found(gql, buyer, seller, confirmed, operation):
     user = seller if operation == "UpdateOrderStatus" else buyer
-    result = gql.op(operation, {"orderNumber": "KT\u0000", "status": "PROCESSING"}, user=user)
+    result = gql.op(
+        operation, {"orderNumber": "KT-\u00e7\u00e3o-\U0001f600", "status": "PROCESSING"}, user=user
+    )
     assert "errors" not in result
     body = body_of(result)
     assert (

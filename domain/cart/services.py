@@ -100,16 +100,21 @@ def cart_merge(*, user, cart_code: str | None) -> Cart | None:
     cart, _ = Cart.objects.select_for_update().get_or_create(user=user)
     lines = {item.product_id: item.quantity for item in anonymous.items.all()}
     existing = {item.product_id: item for item in cart.items.all()}
+    now = timezone.now()
+    raised, added = [], []
     for product in product_list_public().filter(pk__in=lines).order_by("pk"):
         have = existing[product.pk].quantity if product.pk in existing else 0
         merged = max(have, min(have + lines[product.pk], product.stock_quantity))
         if merged == have:
             continue
         if product.pk in existing:
-            existing[product.pk].quantity = merged
-            existing[product.pk].save(update_fields=["quantity", "updated_at"])
+            existing[product.pk].quantity, existing[product.pk].updated_at = merged, now
+            raised.append(existing[product.pk])
         else:
-            CartItem.objects.create(cart=cart, product=product, quantity=merged)
+            added.append(CartItem(cart=cart, product=product, quantity=merged))
+    # A few statements whatever the number of lines.
+    CartItem.objects.bulk_update(raised, ["quantity", "updated_at"])
+    CartItem.objects.bulk_create(added)
     anonymous.delete()
     _touch(cart)
     return cart
