@@ -13,6 +13,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
 from domain.errors import AccessDenied, DomainError, ErrorCode, Unauthenticated
+from domain.text import text_storable
 
 logger = logging.getLogger("kitanda.graph")
 
@@ -22,6 +23,7 @@ UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+UNSTORABLE_TEXT = "Text may not contain NUL (\\u0000) characters or invalid Unicode."
 RELAY_UTILS = os.path.join("strawberry", "relay", "utils.py")
 
 
@@ -129,31 +131,27 @@ def should_mask_error(error: GraphQLError) -> bool:
     return True
 
 
-class RefuseNulCharacters(SchemaExtension):
-    """A NUL character cannot be stored in PostgreSQL text: refuse it in the document or the
-    variables with a clear BAD_USER_INPUT error instead of failing inside a query.
-
-    Listed after ValidationCache, whose validation result it extends."""
+class RefuseUnstorableText(SchemaExtension):
+    """Text the database cannot store (NUL characters, lone surrogates) is refused wherever it
+    appears in the document or the variables, with a clear BAD_USER_INPUT error, instead of
+    failing inside a query. Listed after ValidationCache, whose validation result it extends."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        if (
-            "\x00" in (context.query or "")
-            or "\\u0000" in (context.query or "").lower()
-            or _has_nul(context.variables)
-        ):
+        query = context.query or ""
+        if not text_storable(query) or "\\u0000" in query.lower() or not _storable(context.variables):
             context.pre_execution_errors = [
                 *(context.pre_execution_errors or []),
-                bad_input("Text may not contain NUL (\\u0000) characters."),
+                bad_input(UNSTORABLE_TEXT),
             ]
         yield
 
 
-def _has_nul(value: Any) -> bool:
+def _storable(value: Any) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return text_storable(value)
     if isinstance(value, dict):
-        return any(_has_nul(item) for item in value.values())
+        return all(_storable(item) for item in value.values())
     if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
-    return False
+        return all(_storable(item) for item in value)
+    return True

@@ -18,7 +18,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from . import accounts, cart, catalog, orders, reviews, wishlist
 from .common import MAX_PAGE_SIZE
-from .errors import MaskUnexpectedErrors, RefuseNulCharacters
+from .errors import MaskUnexpectedErrors, RefuseUnstorableText
 
 AREAS = (accounts, catalog, cart, orders, reviews, wishlist)
 
@@ -48,6 +48,6 @@ schema = Schema(
         MaskUnexpectedErrors,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        RefuseNulCharacters,
+        RefuseUnstorableText,
     ],
 )

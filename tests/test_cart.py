@@ -16,7 +16,8 @@ from domain.catalog.models import Product
 from domain.errors import ErrorCode, InvalidInput, NotFound, OutOfStock
 
 from .conftest import error_codes
-from .factories import make_product, make_store
+from .factories import make_product, make_store, make_user
+from .test_checkout import postgres_only, run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -428,3 +429,33 @@ def test_add_to_cart_query_count_does_not_grow_with_lines(gql, count, django_ass
     with django_assert_num_queries(9):
         cart = cart_view(gql, "AddToCart", productId=gid(product), cartCode=code)["cart"]
     assert cart["totalQuantity"] == count + 1
+
+
+# ---------------------------------------------------------------- races (PostgreSQL)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_quick_adds_by_a_user_without_a_cart_queue_up():
+    buyer, product = make_user(username="quick"), make_product(stock_quantity=10)
+    results = run_in_threads(
+        4, lambda i: services.cart_add_item(user=buyer, cart_code=None, product_id=product.pk, quantity=1)
+    )
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert Cart.objects.filter(user=buyer).count() == 1
+    assert list(CartItem.objects.filter(cart__user=buyer).values_list("quantity", flat=True)) == [4]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_login_merge_racing_an_add_loses_nothing():
+    buyer, product = make_user(username="merger"), make_product(stock_quantity=10)
+    anonymous = services.cart_add_item(user=None, cart_code=None, product_id=product.pk, quantity=2)
+    work = [
+        lambda: services.cart_merge(user=buyer, cart_code=anonymous.cart_code),
+        lambda: services.cart_add_item(user=buyer, cart_code=None, product_id=product.pk, quantity=1),
+    ]
+    results = run_in_threads(2, lambda i: work[i]())
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert list(CartItem.objects.filter(cart__user=buyer).values_list("quantity", flat=True)) == [3]
+    assert not Cart.objects.filter(pk=anonymous.pk).exists()

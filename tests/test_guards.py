@@ -8,7 +8,7 @@ from .conftest import error_codes
 
 pytestmark = pytest.mark.django_db
 
-NUL_ERROR = "Text may not contain NUL (\\u0000) characters."
+NUL_ERROR = "Text may not contain NUL (\\u0000) characters or invalid Unicode."
 
 
 def test_nul_in_a_variable_is_refused_before_anything_runs(gql):
@@ -40,6 +40,13 @@ def test_nul_in_a_document_literal_is_refused(gql):
 def test_nul_deep_in_a_list_variable_is_refused(gql):
     result = gql("query($s: String) { products(search: $s) { totalCount } }", {"s": "caf\x00e"})
     assert error_codes(result) == ["BAD_USER_INPUT"]
+
+
+def test_a_lone_surrogate_is_refused(gql):
+    result = gql("query($c: String) { cart(cartCode: $c) { id } }", {"c": "\ud800"})
+    assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
+        (NUL_ERROR, "BAD_USER_INPUT")
+    ]
 
 
 def test_too_deep_a_document_is_refused(gql):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from domain.text import text_storable
+
 from .models import Cart
 
 
@@ -13,7 +15,7 @@ def cart_for_user(*, user) -> Cart | None:
 
 def cart_code_usable(cart_code: str | None) -> bool:
     """Could this be a cart code at all? (PostgreSQL refuses NUL characters even to compare them.)"""
-    return bool(cart_code) and "\x00" not in cart_code
+    return bool(cart_code) and text_storable(cart_code)
 
 
 def cart_for_code(*, cart_code: str | None) -> Cart | None:

@@ -19,6 +19,8 @@ from domain.errors import InvalidInput, NotFound, OutOfStock
 from .models import Cart, CartItem, new_cart_code
 from .selectors import cart_code_usable
 
+CLEANUP_BATCH = 1000
+
 
 def cart_get_or_create_for_user(*, user) -> Cart:
     cart, _ = Cart.objects.get_or_create(user=user)
@@ -33,7 +35,9 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
     if quantity < 1:
         raise InvalidInput("The quantity must be at least 1.", field="quantity")
     with transaction.atomic():
-        cart = _cart_locked(user=user, cart_code=cart_code)
+        # A user's cart is created (or found) and locked first, so two quick adds queue up; if the
+        # add is refused, the rollback takes the new cart away again.
+        cart = _cart_locked(user=user, cart_code=cart_code, create=True)
         product = product_list_public().filter(pk=product_id).first()
         if product is None:
             raise NotFound("No product on sale with this id.", field="productId")
@@ -46,8 +50,7 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
         if line is None:
             CartItem.objects.create(cart=cart, product=product, quantity=quantity)
         else:
-            line.quantity = in_cart + quantity
-            line.save(update_fields=["quantity", "updated_at"])
+            _line_set(line, in_cart + quantity)
         _touch(cart)
     return cart
 
@@ -67,8 +70,7 @@ def cart_update_item(*, user, cart_code: str | None, product_id: int, quantity: 
                 )
             if quantity > line.product.stock_quantity:
                 raise OutOfStock(_available(line.product), field="quantity")
-            line.quantity = quantity
-            line.save(update_fields=["quantity", "updated_at"])
+            _line_set(line, quantity)
         _touch(cart)
     return cart
 
@@ -125,8 +127,18 @@ def cart_delete_idle(*, days: int) -> int:
     if days < 1:
         raise InvalidInput("Days must be at least 1.", field="days")
     cutoff = timezone.now() - timedelta(days=days)
-    _, per_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
-    return per_model.get(Cart._meta.label, 0)
+    idle = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff)
+    deleted = 0
+    while True:
+        # Locked in batches: a cart used meanwhile is skipped (or, once its add commits, no longer idle).
+        with transaction.atomic():
+            batch = list(
+                idle.select_for_update(skip_locked=True).values_list("pk", flat=True)[:CLEANUP_BATCH]
+            )
+            if not batch:
+                return deleted
+            _, per_model = idle.filter(pk__in=batch).delete()
+            deleted += per_model.get(Cart._meta.label, 0)
 
 
 # ---------------------------------------------------------------- helpers
@@ -136,12 +148,15 @@ def _logged_in(user) -> bool:
     return user is not None and user.is_authenticated
 
 
-def _cart_locked(*, user, cart_code: str | None) -> Cart | None:
-    """The caller's cart, locked for the transaction; None when they have none yet.
+def _cart_locked(*, user, cart_code: str | None, create: bool = False) -> Cart | None:
+    """The caller's cart, locked for the transaction; None when they have none yet (a logged-in
+    user's is created first with `create`).
 
     An unknown code is an error rather than a silent new cart, so a client notices a lost cart.
     """
     if _logged_in(user):
+        if create:
+            Cart.objects.get_or_create(user=user)
         return Cart.objects.select_for_update().filter(user=user).first()
     if not cart_code:
         return None
@@ -167,6 +182,13 @@ def _line_locked(*, user, cart_code: str | None, product_id: int) -> tuple[Cart,
     if line is None:
         raise NotFound("This product is not in the cart.", field="productId")
     return cart, line
+
+
+def _line_set(line: CartItem, quantity: int) -> None:
+    # The catalogue removes the lines of a deleted product without the cart's lock.
+    if not CartItem.objects.filter(pk=line.pk).update(quantity=quantity, updated_at=timezone.now()):
+        raise NotFound("This product is no longer sold.", field="productId")
+    line.quantity = quantity
 
 
 def _touch(cart: Cart) -> None:

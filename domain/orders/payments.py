@@ -67,7 +67,10 @@ class PaymentGateway(abc.ABC):
 
     @abc.abstractmethod
     def refund(self, *, transaction_id: str, amount: Decimal) -> None:
-        """Give an approved charge back; raises RefundFailed when the provider refuses."""
+        """Give an approved charge back in full; raises RefundFailed when the provider refuses.
+
+        Must be idempotent per `transaction_id` (as providers' refunds of a charge are): asking
+        again for a charge already refunded succeeds without moving money a second time."""
 
 
 class SimulatedGateway(PaymentGateway):

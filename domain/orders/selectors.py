@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from domain.accounts.models import UserType
+from domain.text import text_storable
 
 from .models import Order
 
@@ -25,7 +26,7 @@ def order_list_visible(*, user) -> QuerySet[Order]:
 
 def order_by_number(*, user, order_number: str) -> QuerySet[Order]:
     """The order with this number if `user` may see it: a queryset of at most one row."""
-    if "\x00" in order_number:  # no order has one, and PostgreSQL refuses to compare it
+    if not text_storable(order_number):  # no order has one, and PostgreSQL refuses to compare it
         return Order.objects.none()
     return order_list_visible(user=user).filter(order_number=order_number)
 

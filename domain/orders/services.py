@@ -32,6 +32,7 @@ from domain.errors import (
     Required,
     collect,
 )
+from domain.text import text_storable
 
 from . import payments, selectors, stock
 from .models import Checkout, Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
@@ -183,8 +184,8 @@ def _checkout_request(
 
 
 def _text_check(value: str | None, field: str) -> InvalidInput | None:
-    if value and "\x00" in value:
-        return InvalidInput("Control characters are not allowed here.", field=field)
+    if value and not text_storable(value):
+        return InvalidInput("NUL characters and invalid Unicode are not allowed here.", field=field)
     return None
 
 
@@ -475,32 +476,33 @@ def _acts_for_store(actor) -> bool:
 
 
 def _order_close(order: Order, *, actor, note: str) -> None:
-    """Cancel: stock back, payment refunded (COMPLETED) or voided (PENDING → FAILED), event written.
-    The gateway's refund comes last, so a database failure leaves the money untouched."""
+    """Cancel: payment refunded (COMPLETED) or voided (PENDING → FAILED), stock back, event written.
+
+    The refund is asked first, while only the order's row is locked, so a slow provider does not
+    hold up checkouts of the same products; if it refuses, nothing changes. Refunds are idempotent
+    per charge at the provider, so a retry after a failed commit cannot refund twice."""
+    payment = Payment.objects.filter(order=order).first()
+    if payment is not None and payment.status == PaymentStatus.COMPLETED:
+        try:
+            payments.gateway().refund(transaction_id=payment.transaction_id, amount=payment.amount)
+        except Exception as error:
+            logger.exception("refund of %s for order %s failed", payment.transaction_id, order.order_number)
+            raise PaymentFailed("The payment provider refused the refund; nothing was changed.") from error
     quantities: dict[int, int] = defaultdict(int)
     for product_id, quantity in order.items.filter(product__isnull=False).values_list(
         "product_id", "quantity"
     ):
         quantities[product_id] += quantity
     stock.stock_return(quantities=dict(quantities))
-    payment = Payment.objects.filter(order=order).first()
-    refund = None
     payment_status = order.payment_status
     if payment is not None:
         if payment.status == PaymentStatus.COMPLETED:
-            refund = (payment.transaction_id, payment.amount)
             payment.status = PaymentStatus.REFUNDED
         elif payment.status == PaymentStatus.PENDING:
             payment.status = PaymentStatus.FAILED
         payment.save(update_fields=["status", "updated_at"])
         payment_status = payment.status
     _status_set(order, OrderStatus.CANCELLED, actor=actor, note=note, payment_status=payment_status)
-    if refund is not None:
-        try:
-            payments.gateway().refund(transaction_id=refund[0], amount=refund[1])
-        except Exception as error:
-            logger.exception("refund of %s for order %s failed", refund[0], order.order_number)
-            raise PaymentFailed("The payment provider refused the refund; nothing was changed.") from error
 
 
 def _status_set(order: Order, to_status: str, *, actor, note: str = "", payment_status: str | None = None):

@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from domain.errors import DomainError, ErrorCode
+from domain.text import text_storable
 
 from .payments import WEBHOOK_SIGNATURE_HEADER, webhook_signature_valid
 from .services import payment_confirm_reference
@@ -69,7 +70,7 @@ def payment_webhook(request: HttpRequest) -> JsonResponse:
 
 
 def _text(value, max_length: int) -> str | None:
-    if not isinstance(value, str) or not 0 < len(value) <= max_length or "\x00" in value:
+    if not isinstance(value, str) or not 0 < len(value) <= max_length or not text_storable(value):
         return None
     return value
 
