@@ -9,18 +9,14 @@ import strawberry_django
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from strawberry import Info, relay
-from strawberry.relay.utils import from_base64
 from strawberry.types.field import StrawberryField
 from strawberry_django.fields.field import StrawberryDjangoConnectionExtension
 from strawberry_django.relay import DjangoListConnection
 
 from domain.errors import NotFound
 
-from .errors import UserError, bad_input
-
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-
+from .errors import UserError
+from .guards import DEFAULT_PAGE_SIZE
 
 # The library's connection, unchanged: its GraphQL names are `<Node>Connection` / `<Node>Edge`, and the
 # optimizer pages nested connections in SQL only for this exact class.
@@ -28,8 +24,9 @@ Connection = DjangoListConnection
 
 
 class PageArguments(StrawberryDjangoConnectionExtension):
-    """`first` defaults to 20 (declared in the schema, so the optimizer pages nested connections
-    with it too) and must be 0..100; a malformed cursor is refused with a clear error."""
+    """`first` defaults to 20, declared in the schema so that the optimizer pages nested
+    connections with it too; graph.guards.CheckPageArguments checks the values of every page
+    argument before the operation runs."""
 
     def apply(self, field: StrawberryField) -> None:
         super().apply(field)
@@ -37,18 +34,10 @@ class PageArguments(StrawberryDjangoConnectionExtension):
             if argument.python_name == "first":
                 argument.default = DEFAULT_PAGE_SIZE
 
-    def resolve(self, next_, source, info, *, before=None, after=None, first=None, last=None, **kwargs):
-        if first is None and last is None:
+    def resolve(self, next_, source, info, *, first=None, last=None, **kwargs):
+        if first is None and last is None:  # an explicit `first: null`
             first = DEFAULT_PAGE_SIZE
-        for name, value in (("first", first), ("last", last)):
-            if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
-                raise bad_input(f"Argument '{name}' must be between 0 and {MAX_PAGE_SIZE}.")
-        for name, cursor in (("after", after), ("before", before)):
-            if cursor is not None and not _valid_cursor(cursor):
-                raise bad_input(f"Argument '{name}' is not a valid cursor.")
-        return super().resolve(
-            next_, source, info, before=before, after=after, first=first, last=last, **kwargs
-        )
+        return super().resolve(next_, source, info, first=first, last=last, **kwargs)
 
 
 def connection(graphql_type: Any = None, **options: Any) -> Any:
@@ -61,14 +50,6 @@ def connection(graphql_type: Any = None, **options: Any) -> Any:
         for extension in field.extensions
     ]
     return field
-
-
-def _valid_cursor(cursor: str) -> bool:
-    try:
-        prefix, offset = from_base64(cursor)
-        return prefix == relay.types.PREFIX and int(offset) >= 0
-    except (ValueError, TypeError):
-        return False
 
 
 def decode_id(value: str, type_name: str, *, field: str) -> int:

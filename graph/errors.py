@@ -4,16 +4,14 @@ access failures become top-level errors with `extensions.code`, and anything els
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors
 
 from domain.errors import AccessDenied, DomainError, ErrorCode, Unauthenticated
-from domain.text import text_storable
 
 logger = logging.getLogger("kitanda.graph")
 
@@ -23,8 +21,6 @@ UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
-UNSTORABLE_TEXT = "Text may not contain NUL (\\u0000) characters or invalid Unicode."
-RELAY_UTILS = os.path.join("strawberry", "relay", "utils.py")
 
 
 @strawberry.type(name="UserError")
@@ -83,43 +79,15 @@ def payload(payload_cls: type[P], action: Callable[[], dict[str, Any]]) -> P:
 
 class MaskUnexpectedErrors(MaskErrors):
     """Masks unexpected exceptions as "Internal error." (code INTERNAL_SERVER_ERROR), after logging
-    them with their traceback. Page arguments that Strawberry's relay code refuses while the
-    optimizer pages a nested connection are the client's mistake: they pass as BAD_USER_INPUT."""
+    them with their traceback."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=should_mask_error, error_message="Internal error.")
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [self._public(error) for error in errors]
-
-    def _public(self, error: GraphQLError) -> GraphQLError:
-        if _is_page_argument_error(error.original_error):
-            message = str(error.original_error)
-            if not message.startswith("Argument '"):
-                message = "Invalid page argument: a cursor (after, before) is not one this API gave."
-            return GraphQLError(
-                message,
-                nodes=error.nodes,
-                source=error.source,
-                positions=error.positions,
-                path=error.path,
-                extensions={"code": BAD_USER_INPUT},
-            )
-        if self.should_mask_error(error):
-            masked = self.anonymise_error(error)
-            masked.extensions = {"code": INTERNAL_SERVER_ERROR}
-            return masked
-        return error
-
-
-def _is_page_argument_error(original: Exception | None) -> bool:
-    """A ValueError/TypeError raised by strawberry.relay.utils (first/last/after/before refused)."""
-    if not isinstance(original, ValueError | TypeError):
-        return False
-    frame = original.__traceback__
-    while frame is not None and frame.tb_next is not None:
-        frame = frame.tb_next
-    return frame is not None and frame.tb_frame.f_code.co_filename.endswith(RELAY_UTILS)
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": INTERNAL_SERVER_ERROR}
+        return masked
 
 
 def should_mask_error(error: GraphQLError) -> bool:
@@ -128,30 +96,4 @@ def should_mask_error(error: GraphQLError) -> bool:
     if original is None or isinstance(original, GraphQLError):
         return False
     logger.error("Unexpected error in %s", ".".join(map(str, error.path or [])), exc_info=original)
-    return True
-
-
-class RefuseUnstorableText(SchemaExtension):
-    """Text the database cannot store (NUL characters, lone surrogates) is refused wherever it
-    appears in the document or the variables, with a clear BAD_USER_INPUT error, instead of
-    failing inside a query. Listed after ValidationCache, whose validation result it extends."""
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        query = context.query or ""
-        if not text_storable(query) or "\\u0000" in query.lower() or not _storable(context.variables):
-            context.pre_execution_errors = [
-                *(context.pre_execution_errors or []),
-                bad_input(UNSTORABLE_TEXT),
-            ]
-        yield
-
-
-def _storable(value: Any) -> bool:
-    if isinstance(value, str):
-        return text_storable(value)
-    if isinstance(value, dict):
-        return all(_storable(item) for item in value.values())
-    if isinstance(value, list | tuple):
-        return all(_storable(item) for item in value)
     return True

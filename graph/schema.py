@@ -17,8 +17,8 @@ from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from . import accounts, cart, catalog, orders, reviews, wishlist
-from .common import MAX_PAGE_SIZE
-from .errors import MaskUnexpectedErrors, RefuseUnstorableText
+from .errors import MaskUnexpectedErrors
+from .guards import MAX_PAGE_SIZE, CheckPageArguments, RefuseUnstorableText
 
 AREAS = (accounts, catalog, cart, orders, reviews, wishlist)
 
@@ -49,5 +49,6 @@ schema = Schema(
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         RefuseUnstorableText,
+        CheckPageArguments,
     ],
 )

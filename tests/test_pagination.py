@@ -53,11 +53,12 @@ def test_nested_connection_defaults_to_20_and_pages_in_sql(gql, reviewed_product
 @pytest.mark.parametrize(
     ("variables", "message"),
     [
-        ({"first": 101}, "Argument 'first' cannot be higher than 100."),
-        ({"first": -3}, "Argument 'first' must be a non-negative integer."),
+        ({"first": 101}, "Argument 'first' must be between 0 and 100."),
+        ({"first": -3}, "Argument 'first' must be between 0 and 100."),
+        ({"first": 5, "after": "garbage"}, "Argument 'after' is not a valid cursor."),
         (
-            {"first": 5, "after": "garbage"},
-            "Invalid page argument: a cursor (after, before) is not one this API gave.",
+            {"first": 5, "after": "YXJyYXljb25uZWN0aW9uOjk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5"},
+            "Argument 'after' is not a valid cursor.",
         ),
     ],
 )
@@ -68,10 +69,26 @@ def test_nested_page_arguments_are_refused_clearly(gql, reviewed_product, variab
     ]
 
 
-def test_a_root_cursor_that_is_not_ours_is_refused(gql):
-    result = gql('{ products(after: "bm90LWEtY3Vyc29y") { totalCount } }')
-    assert result["errors"][0]["message"] == "Argument 'after' is not a valid cursor."
-    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "bm90LWEtY3Vyc29y",  # base64 of something else
+        "YXJyYXljb25uZWN0aW9uOi0x",  # a negative offset
+        "YXJyYXljb25uZWN0aW9uOjk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5",  # beyond any integer column
+        "%%%",
+    ],
+)
+def test_a_root_cursor_that_is_not_ours_is_refused(gql, cursor):
+    result = gql("query($c: String) { products(after: $c) { totalCount } }", {"c": cursor})
+    assert result["data"] is None
+    assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
+        ("Argument 'after' is not a valid cursor.", "BAD_USER_INPUT")
+    ]
+
+
+def test_page_arguments_in_fragments_and_literals_are_checked(gql):
+    result = gql("query { ...F } fragment F on Query { stores(first: 1000) { totalCount } }")
+    assert [e["extensions"]["code"] for e in result["errors"]] == ["BAD_USER_INPUT"]
 
 
 def test_repeated_documents_are_validated_once(gql):
