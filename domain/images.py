@@ -53,6 +53,9 @@ def image_prepare(upload: IO[bytes], *, field: str) -> PreparedImage:
     is the API input the errors are about. Raises InvalidInput(field=field) when the file is
     not a JPEG, PNG or WebP image, is larger than 5 MB or 4096 px a side, or cannot be decoded.
     """
+    if not callable(getattr(upload, "read", None)):
+        # GraphQL lets a client put any JSON value where a file is expected.
+        raise InvalidInput("Send the image as a file in a multipart request.", field=field)
     data = _read_bounded(upload, field=field)
     try:
         with Image.open(io.BytesIO(data)) as probe:

@@ -249,6 +249,23 @@ def test_product_update_keeps_the_slug_and_follows_stock(seller, product):
     assert (product.in_stock, product.name) == (True, "Telefone Kianda")
 
 
+@pytest.mark.parametrize("hide", ["product", "store"])
+def test_another_sellers_hidden_product_is_not_found_like_a_missing_one(other_seller, product, hide):
+    if hide == "product":
+        Product.objects.filter(pk=product.pk).update(is_active=False)
+    else:
+        type(product.store).objects.filter(pk=product.store_id).update(is_active=False)
+    before = snapshot()
+    with pytest.raises(NotFound) as update:
+        services.product_update(seller=other_seller, product_id=product.pk, price=Decimal("1.00"))
+    with pytest.raises(NotFound) as delete:
+        services.product_delete(seller=other_seller, product_id=product.pk)
+    with pytest.raises(NotFound) as missing:
+        services.product_delete(seller=other_seller, product_id=product.pk + 1000)
+    assert str(update.value) == str(delete.value) == str(missing.value)
+    assert snapshot() == before
+
+
 def test_only_the_owner_changes_or_deletes_a_product(other_seller, product):
     before = snapshot()
     with pytest.raises(AccessDenied):
@@ -553,6 +570,14 @@ def test_bad_images_are_refused(client, seller, category, name, content):
     assert [(e["field"], e["code"]) for e in answer["errors"]] == [("image", "INVALID")]
     assert not Product.objects.exists()
     assert not default_storage.exists("products")
+
+
+@pytest.mark.parametrize("not_a_file", ["zzz", 5, {"a": 1}, [1], True])
+def test_an_image_sent_as_json_instead_of_a_file_is_refused(gql, seller, category, not_a_file):
+    result = gql.op("CreateProduct", {"input": product_input(category, image=not_a_file)}, user=seller)
+    answer = result["data"]["createProduct"]
+    assert [(e["field"], e["code"]) for e in answer["errors"]] == [("image", "INVALID")]
+    assert not Product.objects.exists()
 
 
 def test_new_image_replaces_the_old_files(client, seller, product, django_capture_on_commit_callbacks):

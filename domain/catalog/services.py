@@ -31,6 +31,7 @@ from domain.slugs import create_with_unique_slug
 
 from .models import Category, Product
 from .search import search_text_for
+from .selectors import product_list_public
 
 CENT = Decimal("0.01")
 # The price column holds 12 digits, two of them decimals.
@@ -237,16 +238,20 @@ def _sellable_store(seller: User) -> Store:
 
 
 def _owned_product(seller: User, product_id: int, *, lock: bool = False) -> Product:
-    """The product if it exists and is not deleted (NOT_FOUND otherwise), owned by the seller
-    (FORBIDDEN otherwise)."""
+    """The product if it exists and is not deleted, owned by the seller. Another seller's product
+    is FORBIDDEN while the catalogue shows it and NOT_FOUND while hidden, exactly as a product that
+    does not exist, so nobody can probe for hidden products."""
     products = Product.objects.select_related("store", "category")
     if lock:
         products = products.select_for_update(of=("self",))
     product = products.filter(pk=product_id, deleted_at__isnull=True).first()
+    if product is not None and product.store.seller_id != seller.pk:
+        if not product_list_public().filter(pk=product.pk).exists():
+            product = None
+        else:
+            raise AccessDenied("Only the store's owner can change this product.")
     if product is None:
         raise NotFound("No product with this id.", field="id")
-    if product.store.seller_id != seller.pk:
-        raise AccessDenied("Only the store's owner can change this product.")
     return product
 
 
