@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from graphql import GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType
 from PIL import Image
 from strawberry import relay
@@ -123,6 +124,45 @@ def test_a_registration_that_loses_a_race_reports_unique(monkeypatch):
     assert list(User.objects.values_list("username", flat=True)) == ["ANA.silva"]
 
 
+KELVIN_K = "\u212a"  # KELVIN SIGN: EmailValidator accepts it, and PostgreSQL's lower() makes it "k"
+
+
+def test_the_email_check_agrees_with_the_databases_unique_constraint():
+    """Taken means what the constraint means: lower(email) as the database computes it. On
+    PostgreSQL (UTF-8) the Kelvin sign lowers to "k", so the address is taken; SQLite's LOWER
+    is ASCII-only, so there its constraint lets the second address in and so does the check."""
+    register(username="kiala", email="kiala@example.ao")
+    second = {"username": "kiala2", "email": f"{KELVIN_K}iala@example.ao"}
+    if connection.vendor == "postgresql":
+        with pytest.raises(AlreadyExists) as raised:
+            register(**second)
+        assert (raised.value.field, raised.value.code) == ("email", ErrorCode.UNIQUE)
+        assert list(User.objects.values_list("username", flat=True)) == ["kiala"]
+    else:
+        register(**second)
+        assert sorted(User.objects.values_list("username", flat=True)) == ["kiala", "kiala2"]
+
+
+@pytest.mark.parametrize(
+    ("check", "taken", "expected_field"),
+    [
+        ("_check_email", {"username": "other", "email": "ANA@example.ao"}, "email"),
+        ("_check_username", {"username": "ANA.SILVA", "email": "other@example.ao"}, "username"),
+    ],
+)
+def test_a_unique_constraint_the_checks_missed_is_reported_as_unique(
+    monkeypatch, check, taken, expected_field
+):
+    """Whatever slips past the checks, the database's case-insensitive constraints answer UNIQUE
+    on the right field, never an internal error."""
+    make_user(**taken)
+    monkeypatch.setattr(services, check, lambda value: None)
+    with pytest.raises(AlreadyExists) as raised:
+        register()
+    assert (raised.value.field, raised.value.code) == (expected_field, ErrorCode.UNIQUE)
+    assert User.objects.count() == 1
+
+
 # ---------------------------------------------------------------- registration: the API
 
 
@@ -209,6 +249,18 @@ def test_duplicate_username_or_email_whatever_the_case(gql, overrides, expected)
     before = accounts_state()
     data = gql.op("Register", {"input": register_input(**overrides)})["data"]["register"]
     assert (data["user"], codes(data["errors"])) == (None, expected)
+    assert accounts_state() == before
+
+
+def test_an_email_taken_under_postgresqls_lower_is_unique_through_the_api(gql):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's LOWER is ASCII-only: there the Kelvin sign and k are different addresses")
+    make_user(username="kiala", email="kiala@example.ao")
+    before = accounts_state()
+    result = gql.op("Register", {"input": register_input(email=f"{KELVIN_K}iala@example.ao")})
+    assert "errors" not in result
+    data = result["data"]["register"]
+    assert (data["user"], codes(data["errors"])) == (None, [("email", "UNIQUE")])
     assert accounts_state() == before
 
 

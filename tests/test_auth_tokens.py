@@ -8,6 +8,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 from graphql_jwt.refresh_token.models import RefreshToken
 from graphql_jwt.shortcuts import get_token
+from strawberry import relay
 
 from domain.accounts import services
 from domain.accounts.models import RefreshTokenRotation
@@ -81,6 +82,20 @@ def test_access_token_lives_an_hour_and_refresh_token_a_week(gql, buyer):
             "refreshToken": None,
             "errors": INVALID_TOKEN,
         }
+
+
+def test_an_email_login_names_the_account_its_unique_constraint_names(gql):
+    """E-mails are unique by lower() (models.User), and logins look them up the same way: on
+    PostgreSQL "kiri" and "k\u0131r\u0131" (dotless i) lower differently, so they are two
+    accounts, though they are equal in upper case."""
+    kiri = make_user(username="kiri", email="kiri@example.ao")
+    dotless = make_user(username="kiri2", email="k\u0131r\u0131@example.ao")
+    dotless.set_password("Other-Pass-2026!")
+    dotless.save()
+    assert login(gql, "KIRI@example.ao")["user"]["id"] == str(relay.GlobalID("User", str(kiri.pk)))
+    assert login(gql, "k\u0131r\u0131@example.ao", "Other-Pass-2026!")["user"]["id"] == str(
+        relay.GlobalID("User", str(dotless.pk))
+    )
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(gql, buyer):

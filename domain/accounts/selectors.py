@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Literal
+
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Lower
 
 from .models import Store, User, UserType
 
 PENDING_SELLERS_MAX = 100
+
+
+def user_list_named(*, field: Literal["username", "email"], value: str) -> QuerySet[User]:
+    """The users whose username or e-mail is `value` by the rule of their unique constraints:
+    lower() as the database computes it (so PostgreSQL's index serves the lookup). At most one."""
+    return User.objects.alias(named=Lower(field)).filter(named=Lower(Value(value)))
 
 
 def user_by_login(*, login: str) -> User | None:
@@ -15,8 +24,7 @@ def user_by_login(*, login: str) -> User | None:
     login = login.strip()
     if not login:
         return None
-    lookup = "email__iexact" if "@" in login else "username__iexact"
-    return User.objects.filter(**{lookup: login}).first()
+    return user_list_named(field="email" if "@" in login else "username", value=login).first()
 
 
 def user_get(*, user_id: int) -> User | None:

@@ -40,6 +40,8 @@ NAME_MAX_LENGTH = User._meta.get_field("first_name").max_length
 PASSWORD_MAX_LENGTH = 128
 STORE_NAME_MAX_LENGTH = Store._meta.get_field("name").max_length
 STORE_DESCRIPTION_MAX_LENGTH = 2000
+USERNAME_TAKEN = "This username is taken."
+EMAIL_TAKEN = "An account with this e-mail already exists."
 
 
 # ---------------------------------------------------------------- registration
@@ -62,8 +64,8 @@ def _check_username(username: str) -> DomainError | None:
         UsernameValidator()(username)
     except ValidationError:
         return InvalidInput("Username may hold letters, digits and . _ - only.", field="username")
-    if User.objects.filter(username__iexact=username).exists():
-        return AlreadyExists("This username is taken.", field="username")
+    if selectors.user_list_named(field="username", value=username).exists():
+        return AlreadyExists(USERNAME_TAKEN, field="username")
     return None
 
 
@@ -74,8 +76,25 @@ def _check_email(email: str) -> DomainError | None:
         EmailValidator()(email)
     except ValidationError:
         return InvalidInput("Enter a valid e-mail address.", field="email")
-    if User.objects.filter(email__iexact=email).exists():
-        return AlreadyExists("An account with this e-mail already exists.", field="email")
+    if selectors.user_list_named(field="email", value=email).exists():
+        return AlreadyExists(EMAIL_TAKEN, field="email")
+    return None
+
+
+# The case-insensitive unique constraints of models.User: the input each is about, and its message.
+UNIQUE_CONSTRAINTS = {
+    "user_username_unique_ci": ("username", USERNAME_TAKEN),
+    "user_email_unique_ci": ("email", EMAIL_TAKEN),
+}
+
+
+def _unique_violation(error: IntegrityError) -> DomainError | None:
+    """UNIQUE on the right input when `error` is a username or e-mail constraint; else None."""
+    diag = getattr(error.__cause__, "diag", None)  # psycopg names the constraint; SQLite's message does
+    violated = getattr(diag, "constraint_name", None) or str(error)
+    for constraint, (field, message) in UNIQUE_CONSTRAINTS.items():
+        if constraint in violated:
+            return AlreadyExists(message, field=field)
     return None
 
 
@@ -124,7 +143,8 @@ def user_register(
     except IntegrityError as error:
         # Another registration took the name or the e-mail since the checks above.
         collect(_check_username(username), _check_email(email))
-        raise error
+        collect(_unique_violation(error))  # a constraint the checks did not see: still the input's fault
+        raise
     return candidate
 
 
