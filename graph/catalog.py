@@ -12,6 +12,8 @@ import strawberry_django
 from django.db.models import Prefetch, QuerySet
 from strawberry import Info, relay
 from strawberry.file_uploads import Upload
+from strawberry_django.fields.field import StrawberryDjangoField
+from strawberry_django.optimizer import is_optimized_by_prefetching
 
 from domain.catalog import models, selectors, services
 from domain.reviews.models import Review as ReviewModel
@@ -46,6 +48,15 @@ def _my_reviews_prefetch(info: Info) -> Prefetch:
     user = info.context.request.user
     reviews = ReviewModel.objects.filter(user=user) if user.is_authenticated else ReviewModel.objects.none()
     return Prefetch("reviews", queryset=reviews, to_attr=MY_REVIEWS)
+
+
+class PublicProducts(StrawberryDjangoField):
+    """A relation to products that shows only those on sale (the selectors decide)."""
+
+    def get_queryset(self, queryset, info, **kwargs):
+        if is_optimized_by_prefetching(queryset):  # already filtered when it was prefetched
+            return queryset
+        return super().get_queryset(selectors.product_filter_public(queryset), info, **kwargs)
 
 
 @strawberry_django.type(models.Product, name="Product")

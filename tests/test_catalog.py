@@ -31,7 +31,7 @@ from domain.orders.models import Checkout, Order, OrderItem
 from domain.reviews.models import Review
 
 from .conftest import ROLES, contract_operation, error_codes
-from .factories import make_category, make_seller, make_user
+from .factories import make_category, make_product, make_seller, make_store, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -1057,3 +1057,19 @@ def test_seed_demo_uses_the_services_and_is_idempotent():
     store = Store.objects.get(slug="loja-da-mutamba")
     assert store.products.count() == len(PRODUCTS)
     assert selectors.product_search(search="cafe moido").get().slug == "cafe-do-amboim-500-g"
+
+
+def test_store_products_in_a_list_of_stores_are_prefetched_and_filtered(gql, django_assert_num_queries):
+    query = """query($n: Int) { stores(first: $n) { edges { node { slug
+        products(first: 2) { totalCount edges { node { slug isActive } } } } } } }"""
+    for stores in (2, 6):
+        for _ in range(stores - Store.objects.count()):
+            store = make_store()
+            for active in (True, True, False, True):
+                make_product(store=store, is_active=active)
+        with django_assert_num_queries(2):
+            edges = gql.ok(query, {"n": stores})["stores"]["edges"]
+        assert [
+            (e["node"]["products"]["totalCount"], len(e["node"]["products"]["edges"])) for e in edges
+        ] == [(3, 2)] * stores
+        assert all(p["node"]["isActive"] for e in edges for p in e["node"]["products"]["edges"])

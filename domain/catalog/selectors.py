@@ -37,7 +37,13 @@ SORT_ORDER = {
 
 def product_list_public() -> QuerySet[Product]:
     """What the catalogue shows: active, not deleted products of active stores."""
-    return Product.objects.filter(is_active=True, deleted_at__isnull=True, store__is_active=True)
+    return product_filter_public(Product.objects.all())
+
+
+def product_filter_public(products: QuerySet[Product]) -> QuerySet[Product]:
+    """The products of `products` that the catalogue shows (for querysets built elsewhere, such as
+    a store's related products that the optimizer prefetches)."""
+    return products.filter(is_active=True, deleted_at__isnull=True, store__is_active=True)
 
 
 def product_search(
@@ -78,11 +84,6 @@ def product_by_slug(*, slug: str, user) -> QuerySet[Product]:
     if user is not None and user.is_authenticated:
         visible |= Q(store__seller_id=user.pk)
     return Product.objects.filter(visible, slug=slug, deleted_at__isnull=True)
-
-
-def product_list_for_store(*, store_id: int) -> QuerySet[Product]:
-    """A store's products on sale, newest first."""
-    return product_list_public().filter(store_id=store_id).order_by(*SORT_ORDER[ProductSort.NEWEST])
 
 
 def product_list_for_seller(*, seller) -> QuerySet[Product]:
