@@ -20,10 +20,9 @@ from strawberry.file_uploads import Upload
 
 from domain.accounts import models, selectors, services
 from domain.cart.models import Cart as CartModel
-from domain.catalog import selectors as catalog_selectors
-from domain.catalog.models import Product as ProductModel
 from domain.errors import NotFound
 
+from .catalog import PublicProducts
 from .common import Connection, connection, decode_id, media_url
 from .errors import UserError, payload
 from .permissions import Admin, ApprovedSeller, Public, Seller, allow
@@ -64,10 +63,10 @@ class Store(relay.Node):
     def logo_url(self, info: Info) -> str | None:
         return media_url(info, self.logo)
 
-    @connection(Connection[Annotated["Product", strawberry.lazy("graph.catalog")]])
-    def products(self, info: Info) -> QuerySet[ProductModel]:
-        """The store's products that are on sale, newest first."""
-        return catalog_selectors.product_list_for_store(store_id=self.pk)
+    # No resolver: the optimizer prefetches and pages the relation for a whole list of stores at once.
+    products: Connection[Annotated[Product, strawberry.lazy("graph.catalog")]] = connection(
+        field_cls=PublicProducts, description="The store's products that are on sale, newest first."
+    )
 
 
 def fetch(value: str, type_name: str, get: Callable[[int], T | None], *, field: str) -> T:
