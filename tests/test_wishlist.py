@@ -98,3 +98,31 @@ def test_my_wishlist_query_count_does_not_grow(gql, buyer):
         assert len(items) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_items_of_deleted_products_do_not_count_against_the_limit(buyer, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(services, "WISHLIST_MAX_ITEMS", 2)
+    first, second, third = make_product(), make_product(), make_product()
+    services.wishlist_add(user=buyer, product_id=first.pk)
+    services.wishlist_add(user=buyer, product_id=second.pk)
+    type(first).objects.filter(pk=first.pk).update(deleted_at=timezone.now(), is_active=False)
+    services.wishlist_add(user=buyer, product_id=third.pk)
+    assert WishlistItem.objects.filter(user=buyer, product=third).exists()
+
+
+def test_wishlist_mutations_load_their_items_in_constant_queries(gql, buyer):
+    query = """mutation($id: ID!) { addToWishlist(productId: $id) {
+        items { product { slug store { name } category { name } } } errors { code } } }"""
+    counts = []
+    for size in (3, 12):
+        WishlistItem.objects.filter(user=buyer).delete()
+        for _ in range(size - 1):
+            services.wishlist_add(user=buyer, product_id=make_product().pk)
+        new = make_product()
+        with CaptureQueriesContext(connection) as queries:
+            items = gql.ok(query, {"id": gid(new.pk)}, user=buyer)["addToWishlist"]["items"]
+        assert len(items) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

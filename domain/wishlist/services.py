@@ -9,6 +9,7 @@ from domain.catalog.selectors import product_list_public
 from domain.errors import InvalidInput, NotFound
 
 from .models import WishlistItem
+from .selectors import wishlist_for_user
 
 WISHLIST_MAX_ITEMS = 100
 
@@ -23,7 +24,8 @@ def wishlist_add(*, user: User, product_id: int) -> None:
     type(user).objects.select_for_update().filter(pk=user.pk).only("pk").get()
     if WishlistItem.objects.filter(user=user, product=product).exists():
         return
-    if WishlistItem.objects.filter(user=user).count() >= WISHLIST_MAX_ITEMS:
+    # Items of deleted products are hidden from the user, so they do not count either.
+    if wishlist_for_user(user=user).count() >= WISHLIST_MAX_ITEMS:
         raise InvalidInput(f"A wishlist holds at most {WISHLIST_MAX_ITEMS} items.", field="productId")
     WishlistItem.objects.create(user=user, product=product)
 
