@@ -69,6 +69,8 @@ def bench_env(database: str, port_label: str) -> dict[str, str]:
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "CACHE_KEY_PREFIX": f"kitanda-bench-{os.getpid()}-{port_label}",
         "LOG_LEVEL": "WARNING",
+        # The load generator plays the TLS-terminating proxy (X-Forwarded-Proto: https).
+        "TRUSTED_PROXY_COUNT": "1",
         "PYTHONPATH": str(ROOT),
     }
 
