@@ -19,6 +19,7 @@ from strawberry import Info, relay
 from strawberry.file_uploads import Upload
 
 from domain.accounts import models, selectors, services
+from domain.accounts.throttle import client_ip
 from domain.cart.models import Cart as CartModel
 from domain.errors import NotFound
 
@@ -26,7 +27,6 @@ from .catalog import PublicProducts
 from .common import Connection, connection, decode_id, media_url
 from .errors import UserError, payload
 from .permissions import Admin, ApprovedSeller, Public, Seller, allow
-from .views import client_ip
 
 if TYPE_CHECKING:
     from .cart import Cart

@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from graphql_jwt.refresh_token.models import RefreshToken
 
 from domain.accounts import throttle
+from domain.accounts.throttle import client_ip
 from domain.errors import RateLimited
-from graph.views import client_ip
 
 from .factories import PASSWORD, make_user
 
@@ -64,10 +64,32 @@ def test_after_the_limit_even_the_right_password_is_refused(gql, buyer):
     assert not RefreshToken.objects.exists()
 
 
-def test_the_account_is_counted_whether_typed_as_username_or_email(gql, buyer):
-    for typed in ["buyer", "BUYER@example.ao", "Buyer", "buyer@EXAMPLE.AO", "buyer"]:
-        attempt(gql, typed, WRONG)
+def test_the_account_counter_is_the_login_as_typed_whatever_its_case(gql, buyer):
+    """Counted by the text typed, lowercased and stripped, never by the account it names (see
+    the next test): the username and the e-mail have counters of their own."""
+    for typed in ["buyer", "BUYER", " Buyer ", "buyer", "bUYER"]:
+        assert code(attempt(gql, typed, WRONG)) == "INVALID_CREDENTIALS"
+    assert code(attempt(gql, "Buyer", PASSWORD)) == "RATE_LIMITED"
+    for typed in [
+        "buyer@example.ao",
+        "BUYER@example.ao",
+        "buyer@EXAMPLE.AO",
+        " buyer@example.ao",
+        "Buyer@Example.Ao",
+    ]:
+        assert code(attempt(gql, typed, WRONG)) == "INVALID_CREDENTIALS"
     assert code(attempt(gql, "buyer@example.ao", PASSWORD)) == "RATE_LIMITED"
+
+
+def test_a_locked_username_does_not_tell_which_email_is_its_own(gql, buyer):
+    for _ in range(5):
+        attempt(gql, "buyer", WRONG)
+    assert code(attempt(gql, "buyer", WRONG)) == "RATE_LIMITED"
+    own_email = attempt(gql, "buyer@example.ao", WRONG)
+    unknown_email = attempt(gql, "stranger@example.ao", WRONG)
+    assert own_email == unknown_email
+    assert code(own_email) == "INVALID_CREDENTIALS"
+    assert not RefreshToken.objects.exists()
 
 
 def test_unknown_accounts_are_throttled_the_same_way(gql):
@@ -168,7 +190,7 @@ def test_concurrent_attempts_cannot_pass_the_limit_together(limits):
     def one_attempt():
         barrier.wait()
         try:
-            throttle.login_attempt_start(client_ip="127.0.0.1", account="user:1")
+            throttle.login_attempt_start(client_ip="127.0.0.1", login="buyer")
             passed.append(1)
         except RateLimited:
             refused.append(1)

@@ -167,12 +167,12 @@ def token_obtain(*, username: str, password: str, client_ip: str, cart_code: str
     """Log in with the username or the e-mail, in any case.
 
     An unknown user, a wrong password and an inactive account get the same answer. Attempts are
-    throttled per client IP and per IP + account: a throttled attempt is refused whatever the
-    password. With `cart_code`, that anonymous cart is merged into the user's cart.
+    throttled per client IP and per IP + login as typed (never per account, which would link a
+    username to its e-mail): a throttled attempt is refused whatever the password. With
+    `cart_code`, that anonymous cart is merged into the user's cart.
     """
+    attempt = throttle.login_attempt_start(client_ip=client_ip, login=username)
     user = selectors.user_by_login(login=username)
-    account = f"user:{user.pk}" if user is not None else f"login:{username.strip().lower()}"
-    attempt = throttle.login_attempt_start(client_ip=client_ip, account=account)
     if user is None:
         User().set_password(password)  # the same work as a real check: no timing difference
         raise InvalidCredentials(BAD_CREDENTIALS)

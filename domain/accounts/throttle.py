@@ -1,11 +1,13 @@
 """Login throttling: attempts counted in the Django cache (Redis in production) per client IP and
-per client IP + account, so that guessing passwords locks the guesser out for a window.
+per client IP + login (what was typed, lowercased and stripped), so that guessing passwords locks
+the guesser out for a window.
 
 An attempt is counted *before* its password is checked (an atomic increment), so neither
 concurrent requests nor many aliased `tokenAuth` fields in one request slip past the limit; a
 successful login gives its count back, so the counters hold failures (and throttled attempts).
 Once a counter reaches its limit, the lock-out lasts LOGIN_THROTTLE_WINDOW seconds from the
-latest attempt.
+latest attempt. The per-login counter never depends on which account (if any) the login names:
+otherwise locking a username would tell which e-mail is its own.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from domain.errors import RateLimited
 
@@ -26,7 +29,22 @@ class LoginAttempt:
     """The counters one attempt was counted in: what a successful login gives back."""
 
     ip_key: str
-    account_key: str
+    account_key: str  # the client IP + the login as typed
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The caller's IP address. Behind TRUSTED_PROXY_COUNT proxies it is the X-Forwarded-For entry
+    the outermost trusted proxy added; entries further left are the client's word and ignored."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]
 
 
 def _key(kind: str, value: str) -> str:
@@ -43,15 +61,15 @@ def _count(key: str, window: int) -> int:
         return 1
 
 
-def login_attempt_start(*, client_ip: str, account: str) -> LoginAttempt:
-    """Count a login attempt from `client_ip` on `account` (an id naming the user or what was typed).
+def login_attempt_start(*, client_ip: str, login: str) -> LoginAttempt:
+    """Count a login attempt from `client_ip` with `login`, the username or e-mail as typed.
 
-    Raises RateLimited, whatever the password, once the client IP or the IP + account has used
+    Raises RateLimited, whatever the password, once the client IP or the IP + login has used
     up its attempts within the window.
     """
     window = settings.LOGIN_THROTTLE_WINDOW
     attempt = LoginAttempt(
-        ip_key=_key("ip", client_ip), account_key=_key("account", f"{client_ip}|{account}")
+        ip_key=_key("ip", client_ip), account_key=_key("account", f"{client_ip}|{login.strip().lower()}")
     )
     throttled = False
     for key, limit in (
