@@ -203,6 +203,66 @@ def test_concurrent_attempts_cannot_pass_the_limit_together(limits):
     assert (len(passed), len(refused)) == (5, 25)
 
 
+# ---------------------------------------------------------------- the Django admin's login page
+
+TOO_MANY = "Too many login attempts. Try again later."
+
+
+def admin_login(client, username: str, password: str, ip: str = "127.0.0.1"):
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def refusal(response) -> str | None:
+    """Why the admin's login form refused: its error code, None when the login went through."""
+    if response.status_code == 302:
+        return None
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors.as_data()["__all__"]
+    return error.code
+
+
+def test_the_admin_login_refuses_even_the_right_password_after_the_limit(client, admin):
+    for _ in range(5):
+        assert refusal(admin_login(client, "admin", WRONG)) == "invalid_login"
+    throttled = admin_login(client, "admin", PASSWORD)
+    assert refusal(throttled) == "rate_limited"
+    assert TOO_MANY.encode() in throttled.content
+    assert not logged_in(client)
+    assert refusal(admin_login(client, "admin", PASSWORD, ip="127.0.0.2")) is None
+    assert logged_in(client)
+
+
+def test_many_usernames_on_the_admin_login_hit_the_ip_limit(client, admin):
+    for n in range(20):
+        assert refusal(admin_login(client, f"guess{n}", WRONG)) == "invalid_login"
+    assert refusal(admin_login(client, "admin", PASSWORD)) == "rate_limited"
+    assert not logged_in(client)
+
+
+def test_a_successful_admin_login_forgives_the_failures(client, admin):
+    for _ in range(2):
+        for _ in range(4):
+            assert refusal(admin_login(client, "ADMIN", WRONG)) == "invalid_login"
+        assert refusal(admin_login(client, "admin", PASSWORD)) is None
+        client.logout()
+
+
+def test_the_admin_login_and_token_auth_share_one_count(client, gql, admin):
+    for _ in range(3):
+        admin_login(client, "admin", WRONG)
+    for _ in range(2):
+        assert code(attempt(gql, "Admin", WRONG)) == "INVALID_CREDENTIALS"
+    assert code(attempt(gql, "admin", PASSWORD)) == "RATE_LIMITED"
+    assert refusal(admin_login(client, "admin", PASSWORD)) == "rate_limited"
+    assert not logged_in(client)
+
+
 # ---------------------------------------------------------------- the client IP
 
 
