@@ -224,3 +224,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Registrations (refused ones too) per client IP within LOGIN_THROTTLE_WINDOW.
+REGISTER_THROTTLE_LIMIT = int(os.environ.get("REGISTER_THROTTLE_LIMIT", "10"))

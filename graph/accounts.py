@@ -180,7 +180,8 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(extensions=allow(Public))
-    def register(self, input: RegisterInput) -> UserPayload:
+    def register(self, info: Info, input: RegisterInput) -> UserPayload:
+        request = info.context.request
         return payload(
             UserPayload,
             lambda: {
@@ -191,6 +192,7 @@ class Mutation:
                     user_type=models.UserType(input.user_type.value),
                     first_name=input.first_name,
                     last_name=input.last_name,
+                    client_ip=client_ip(request),
                 )
             },
         )

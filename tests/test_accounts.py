@@ -21,6 +21,7 @@ from domain.errors import (
     ErrorCode,
     InvalidInput,
     NotFound,
+    RateLimited,
     Required,
     Unauthenticated,
     collect,
@@ -88,6 +89,7 @@ def register(**overrides) -> User:
         "user_type": UserType.BUYER,
         "first_name": "Ana",
         "last_name": "Silva",
+        "client_ip": "127.0.0.1",
     }
     return services.user_register(**(values | overrides))
 
@@ -262,6 +264,70 @@ def test_an_email_taken_under_postgresqls_lower_is_unique_through_the_api(gql):
     data = result["data"]["register"]
     assert (data["user"], codes(data["errors"])) == (None, [("email", "UNIQUE")])
     assert accounts_state() == before
+
+
+# ---------------------------------------------------------------- registration: the rate limit
+
+TOO_MANY_REGISTRATIONS = [
+    {
+        "field": None,
+        "message": "Too many registrations from this address. Try again later.",
+        "code": "RATE_LIMITED",
+    }
+]
+
+
+@pytest.fixture
+def register_limit(settings):
+    settings.REGISTER_THROTTLE_LIMIT = 3
+    settings.LOGIN_THROTTLE_WINDOW = 900
+    settings.TRUSTED_PROXY_COUNT = 0
+    return settings
+
+
+def register_from(gql, ip: str, n: int, **overrides) -> dict:
+    values = register_input(**({"username": f"ana{n}", "email": f"ana{n}@example.ao"} | overrides))
+    return gql.op("Register", {"input": values}, headers={"REMOTE_ADDR": ip})["data"]["register"]
+
+
+def test_registrations_are_limited_per_client_ip(gql, register_limit):
+    for n in range(3):
+        assert register_from(gql, "127.0.0.1", n)["errors"] == []
+    before = accounts_state()
+    assert register_from(gql, "127.0.0.1", 3) == {"user": None, "errors": TOO_MANY_REGISTRATIONS}
+    assert accounts_state() == before
+    assert register_from(gql, "127.0.0.2", 4)["errors"] == []
+
+
+def test_refused_registrations_count_too_so_taken_emails_cannot_be_listed(gql, register_limit):
+    make_user(username="taken", email="taken@example.ao")
+    for n in range(3):
+        assert codes(register_from(gql, "127.0.0.1", n, email="taken@example.ao")["errors"]) == [
+            ("email", "UNIQUE")
+        ]
+    before = accounts_state()
+    assert register_from(gql, "127.0.0.1", 3, email="taken@example.ao")["errors"] == TOO_MANY_REGISTRATIONS
+    assert register_from(gql, "127.0.0.1", 4)["errors"] == TOO_MANY_REGISTRATIONS
+    assert accounts_state() == before
+
+
+def test_aliased_registrations_in_one_request_are_each_counted(gql, register_limit):
+    fields = "\n".join(
+        f'r{n}: register(input: {{username: "ana{n}", email: "ana{n}@example.ao", password: "{STRONG}", '
+        f'userType: BUYER, firstName: "Ana", lastName: "Silva"}}) {{ errors {{ field message code }} }}'
+        for n in range(5)
+    )
+    result = gql.ok(f"mutation {{\n{fields}\n}}")
+    assert [result[f"r{n}"]["errors"] for n in range(5)] == [[]] * 3 + [TOO_MANY_REGISTRATIONS] * 2
+    assert sorted(User.objects.values_list("username", flat=True)) == ["ana0", "ana1", "ana2"]
+
+
+def test_the_registration_service_counts_each_attempt(register_limit):
+    for n in range(3):
+        register(username=f"ana{n}", email=f"ana{n}@example.ao")
+    with pytest.raises(RateLimited):
+        register(username="ana3", email="ana3@example.ao")
+    assert User.objects.count() == 3
 
 
 # ---------------------------------------------------------------- who may read a user

@@ -118,10 +118,13 @@ def user_register(
     user_type: UserType | str,
     first_name: str,
     last_name: str,
+    client_ip: str,
 ) -> User:
     """Create a buyer or seller account; sellers start unapproved. ADMIN accounts are never made
     here. Usernames (letters, digits, . _ -) and e-mails are unique whatever their case; the
-    password passes Django's validators. Every problem is reported at once."""
+    password passes Django's validators. Every problem is reported at once. Each attempt counts
+    towards the client IP's registration limit, refused or not."""
+    throttle.registration_attempt_start(client_ip=client_ip)
     username, email = username.strip(), User.objects.normalize_email(email.strip())
     first_name, last_name = first_name.strip(), last_name.strip()
     if user_type not in (UserType.BUYER, UserType.SELLER):

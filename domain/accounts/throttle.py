@@ -8,6 +8,8 @@ successful login gives its count back, so the counters hold failures (and thrott
 Once a counter reaches its limit, the lock-out lasts LOGIN_THROTTLE_WINDOW seconds from the
 latest attempt. The per-login counter never depends on which account (if any) the login names:
 otherwise locking a username would tell which e-mail is its own.
+
+Registrations are counted per client IP the same way (REGISTER_THROTTLE_LIMIT per window).
 """
 
 from __future__ import annotations
@@ -61,26 +63,28 @@ def _count(key: str, window: int) -> int:
         return 1
 
 
+def _over_limit(key: str, limit: int) -> bool:
+    """Count one attempt on `key`: whether it is past `limit` within the window."""
+    window = settings.LOGIN_THROTTLE_WINDOW
+    count = _count(key, window)
+    if count >= limit:
+        cache.touch(key, window)  # the lock-out runs a full window from the latest attempt
+    return count > limit
+
+
 def login_attempt_start(*, client_ip: str, login: str) -> LoginAttempt:
     """Count a login attempt from `client_ip` with `login`, the username or e-mail as typed.
 
     Raises RateLimited, whatever the password, once the client IP or the IP + login has used
     up its attempts within the window.
     """
-    window = settings.LOGIN_THROTTLE_WINDOW
     attempt = LoginAttempt(
         ip_key=_key("ip", client_ip), account_key=_key("account", f"{client_ip}|{login.strip().lower()}")
     )
-    throttled = False
-    for key, limit in (
-        (attempt.ip_key, settings.LOGIN_THROTTLE_IP_LIMIT),
-        (attempt.account_key, settings.LOGIN_THROTTLE_LIMIT),
-    ):
-        count = _count(key, window)
-        if count >= limit:
-            cache.touch(key, window)  # the lock-out runs a full window from the latest attempt
-        throttled = throttled or count > limit
-    if throttled:
+    # Both counted, even when the first is over: a locked-out guesser stays locked out.
+    over_ip = _over_limit(attempt.ip_key, settings.LOGIN_THROTTLE_IP_LIMIT)
+    over_login = _over_limit(attempt.account_key, settings.LOGIN_THROTTLE_LIMIT)
+    if over_ip or over_login:
         raise RateLimited("Too many login attempts. Try again later.")
     return attempt
 
@@ -93,3 +97,10 @@ def login_attempt_succeeded(attempt: LoginAttempt) -> None:
     except ValueError:  # expired meanwhile
         pass
     cache.delete(attempt.account_key)
+
+
+def registration_attempt_start(*, client_ip: str) -> None:
+    """Count a registration from `client_ip`, whatever its outcome (so that UNIQUE answers cannot
+    list the e-mails in use). Raises RateLimited past REGISTER_THROTTLE_LIMIT within the window."""
+    if _over_limit(_key("register", client_ip), settings.REGISTER_THROTTLE_LIMIT):
+        raise RateLimited("Too many registrations from this address. Try again later.")
