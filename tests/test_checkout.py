@@ -23,7 +23,16 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.orders import services
-from domain.orders.models import Checkout, Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod
+from domain.orders.models import (
+    Checkout,
+    LatePayment,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+)
 from domain.orders.payments import Charge, SimulatedGateway
 
 from .conftest import error_codes
@@ -46,12 +55,14 @@ postgres_only = pytest.mark.skipif(
 
 
 class RecordingGateway(SimulatedGateway):
-    """The simulated gateway, recording every call; it can decline the n-th charge or be slow."""
+    """The simulated gateway, recording every call; it can decline the n-th charge, be slow to
+    charge (`delay`) or to refund (`refund_delay`)."""
 
     calls: list[tuple] = []
     lock = threading.Lock()
     decline_charge_number: int | None = None
     delay = 0.0
+    refund_delay = 0.0
 
     def charge(self, **kwargs) -> Charge:
         with self.lock:
@@ -65,6 +76,7 @@ class RecordingGateway(SimulatedGateway):
     def refund(self, **kwargs) -> None:
         with self.lock:
             self.calls.append(("refund", kwargs["transaction_id"], kwargs["amount"]))
+        time.sleep(self.refund_delay)
         return super().refund(**kwargs)
 
     @classmethod
@@ -82,6 +94,7 @@ def install_recording_gateway(settings) -> type[RecordingGateway]:
     RecordingGateway.calls = []
     RecordingGateway.decline_charge_number = None
     RecordingGateway.delay = 0.0
+    RecordingGateway.refund_delay = 0.0
     return RecordingGateway
 
 
@@ -120,6 +133,9 @@ def world() -> dict:
         "orders": list(Order.objects.order_by("pk").values_list("pk", "status", "payment_status")),
         "payments": list(Payment.objects.order_by("pk").values_list("pk", "status")),
         "events": OrderEvent.objects.count(),
+        "late_payments": list(
+            LatePayment.objects.order_by("pk").values_list("pk", "transaction_id", "refunded")
+        ),
     }
 
 

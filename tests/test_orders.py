@@ -8,16 +8,25 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from domain.catalog.models import Product
 from domain.errors import AccessDenied, ErrorCode, InvalidTransition, NotEligible, NotFound, PaymentFailed
 from domain.orders import selectors, services
-from domain.orders.models import Order, OrderEvent, Payment, PaymentMethod
+from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
 
-from .conftest import error_codes
-from .factories import make_product, make_store
-from .test_checkout import fill_cart, install_recording_gateway, place, stock_of, world
+from .conftest import GraphQLClient, contract_operation, error_codes
+from .factories import make_product, make_store, make_user
+from .test_checkout import (
+    fill_cart,
+    install_recording_gateway,
+    place,
+    postgres_only,
+    run_in_threads,
+    stock_of,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -204,10 +213,15 @@ def test_the_buyer_asks_a_refund_while_confirmed_processing_or_shipped(
     assert gateway.refunds() == [("refund", f"SIM-{order.order_number}", Decimal("30000.00"))]
 
 
-def test_only_the_buyer_asks_a_refund(seller, admin, confirmed):
+def test_only_the_buyer_asks_a_refund(seller, admin, confirmed, product, gateway):
+    before = world()
     for actor in (seller, admin):
         with pytest.raises(AccessDenied):
             services.order_refund(actor=actor, order_number=confirmed.order_number)
+    assert world() == before
+    assert state(confirmed) == ("confirmed", "completed", "completed")
+    assert stock_of(product) == 8
+    assert gateway.refunds() == []
 
 
 def test_a_refused_refund_changes_nothing(buyer, confirmed, gateway, monkeypatch):
@@ -242,6 +256,35 @@ def test_other_peoples_orders_are_not_found(other_buyer, other_seller, unapprove
             actor=other_seller, order_number=confirmed.order_number, status="processing"
         )
     assert world() == before
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_cancel_and_refund_racing_on_one_order_close_it_once(settings):
+    gateway = install_recording_gateway(settings)
+    gateway.refund_delay = 0.3  # the first is inside the gateway while the other waits for the order
+    buyer = make_user(username="racer")
+    product = make_product(name="Cadeira", price="15000.00", stock_quantity=10)
+    order = order_of(buyer, product)
+    # Documents read before the threads start: conftest's lazy cache of them is not thread-safe.
+    documents = [contract_operation(name) for name in ("CancelOrder", "RequestRefund")]
+
+    def work(i: int) -> dict:
+        return GraphQLClient(Client())(documents[i], {"orderNumber": order.order_number}, user=buyer)
+
+    results = run_in_threads(2, work)
+    assert all(isinstance(result, dict) and "errors" not in result for result in results), results
+    payloads = [body_of(result) for result in results]
+    won = [p for p in payloads if not p["errors"]]
+    lost = [p for p in payloads if p["errors"]]
+    assert len(won) == len(lost) == 1, payloads
+    assert won[0]["order"]["status"] == "CANCELLED"
+    assert lost[0]["order"] is None
+    assert [e["code"] for e in lost[0]["errors"]] == ["NOT_ELIGIBLE"]
+    assert state(order) == ("cancelled", "refunded", "refunded")
+    assert gateway.refunds() == [("refund", f"SIM-{order.order_number}", Decimal("30000.00"))]
+    assert stock_of(product) == 10
+    assert [to for _, _, to in events(order)] == ["pending", "confirmed", "cancelled"]
 
 
 # ---------------------------------------------------------------- expiry of unpaid references
@@ -284,7 +327,7 @@ def test_expire_pending_orders_refuses_zero_hours(buyer, product):
 SEEN, NULL = "seen", "null"
 EXPECTED = {
     "OrderDetail": {
-        "anonymous": "UNAUTHENTICATED",
+        "anonymous": NULL,
         "buyer": SEEN,
         "other_buyer": NULL,
         "unapproved_seller": NULL,
@@ -403,6 +446,13 @@ def test_an_order_number_that_cannot_exist_is_not_found(gql, buyer, seller, conf
     )
 
 
+def test_an_anonymous_caller_gets_null_for_an_order_exactly_like_a_missing_one(gql, confirmed):
+    # The contract does not mark order(orderNumber) logged-in: anyone who may not see it gets null.
+    hidden = gql.op("OrderDetail", {"orderNumber": confirmed.order_number})
+    missing = gql.op("OrderDetail", {"orderNumber": "KT-NOPE0-NOPE0"})
+    assert hidden == missing == {"data": {"order": None}}
+
+
 def test_update_order_status_of_a_hidden_or_missing_order(gql, other_seller, confirmed):
     variables = {"status": "PROCESSING"}
     hidden = gql.op(
@@ -450,11 +500,12 @@ def test_an_order_of_a_deactivated_product_and_store_still_resolves(gql, buyer, 
     assert order["items"][0]["product"]["slug"] == product.slug
 
 
-def test_update_cancel_and_refund_through_the_contract_operations(gql, buyer, seller, product):
+def test_update_cancel_and_refund_through_the_contract_operations(gql, buyer, seller, product, gateway):
     order = order_of(buyer, product)
     number = order.order_number
     moved = gql.op("UpdateOrderStatus", {"orderNumber": number, "status": "PROCESSING"}, user=seller)
     assert moved["data"]["updateOrderStatus"]["order"]["status"] == "PROCESSING"
+    before = world()
     skipped = gql.op("UpdateOrderStatus", {"orderNumber": number, "status": "DELIVERED"}, user=seller)
     assert skipped["data"]["updateOrderStatus"] == {
         "order": None,
@@ -467,12 +518,26 @@ def test_update_cancel_and_refund_through_the_contract_operations(gql, buyer, se
         ],
     }
     refused = gql.op("CancelOrder", {"orderNumber": number}, user=buyer)["data"]["cancelOrder"]
-    assert [e["code"] for e in refused["errors"]] == ["NOT_ELIGIBLE"]
+    assert refused == {
+        "order": None,
+        "errors": [
+            {
+                "field": None,
+                "code": "NOT_ELIGIBLE",
+                "message": "A PROCESSING order can no longer be cancelled.",
+            }
+        ],
+    }
+    assert world() == before
+    assert state(order) == ("processing", "completed", "completed")
+    assert stock_of(product) == 8
+    assert gateway.refunds() == []
     refunded = gql.op("RequestRefund", {"orderNumber": number}, user=buyer)["data"]["requestRefund"]
     assert refunded["errors"] == []
     assert (refunded["order"]["status"], refunded["order"]["paymentStatus"]) == ("CANCELLED", "REFUNDED")
     assert refunded["order"]["payment"]["status"] == "REFUNDED"
     assert stock_of(product) == 10
+    assert gateway.refunds() == [("refund", f"SIM-{number}", Decimal("30000.00"))]
 
 
 def my_orders(gql, user, **variables) -> dict:
@@ -558,3 +623,39 @@ def test_cancel_order_query_count(gql, buyer, confirmed, django_assert_num_queri
     with django_assert_num_queries(13):
         result = gql.op("CancelOrder", {"orderNumber": confirmed.order_number}, user=buyer)
     assert result["data"]["cancelOrder"]["order"]["status"] == "CANCELLED"
+
+
+# ---------------------------------------------------------------- Django admin: view only
+
+
+def admin_objects(order: Order) -> dict:
+    return {
+        "order": order,
+        "payment": Payment.objects.get(order=order),
+        "checkout": order.checkout,
+        "orderevent": OrderEvent.objects.filter(order=order).first(),
+        "latepayment": LatePayment.objects.create(order=order, transaction_id="BANK-LATE", amount="10.00"),
+    }
+
+
+@pytest.mark.parametrize("model", ["order", "payment", "checkout", "orderevent", "latepayment"])
+def test_the_admin_can_view_but_not_add_change_or_delete_order_records(
+    client, admin, confirmed, product, model
+):
+    # Orders change only through the services (stock, refunds, events); the admin only looks.
+    obj = admin_objects(confirmed)[model]
+    client.force_login(admin)
+    base = f"/admin/orders/{model}/"
+    before = world()
+    assert client.get(base).status_code == 200
+    assert client.get(f"{base}{obj.pk}/change/").status_code == 200
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.post(f"{base}add/", {}).status_code == 403
+    assert client.get(f"{base}{obj.pk}/delete/").status_code == 403
+    assert client.post(f"{base}{obj.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"{base}{obj.pk}/change/", {}).status_code == 403
+    bulk = client.post(base, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+    assert bulk.status_code in (200, 302)
+    assert world() == before
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert stock_of(product) == 8

@@ -5,17 +5,31 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import time
+from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from domain.orders import payments
-from domain.orders.models import Order, OrderEvent, Payment, PaymentMethod
-from domain.orders.services import order_refund
+from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
+from domain.orders.services import order_cancel, order_refund
 
-from .factories import make_product
-from .test_checkout import fill_cart, install_recording_gateway, place, world
+from .factories import make_product, make_user
+from .test_checkout import (
+    fill_cart,
+    install_recording_gateway,
+    place,
+    postgres_only,
+    run_in_threads,
+    stock_of,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -267,14 +281,129 @@ def test_a_used_transaction_id_is_refused(client, pending, buyer):
     assert world() == before
 
 
-def test_a_cancelled_order_cannot_be_paid(client, pending, buyer):
-    from domain.orders.services import order_cancel
+def expire(order: Order) -> None:
+    """Run expire_pending_orders on `order`, as if its reference had been waiting for 49 hours."""
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=49))
+    call_command("expire_pending_orders", stdout=StringIO())
 
-    order_cancel(actor=buyer, order_number=pending.order_number)
+
+def late_payments() -> list[tuple]:
+    return list(LatePayment.objects.values_list("order_id", "transaction_id", "amount", "refunded"))
+
+
+def notes(order: Order) -> list[tuple]:
+    return list(OrderEvent.objects.filter(order=order).values_list("from_status", "to_status", "note"))
+
+
+@pytest.mark.parametrize("cancelled_by", ["expiry", "buyer"])
+def test_a_payment_after_cancellation_is_recorded_refunded_and_answered_409(
+    client, pending, buyer, gateway, caplog, cancelled_by
+):
+    if cancelled_by == "expiry":
+        expire(pending)
+    else:
+        order_cancel(actor=buyer, order_number=pending.order_number)
+    assert stock_of(pending.items.get().product) == 4
+    history = notes(pending)
+
+    with caplog.at_level(logging.ERROR, logger="domain.orders.services"):
+        response = post(client, paid(pending))
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "The order is CANCELLED: it cannot be paid any more. The payment was refunded."
+    }
+    # The order stays cancelled with its stock back; the money is recorded, noted and given back.
+    pending.refresh_from_db()
+    assert (pending.status, pending.payment_status, Payment.objects.get(order=pending).status) == (
+        "cancelled",
+        "failed",
+        "failed",
+    )
+    assert stock_of(pending.items.get().product) == 4
+    assert late_payments() == [(pending.pk, "BANK-0001", Decimal("85000.00"), True)]
+    assert gateway.refunds() == [("refund", "BANK-0001", Decimal("85000.00"))]
+    assert notes(pending) == history + [
+        (
+            "cancelled",
+            "cancelled",
+            "payment reference paid after cancellation: 85000.00, transaction BANK-0001; refunded",
+        )
+    ]
+    logged = [r for r in caplog.records if r.name == "domain.orders.services"]
+    assert [r.levelname for r in logged] == ["ERROR"]
+    assert "BANK-0001" in logged[0].getMessage()
+
+
+def test_a_replayed_late_payment_is_refunded_once(client, pending, gateway):
+    expire(pending)
+    body = paid(pending, amount=85000)  # a number: recorded as 85000.00 all the same
+    assert post(client, body).status_code == 409
+    before = world()
+    for _ in range(2):
+        response = post(client, body)
+        assert response.status_code == 409
+        assert response.json()["error"].endswith("This payment was refunded already.")
+    assert world() == before
+    assert gateway.refunds() == [("refund", "BANK-0001", Decimal("85000.00"))]
+
+
+def test_a_late_payment_whose_refund_fails_is_retried_by_the_replay(client, pending, gateway, monkeypatch):
+    expire(pending)
+
+    def refuse(self, **kwargs):
+        raise payments.RefundFailed("gateway down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(gateway, "refund", refuse)
+        response = post(client, paid(pending))
+        assert response.status_code == 409
+        assert "its refund failed" in response.json()["error"]
+        assert late_payments() == [(pending.pk, "BANK-0001", Decimal("85000.00"), False)]
+        before = world()
+        assert post(client, paid(pending)).status_code == 409  # fails again: nothing more written
+        assert world() == before
+    assert post(client, paid(pending)).status_code == 409
+    assert late_payments() == [(pending.pk, "BANK-0001", Decimal("85000.00"), True)]
+    assert gateway.refunds() == [("refund", "BANK-0001", Decimal("85000.00"))]
+    assert [note for *_, note in notes(pending)][-2:] == [
+        "payment reference paid after cancellation: 85000.00, transaction BANK-0001; the refund failed",
+        "payment reference paid after cancellation: 85000.00, transaction BANK-0001; refunded",
+    ]
+    assert post(client, paid(pending)).status_code == 409
+    assert len(gateway.refunds()) == 1
+
+
+def test_a_late_payment_never_refunds_another_orders_transaction(client, pending, buyer, gateway):
+    fill_cart(buyer, (make_product(stock_quantity=1), 1))
+    (other,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    assert post(client, paid(other)).status_code == 200  # BANK-0001 is the other order's payment
+    expire(pending)
     before = world()
     response = post(client, paid(pending))
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert response.json() == {"error": "This transaction id was already used."}
     assert world() == before
+    assert gateway.refunds() == []
+
+
+def test_a_late_payments_transaction_cannot_confirm_another_order(client, pending, buyer, gateway):
+    fill_cart(buyer, (make_product(stock_quantity=1), 1))
+    (other,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    expire(pending)
+    assert post(client, paid(pending)).status_code == 409
+    before = world()
+    assert post(client, paid(other)).status_code == 400
+    assert world() == before
+
+
+@pytest.mark.parametrize("amount", ["85000.001", "1E+20", "99999999999.99"])
+def test_a_late_payment_with_an_impossible_amount_is_refused(client, pending, gateway, amount):
+    expire(pending)
+    before = world()
+    response = post(client, paid(pending, amount=amount))
+    assert response.status_code == 400
+    assert world() == before
+    assert gateway.refunds() == []
 
 
 def test_only_post_and_no_csrf_token_needed(pending):
@@ -288,3 +417,60 @@ def test_a_paid_reference_can_be_refunded_with_the_banks_transaction(client, pen
     order_refund(actor=buyer, order_number=pending.order_number)
     assert gateway.refunds() == [("refund", "BANK-0001", Decimal("85000.00"))]
     assert Payment.objects.get(order=pending).status == "refunded"
+    # The gateway repeating the notification of that (already refunded) payment changes nothing.
+    before = world()
+    assert post(client, paid(pending)).status_code == 409
+    assert world() == before
+    assert len(gateway.refunds()) == 1
+
+
+# ---------------------------------------------------------------- races (PostgreSQL)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("head_start", ["none", "webhook", "expiry"])
+def test_a_confirmation_racing_the_expiry_leaves_a_consistent_order(settings, head_start):
+    """Whichever takes the order's lock first wins: paid and CONFIRMED with the stock still taken,
+    or CANCELLED with the stock back and the late payment refunded. The head start makes each
+    ending very likely once; the assertions hold for either."""
+    gateway = install_recording_gateway(settings)
+    buyer = make_user(username="racer")
+    product = make_product(name="Geleira", price="85000.00", stock_quantity=4)
+    fill_cart(buyer, (product, 1))
+    (order,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=49))
+    body = paid(order)
+    waits = {"none": (0, 0), "webhook": (0, 0.1), "expiry": (0.1, 0)}[head_start]
+
+    def work(i: int):
+        time.sleep(waits[i])
+        if i == 0:
+            return post(Client(), body)
+        out = StringIO()
+        call_command("expire_pending_orders", stdout=out)
+        return out.getvalue()
+
+    response, expired = run_in_threads(2, work)
+    order.refresh_from_db()
+    payment = Payment.objects.get(order=order)
+    if order.status == "confirmed":
+        assert (order.payment_status, payment.status, payment.transaction_id) == (
+            "completed",
+            "completed",
+            "BANK-0001",
+        )
+        assert response.status_code == 200
+        assert expired.startswith("Cancelled 0 ")
+        assert stock_of(product) == 3
+        assert gateway.refunds() == []
+        assert late_payments() == []
+        assert [to for _, to, _ in notes(order)] == ["pending", "confirmed"]
+    else:
+        assert (order.status, order.payment_status, payment.status) == ("cancelled", "failed", "failed")
+        assert response.status_code == 409
+        assert expired.startswith("Cancelled 1 ")
+        assert stock_of(product) == 4
+        assert gateway.refunds() == [("refund", "BANK-0001", Decimal("85000.00"))]
+        assert late_payments() == [(order.pk, "BANK-0001", Decimal("85000.00"), True)]
+        assert [to for _, to, _ in notes(order)] == ["pending", "cancelled", "cancelled"]

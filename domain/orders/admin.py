@@ -1,16 +1,31 @@
 from django.contrib import admin
 
-from .models import Checkout, Order, OrderEvent, OrderItem, Payment
+from .models import Checkout, LatePayment, Order, OrderEvent, OrderItem, Payment
 
 
-class OrderItemInline(admin.TabularInline):
+class ViewOnly:
+    """Orders, payments, checkouts and their history change only through the order services
+    (stock, refunds, events): the admin may look, never add, edit or delete (a deleted order
+    would keep its stock taken and lose its history)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderItemInline(ViewOnly, admin.TabularInline):
     model = OrderItem
     extra = 0
     readonly_fields = ("product", "product_name", "price", "quantity")
     can_delete = False
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(ViewOnly, admin.TabularInline):
     model = OrderEvent
     extra = 0
     readonly_fields = ("actor", "from_status", "to_status", "note", "created_at")
@@ -18,8 +33,7 @@ class OrderEventInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    # Status changes go through the order services (stock, refunds, events): read-only here.
+class OrderAdmin(ViewOnly, admin.ModelAdmin):
     list_display = (
         "order_number",
         "buyer",
@@ -37,19 +51,28 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("order", "method", "status", "amount", "transaction_id", "reference_number")
     list_filter = ("method", "status")
     readonly_fields = [f.name for f in Payment._meta.fields]
 
 
 @admin.register(Checkout)
-class CheckoutAdmin(admin.ModelAdmin):
+class CheckoutAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("id", "buyer", "idempotency_key", "created_at")
     readonly_fields = ("buyer", "idempotency_key", "created_at")
 
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(admin.ModelAdmin):
+class OrderEventAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("order", "from_status", "to_status", "actor", "created_at")
     readonly_fields = ("order", "actor", "from_status", "to_status", "note", "created_at")
+
+
+@admin.register(LatePayment)
+class LatePaymentAdmin(ViewOnly, admin.ModelAdmin):
+    # Payments on references of cancelled orders; refunded False: the gateway refused the refund.
+    list_display = ("transaction_id", "order", "amount", "refunded", "created_at")
+    list_filter = ("refunded",)
+    search_fields = ("transaction_id", "order__order_number")
+    list_select_related = ("order",)

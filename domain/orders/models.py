@@ -145,3 +145,27 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class LatePayment(models.Model):
+    """Money the gateway reports on a REFERENCE whose order was already cancelled (or expired).
+
+    The order is not revived: the payment is recorded here, noted on the order and refunded. One
+    row per gateway transaction, so a replayed notification never refunds twice; `refunded` stays
+    False while the gateway refuses the refund (a replay retries it, or a human does)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="late_payments")
+    transaction_id = models.CharField(max_length=64, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    refunded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="late_payment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id}: {self.amount} on {self.order_id}"

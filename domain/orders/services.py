@@ -35,7 +35,17 @@ from domain.errors import (
 from domain.text import text_storable
 
 from . import payments, selectors, stock
-from .models import Checkout, Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
+from .models import (
+    Checkout,
+    LatePayment,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +56,7 @@ STAFF_CANCELLABLE = {OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PRO
 REFUNDABLE = {OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED}
 
 MAX_ORDER_TOTAL = Decimal("9999999999.99")
+CENT = Decimal("0.01")
 SHIPPING_ADDRESS_MAX = 500
 IDEMPOTENCY_KEY_MAX = Checkout._meta.get_field("idempotency_key").max_length
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
@@ -418,8 +429,11 @@ def payment_confirm_reference(
     """The gateway says a REFERENCE payment was paid: payment COMPLETED, order CONFIRMED.
 
     Returns (order, changed): a replay of a confirmation changes nothing. The amount must be the
-    payment's exactly; an order cancelled meanwhile is not revived (NOT_ELIGIBLE).
+    payment's exactly. An order cancelled meanwhile (by its buyer, or expired) is not revived: the
+    money is recorded as a LatePayment, noted on the order and refunded, and the call still fails
+    with NOT_ELIGIBLE; a replay of that payment (same transaction id) refunds nothing again.
     """
+    transaction_id = transaction_id or f"REF-{entity}-{reference_number}"
     with transaction.atomic():
         order = (
             Order.objects.select_for_update(of=("self",))
@@ -433,26 +447,93 @@ def payment_confirm_reference(
         if order is None:
             raise NotFound("No payment with this reference.", field="referenceNumber")
         payment = order.payment
-        if payment.status == PaymentStatus.COMPLETED:
-            return order, False
-        if order.status != OrderStatus.PENDING or payment.status != PaymentStatus.PENDING:
-            raise NotEligible(f"The order is {OrderStatus(order.status).name}: it cannot be paid any more.")
-        if amount != payment.amount:
-            raise InvalidInput(f"The amount must be {payment.amount}.", field="amount")
-        transaction_id = transaction_id or f"REF-{entity}-{reference_number}"
-        if Payment.objects.filter(transaction_id=transaction_id).exists():
-            raise InvalidInput("This transaction id was already used.", field="transactionId")
-        payment.status = PaymentStatus.COMPLETED
-        payment.transaction_id = transaction_id
-        payment.save(update_fields=["status", "transaction_id", "updated_at"])
-        _status_set(
-            order,
-            OrderStatus.CONFIRMED,
-            actor=None,
-            note="payment reference paid",
-            payment_status=PaymentStatus.COMPLETED,
+        if order.status == OrderStatus.CANCELLED:
+            refused = _payment_late(
+                order=order, payment=payment, amount=amount, transaction_id=transaction_id
+            )
+        else:
+            if payment.status == PaymentStatus.COMPLETED:
+                return order, False
+            if order.status != OrderStatus.PENDING or payment.status != PaymentStatus.PENDING:
+                raise NotEligible(
+                    f"The order is {OrderStatus(order.status).name}: it cannot be paid any more."
+                )
+            if amount != payment.amount:
+                raise InvalidInput(f"The amount must be {payment.amount}.", field="amount")
+            _transaction_id_check(transaction_id)
+            payment.status = PaymentStatus.COMPLETED
+            payment.transaction_id = transaction_id
+            payment.save(update_fields=["status", "transaction_id", "updated_at"])
+            _status_set(
+                order,
+                OrderStatus.CONFIRMED,
+                actor=None,
+                note="payment reference paid",
+                payment_status=PaymentStatus.COMPLETED,
+            )
+            return order, True
+    # Outside the transaction: what was recorded about the late payment stays.
+    raise NotEligible(refused)
+
+
+def _payment_late(*, order: Order, payment: Payment, amount: Decimal, transaction_id: str) -> str:
+    """Money paid on the reference of a cancelled order, under the order's lock: recorded once per
+    transaction id, noted on the order and refunded. Returns the refusal to answer the gateway with.
+
+    A refund the gateway refuses leaves the LatePayment unrefunded: the gateway's next notification
+    of the same transaction retries it (or a human does). If the refund succeeds but the commit
+    fails, the replay refunds again, which refunds nothing twice: refunds are idempotent per
+    transaction at the provider."""
+    refused = "The order is CANCELLED: it cannot be paid any more."
+    if transaction_id == payment.transaction_id:
+        return refused  # the order's own payment: refunded when the order was cancelled
+    late = LatePayment.objects.filter(transaction_id=transaction_id).first()
+    if late is not None and late.order_id != order.pk:
+        raise InvalidInput("This transaction id was already used.", field="transactionId")
+    if late is not None and late.refunded:
+        return f"{refused} This payment was refunded already."
+    created = late is None
+    if created:
+        _transaction_id_check(transaction_id)
+        if amount > MAX_ORDER_TOTAL or amount != amount.quantize(CENT):
+            raise InvalidInput("The amount is not an amount of kwanza.", field="amount")
+        late = LatePayment.objects.create(
+            order=order, transaction_id=transaction_id, amount=amount.quantize(CENT)
         )
-    return order, True
+        logger.error(
+            "payment %s of %s on the reference of order %s arrived after its cancellation: refunding it",
+            transaction_id,
+            late.amount,
+            order.order_number,
+        )
+    note = f"payment reference paid after cancellation: {late.amount}, transaction {transaction_id}"
+    try:
+        payments.gateway().refund(transaction_id=transaction_id, amount=late.amount)
+    except Exception:
+        logger.exception(
+            "refund of late payment %s of %s on order %s failed: refund it by hand unless a replay does",
+            transaction_id,
+            late.amount,
+            order.order_number,
+        )
+        if created:  # a retry that fails again adds nothing to the order's history
+            _event(order, actor=None, to_status=order.status, note=f"{note}; the refund failed").save()
+        return (
+            f"{refused} The payment is recorded; its refund failed and is retried on the next notification."
+        )
+    late.refunded = True
+    late.save(update_fields=["refunded", "updated_at"])
+    _event(order, actor=None, to_status=order.status, note=f"{note}; refunded").save()
+    return f"{refused} The payment was refunded."
+
+
+def _transaction_id_check(transaction_id: str) -> None:
+    """A gateway transaction is recorded once, on one payment or late payment."""
+    if (
+        Payment.objects.filter(transaction_id=transaction_id).exists()
+        or LatePayment.objects.filter(transaction_id=transaction_id).exists()
+    ):
+        raise InvalidInput("This transaction id was already used.", field="transactionId")
 
 
 # ---------------------------------------------------------------- helpers

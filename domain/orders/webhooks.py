@@ -7,9 +7,13 @@ X-Kitanda-Signature header ("sha256=" prefix optional). Body (JSON):
      "amount": "1500.00", "transactionId": "BANK-123"}
 
 Answers: 200 confirmed (a replay answers 200 again and changes nothing; other events are
-acknowledged and ignored), 400 malformed body or wrong amount, 403 bad signature, 404 unknown
-reference, 409 the order was cancelled meanwhile, 405 anything but POST, 413 too large.
-Never a 500 on what a caller sends; nothing changes unless the answer is 200 "confirmed".
+acknowledged and ignored), 400 malformed body, wrong amount or a transaction id already used,
+403 bad signature, 404 unknown reference, 405 anything but POST, 413 too large, and 409 when the
+order was cancelled meanwhile (by its buyer, or expired). The money of such a late payment is in
+the bank, so it is not dropped: it is recorded (LatePayment, once per transaction id), noted on
+the order, logged as an error and refunded through the gateway; a replay refunds nothing again,
+or retries a refund the gateway refused. Never a 500 on what a caller sends; apart from a late
+payment, nothing changes unless the answer is 200 "confirmed".
 """
 
 from __future__ import annotations
