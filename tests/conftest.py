@@ -140,28 +140,27 @@ def error_codes(result: dict) -> list[str]:
     return [error.get("extensions", {}).get("code") for error in result.get("errors", [])]
 
 
-_operations: dict[str, str] | None = None
+def _load_operations() -> dict[str, str]:
+    """Every contract operation by name, each with just the fragments it uses."""
+    fragments: dict[str, FragmentDefinitionNode] = {}
+    documents = [parse(path.read_text()) for path in sorted((CONTRACT / "operations").glob("*.graphql"))]
+    for document in documents:
+        for definition in document.definitions:
+            if isinstance(definition, FragmentDefinitionNode):
+                fragments[definition.name.value] = definition
+    operations = {}
+    for document in documents:
+        for definition in document.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                parts = [print_ast(definition)]
+                parts += [print_ast(fragments[name]) for name in _fragments_used(definition, fragments)]
+                operations[definition.name.value] = "\n".join(parts)
+    return operations
 
 
 def contract_operation(name: str) -> str:
     """The contract's operation `name` with just the fragments it uses."""
-    global _operations
-    if _operations is None:
-        _operations = {}
-        fragments: dict[str, FragmentDefinitionNode] = {}
-        documents = [parse(path.read_text()) for path in sorted((CONTRACT / "operations").glob("*.graphql"))]
-        for document in documents:
-            for definition in document.definitions:
-                if isinstance(definition, FragmentDefinitionNode):
-                    fragments[definition.name.value] = definition
-        for document in documents:
-            for definition in document.definitions:
-                if isinstance(definition, OperationDefinitionNode):
-                    parts = [print_ast(definition)]
-                    for fragment in _fragments_used(definition, fragments):
-                        parts.append(print_ast(fragments[fragment]))
-                    _operations[definition.name.value] = "\n".join(parts)
-    return _operations[name]
+    return _OPERATIONS[name]
 
 
 def _fragments_used(node, fragments: dict) -> list[str]:
@@ -178,3 +177,7 @@ def _fragments_used(node, fragments: dict) -> list[str]:
             if nested not in found:
                 found.append(nested)
     return found
+
+
+# Loaded once at import, before any test (or test thread) asks for one.
+_OPERATIONS = _load_operations()
