@@ -10,6 +10,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -27,6 +28,14 @@ _mutations = tuple(area.Mutation for area in AREAS if hasattr(area, "Mutation"))
 Mutation = merge_types("Mutation", _mutations) if _mutations else None
 
 
+class Optimizer(DjangoOptimizerExtension):
+    """The strawberry-django optimizer without its per-field hook: every field that returns a
+    queryset here is a strawberry-django field, which optimizes its queryset itself, so the hook
+    would only add a call to each of the hundreds of fields of a page."""
+
+    resolve = SchemaExtension.resolve
+
+
 @functools.cache
 def guard_rules(max_depth: int, max_aliases: int) -> list:
     """The depth and alias rules, built once per limit: the validation cache is keyed by the rule
@@ -42,7 +51,7 @@ schema = Schema(
     mutation=Mutation,
     config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
     extensions=[
-        DjangoOptimizerExtension,
+        Optimizer,
         lambda: AddValidationRules(guard_rules(settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_ALIASES)),
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
         MaskUnexpectedErrors,
