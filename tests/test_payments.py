@@ -347,6 +347,23 @@ def test_a_replayed_late_payment_is_refunded_once(client, pending, gateway):
     assert gateway.refunds() == [("refund", "BANK-0001", Decimal("85000.00"))]
 
 
+def test_a_reference_paid_twice_is_confirmed_once_and_the_second_payment_refunded(client, pending, gateway):
+    assert post(client, paid(pending)).status_code == 200
+    second = paid(pending, transactionId="BANK-0002")
+    before = Order.objects.filter(pk=pending.pk).values_list("status", "payment_status").get()
+    response = post(client, second)
+    assert response.status_code == 409
+    assert response.json()["error"] == "This reference was paid already. The payment was refunded."
+    assert Order.objects.filter(pk=pending.pk).values_list("status", "payment_status").get() == before
+    late = LatePayment.objects.get()
+    assert (late.order_id, late.transaction_id, late.refunded) == (pending.pk, "BANK-0002", True)
+    assert OrderEvent.objects.filter(
+        order=pending, note__startswith="payment reference paid a second time"
+    ).exists()
+    assert post(client, second).status_code == 409  # a replay refunds nothing again
+    assert gateway.refunds() == [("refund", "BANK-0002", pending.payment.amount)]
+
+
 def test_a_late_payment_whose_refund_fails_is_retried_by_the_replay(client, pending, gateway, monkeypatch):
     expire(pending)
 

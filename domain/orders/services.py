@@ -429,9 +429,10 @@ def payment_confirm_reference(
     """The gateway says a REFERENCE payment was paid: payment COMPLETED, order CONFIRMED.
 
     Returns (order, changed): a replay of a confirmation changes nothing. The amount must be the
-    payment's exactly. An order cancelled meanwhile (by its buyer, or expired) is not revived: the
-    money is recorded as a LatePayment, noted on the order and refunded, and the call still fails
-    with NOT_ELIGIBLE; a replay of that payment (same transaction id) refunds nothing again.
+    payment's exactly. An order cancelled meanwhile (by its buyer, or expired) is not revived, and
+    a reference paid a second time (another transaction) is not paid twice: that money is recorded
+    as a LatePayment, noted on the order and refunded, and the call still fails with NOT_ELIGIBLE;
+    a replay of that payment (same transaction id) refunds nothing again.
     """
     transaction_id = transaction_id or f"REF-{entity}-{reference_number}"
     with transaction.atomic():
@@ -449,7 +450,15 @@ def payment_confirm_reference(
         payment = order.payment
         if order.status == OrderStatus.CANCELLED:
             refused = _payment_late(
-                order=order, payment=payment, amount=amount, transaction_id=transaction_id
+                order=order,
+                payment=payment,
+                amount=amount,
+                transaction_id=transaction_id,
+                why=AFTER_CANCELLATION,
+            )
+        elif payment.status == PaymentStatus.COMPLETED and transaction_id != payment.transaction_id:
+            refused = _payment_late(
+                order=order, payment=payment, amount=amount, transaction_id=transaction_id, why=PAID_TWICE
             )
         else:
             if payment.status == PaymentStatus.COMPLETED:
@@ -476,15 +485,24 @@ def payment_confirm_reference(
     raise NotEligible(refused)
 
 
-def _payment_late(*, order: Order, payment: Payment, amount: Decimal, transaction_id: str) -> str:
-    """Money paid on the reference of a cancelled order, under the order's lock: recorded once per
-    transaction id, noted on the order and refunded. Returns the refusal to answer the gateway with.
+AFTER_CANCELLATION = "after cancellation"
+PAID_TWICE = "a second time"
+
+
+def _payment_late(*, order: Order, payment: Payment, amount: Decimal, transaction_id: str, why: str) -> str:
+    """Money paid on the reference of a cancelled order, or on a reference paid already (`why`),
+    under the order's lock: recorded once per transaction id, noted on the order and refunded.
+    Returns the refusal to answer the gateway with.
 
     A refund the gateway refuses leaves the LatePayment unrefunded: the gateway's next notification
     of the same transaction retries it (or a human does). If the refund succeeds but the commit
     fails, the replay refunds again, which refunds nothing twice: refunds are idempotent per
     transaction at the provider."""
-    refused = "The order is CANCELLED: it cannot be paid any more."
+    refused = (
+        "The order is CANCELLED: it cannot be paid any more."
+        if why == AFTER_CANCELLATION
+        else "This reference was paid already."
+    )
     if transaction_id == payment.transaction_id:
         return refused  # the order's own payment: refunded when the order was cancelled
     late = LatePayment.objects.filter(transaction_id=transaction_id).first()
@@ -501,12 +519,13 @@ def _payment_late(*, order: Order, payment: Payment, amount: Decimal, transactio
             order=order, transaction_id=transaction_id, amount=amount.quantize(CENT)
         )
         logger.error(
-            "payment %s of %s on the reference of order %s arrived after its cancellation: refunding it",
+            "payment %s of %s on the reference of order %s arrived %s: refunding it",
             transaction_id,
             late.amount,
             order.order_number,
+            why,
         )
-    note = f"payment reference paid after cancellation: {late.amount}, transaction {transaction_id}"
+    note = f"payment reference paid {why}: {late.amount}, transaction {transaction_id}"
     try:
         payments.gateway().refund(transaction_id=transaction_id, amount=late.amount)
     except Exception:
