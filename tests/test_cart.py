@@ -268,9 +268,12 @@ def test_merge_with_an_unknown_code_and_no_cart_changes_nothing(buyer):
 
 def test_a_users_cart_cannot_be_merged_by_anyone(buyer, other_buyer, banana):
     add(user=buyer, product=banana)
+    assert Cart.objects.get(user=buyer).cart_code is None  # no code could ever name it
     before = snapshot()
-    assert services.cart_merge(user=other_buyer, cart_code=None) is None
+    for code in (None, "", " ", "null", "None"):
+        assert services.cart_merge(user=other_buyer, cart_code=code) is None
     assert snapshot() == before
+    assert not Cart.objects.filter(user=other_buyer).exists()
 
 
 # ---------------------------------------------------------------- cleanup command

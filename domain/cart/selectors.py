@@ -18,13 +18,6 @@ def cart_code_usable(cart_code: str | None) -> bool:
     return bool(cart_code) and text_storable(cart_code)
 
 
-def cart_for_code(*, cart_code: str | None) -> Cart | None:
-    """Only anonymous carts are reachable by code; a user's cart has none."""
-    if not cart_code_usable(cart_code):
-        return None
-    return Cart.objects.filter(cart_code=cart_code, user__isnull=True).first()
-
-
 def cart_of_caller(*, user, cart_code: str | None) -> QuerySet[Cart]:
     """The caller's cart as a queryset of at most one row (so the API can optimise it).
 
