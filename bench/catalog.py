@@ -28,7 +28,6 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT = ROOT.parent / "shared" / "contract"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 HOST = "127.0.0.1"
@@ -44,14 +43,11 @@ THINGS = ["Telemóvel", "Pano", "Café", "Mel", "Sandálias", "Rádio", "Cadeira
 
 
 def product_list_document() -> str:
-    """The contract's ProductList operation with its ProductCard fragment, as the storefront sends it."""
-    from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse, print_ast
+    """The storefront's ProductList operation (graph/operations) with its ProductCard fragment."""
+    sys.path.insert(0, str(ROOT))
+    from graph.documents import operation
 
-    document = parse((CONTRACT / "operations" / "storefront.graphql").read_text())
-    wanted = {(OperationDefinitionNode, "ProductList"), (FragmentDefinitionNode, "ProductCard")}
-    return "\n".join(
-        print_ast(node) for node in document.definitions if (type(node), node.name.value) in wanted
-    )
+    return operation("ProductList")
 
 
 # ---------------------------------------------------------------- database and data

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from graphql import OperationDefinitionNode, parse, print_ast
-from graphql.language import FragmentDefinitionNode, FragmentSpreadNode, Visitor, visit
 from graphql_jwt.shortcuts import get_token
 
-from . import factories
+from graph.documents import operations
 
-# shared/ lies beside the project folder, in a developer's tree and in CI's clone alike.
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract"
+from . import factories
 
 
 def pytest_configure(config):
@@ -127,7 +123,7 @@ class GraphQLClient:
         return result["data"]
 
     def op(self, name: str, variables: dict | None = None, **kwargs) -> dict:
-        """Send the contract's operation `name` exactly as the frontend does."""
+        """Send the operation `name` of graph/operations exactly as the frontend does."""
         return self(contract_operation(name), variables, **kwargs)
 
 
@@ -140,44 +136,10 @@ def error_codes(result: dict) -> list[str]:
     return [error.get("extensions", {}).get("code") for error in result.get("errors", [])]
 
 
-def _load_operations() -> dict[str, str]:
-    """Every contract operation by name, each with just the fragments it uses."""
-    fragments: dict[str, FragmentDefinitionNode] = {}
-    documents = [parse(path.read_text()) for path in sorted((CONTRACT / "operations").glob("*.graphql"))]
-    for document in documents:
-        for definition in document.definitions:
-            if isinstance(definition, FragmentDefinitionNode):
-                fragments[definition.name.value] = definition
-    operations = {}
-    for document in documents:
-        for definition in document.definitions:
-            if isinstance(definition, OperationDefinitionNode):
-                parts = [print_ast(definition)]
-                parts += [print_ast(fragments[name]) for name in _fragments_used(definition, fragments)]
-                operations[definition.name.value] = "\n".join(parts)
-    return operations
-
-
 def contract_operation(name: str) -> str:
-    """The contract's operation `name` with just the fragments it uses."""
-    return _OPERATIONS[name]
-
-
-def _fragments_used(node, fragments: dict) -> list[str]:
-    found: list[str] = []
-
-    class Spreads(Visitor):
-        def enter_fragment_spread(self, spread: FragmentSpreadNode, *_):
-            if spread.name.value not in found:
-                found.append(spread.name.value)
-
-    visit(node, Spreads())
-    for name in list(found):
-        for nested in _fragments_used(fragments[name], fragments):
-            if nested not in found:
-                found.append(nested)
-    return found
+    """The project's operation `name` (graph/operations) with just the fragments it uses."""
+    return operations()[name]
 
 
 # Loaded once at import, before any test (or test thread) asks for one.
-_OPERATIONS = _load_operations()
+operations()
