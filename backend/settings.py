@@ -149,6 +149,10 @@ GRAPHQL_JWT = {
     "JWT_LONG_RUNNING_REFRESH_TOKEN": True,
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=7),
     "JWT_AUTH_HEADER_PREFIX": "Bearer",
+    # Tokens name the user by primary key (graph/auth.py), not by username.
+    "JWT_PAYLOAD_HANDLER": "graph.auth.jwt_payload",
+    "JWT_PAYLOAD_GET_USERNAME_HANDLER": "graph.auth.jwt_user_id",
+    "JWT_GET_USER_BY_NATURAL_KEY_HANDLER": "graph.auth.user_by_id",
     "JWT_COOKIE_NAME": "kitanda-unused-jwt-cookie",
     "JWT_REFRESH_TOKEN_COOKIE_NAME": "kitanda-unused-refresh-cookie",
 }

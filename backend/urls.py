@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from domain.orders.webhooks import payment_webhook
 from graph.schema import schema
 from graph.views import KitandaGraphQLView
 
 from .views import health
+from .webhooks import payment_webhook
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from pathlib import PurePath
 from typing import IO
 
 from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.utils.text import slugify
 from PIL import Image, ImageOps
 
@@ -122,3 +123,13 @@ def _thumbnail(image: Image.Image) -> bytes:
     out = io.BytesIO()
     thumb.save(out, "WEBP", quality=80)
     return out.getvalue()
+
+
+def files_delete(*files: FieldFile | str, storage=None) -> None:
+    """Delete stored files (FieldFiles, or names in `storage`); empty ones are skipped."""
+    for file in files:
+        if isinstance(file, str):
+            if file:
+                storage.delete(file)
+        elif file:
+            file.storage.delete(file.name)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.db import IntegrityError, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.text import slugify
+
+from domain.images import files_delete
 
 M = TypeVar("M", bound=models.Model)
 MAX_ATTEMPTS = 20
@@ -50,3 +53,22 @@ def create_with_unique_slug(*, model: type[M], name: str, create: Callable[[str]
             taken.add(candidate)
     # Pathological contention: a random tag cannot realistically collide.
     return create(f"{base}-{secrets.token_hex(4)}")
+
+
+def insert_with_unique_slug(*, obj: M, name: str, fallback: str, files: Iterable[FieldFile] = ()) -> M:
+    """Insert the unsaved `obj` with the first free slug of `name` (see create_with_unique_slug).
+
+    If the insert fails for any reason, the files already written to storage for it (`files`, e.g.
+    an uploaded image and its thumbnail) are deleted, so a refused row leaves no file behind.
+    """
+
+    def create(slug: str) -> M:
+        obj.pk, obj.slug = None, slug
+        obj.save(force_insert=True)
+        return obj
+
+    try:
+        return create_with_unique_slug(model=type(obj), name=name, create=create, fallback=fallback)
+    except BaseException:
+        files_delete(*files)
+        raise

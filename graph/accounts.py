@@ -8,9 +8,8 @@ test walks the schema to keep it that way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
@@ -20,19 +19,19 @@ from strawberry.file_uploads import Upload
 
 from domain.accounts import models, selectors, services
 from domain.accounts.throttle import client_ip
+from domain.cart import selectors as cart_selectors
+from domain.cart import services as cart_services
 from domain.cart.models import Cart as CartModel
-from domain.errors import NotFound
 
+from . import auth
 from .catalog import PublicProducts
 from .common import Connection, connection, decode_id, media_url
-from .errors import UserError, payload
-from .permissions import Admin, ApprovedSeller, Public, Seller, allow
+from .errors import UserError
+from .permissions import Admin, ApprovedSeller, Public, Seller, allow, mutation
 
 if TYPE_CHECKING:
     from .cart import Cart
     from .catalog import Product
-
-T = TypeVar("T")
 
 UserType = strawberry.enum(models.UserType, name="UserType")
 
@@ -69,14 +68,6 @@ class Store(relay.Node):
     )
 
 
-def fetch(value: str, type_name: str, get: Callable[[int], T | None], *, field: str) -> T:
-    """The object behind an opaque id argument, or the NOT_FOUND payload error about `field`."""
-    obj = get(decode_id(value, type_name, field=field))
-    if obj is None:
-        raise NotFound(f"No {type_name.lower()} with this id.", field=field)
-    return obj
-
-
 # ---------------------------------------------------------------- inputs and payloads
 
 
@@ -108,7 +99,7 @@ class StoreUpdateInput:
 
 @strawberry.type(name="AuthPayload")
 class AuthPayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
     token: str | None = strawberry.field(
         default=None,
         description="Access token, sent back as `Authorization: Bearer <token>`; lives one hour.",
@@ -126,29 +117,29 @@ class AuthPayload:
 
 @strawberry.type(name="RevokePayload")
 class RevokePayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
     revoked: bool = False
 
 
 @strawberry.type(name="UserPayload")
 class UserPayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
     user: User | None = None
 
 
 @strawberry.type(name="StorePayload")
 class StorePayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
     store: Store | None = None
 
 
-def auth_values(tokens: services.AuthTokens) -> dict:
-    return {
-        "token": tokens.token,
-        "refresh_token": tokens.refresh_token,
-        "user": tokens.user,
-        "cart": CartModel.objects.filter(pk=tokens.cart.pk) if tokens.cart else None,
-    }
+def auth_payload(pair: auth.TokenPair, cart: CartModel | None = None) -> AuthPayload:
+    return AuthPayload(
+        token=pair.token,
+        refresh_token=pair.refresh_token,
+        user=pair.user,
+        cart=cart_selectors.cart_by_pk(pk=cart.pk) if cart else None,
+    )
 
 
 # ---------------------------------------------------------------- root fields
@@ -179,115 +170,74 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(extensions=allow(Public))
+    @mutation(Public)
     def register(self, info: Info, input: RegisterInput) -> UserPayload:
-        request = info.context.request
-        return payload(
-            UserPayload,
-            lambda: {
-                "user": services.user_register(
-                    username=input.username,
-                    email=input.email,
-                    password=input.password,
-                    user_type=models.UserType(input.user_type.value),
-                    first_name=input.first_name,
-                    last_name=input.last_name,
-                    client_ip=client_ip(request),
-                )
-            },
+        user = services.user_register(
+            username=input.username,
+            email=input.email,
+            password=input.password,
+            user_type=models.UserType(input.user_type.value),
+            first_name=input.first_name,
+            last_name=input.last_name,
+            client_ip=client_ip(info.context.request),
         )
+        return UserPayload(user=user)
 
-    @strawberry.mutation(
-        extensions=allow(Public),
+    @mutation(
+        Public,
         description="Log in with username or e-mail. "
         "With cartCode, that anonymous cart is merged into the user's cart.",
     )
     def token_auth(
         self, info: Info, username: str, password: str, cart_code: str | None = None
     ) -> AuthPayload:
-        request = info.context.request
-        return payload(
-            AuthPayload,
-            lambda: auth_values(
-                services.token_obtain(
-                    username=username, password=password, client_ip=client_ip(request), cart_code=cart_code
-                )
-            ),
+        user = services.user_login(
+            login=username, password=password, client_ip=client_ip(info.context.request)
         )
+        # The cart is the cart area's business: composed here, not inside the login.
+        cart = cart_services.cart_merge(user=user, cart_code=cart_code)
+        return auth_payload(auth.token_pair_issue(user=user), cart)
 
-    @strawberry.mutation(
-        extensions=allow(Public),
+    @mutation(
+        Public,
         description="Trade a refresh token for a new access token and a new refresh token; "
         "the old refresh token stops working.",
     )
     def refresh_token(self, refresh_token: str) -> AuthPayload:
-        return payload(AuthPayload, lambda: auth_values(services.token_refresh(refresh_token=refresh_token)))
+        return auth_payload(auth.token_refresh(refresh_token=refresh_token))
 
-    @strawberry.mutation(extensions=allow(Public), description="Log out: the refresh token stops working.")
+    @mutation(Public, description="Log out: the refresh token stops working.")
     def revoke_token(self, refresh_token: str) -> RevokePayload:
-        def revoke() -> dict:
-            services.token_revoke(refresh_token=refresh_token)
-            return {"revoked": True}
+        auth.token_revoke(refresh_token=refresh_token)
+        return RevokePayload(revoked=True)
 
-        return payload(RevokePayload, revoke)
-
-    @strawberry.mutation(extensions=allow(Admin), description="ADMIN")
+    @mutation(Admin, description="ADMIN")
     def approve_seller(self, user_id: strawberry.ID) -> UserPayload:
-        return payload(
-            UserPayload,
-            lambda: {
-                "user": services.seller_approve(
-                    user=fetch(user_id, "User", lambda pk: selectors.user_get(user_id=pk), field="userId")
-                )
-            },
-        )
+        return UserPayload(user=services.seller_approve(user_id=decode_id(user_id, "User", field="user_id")))
 
-    @strawberry.mutation(
-        extensions=allow(Admin),
-        description="ADMIN: a deactivated store and its products leave the catalogue.",
-    )
+    @mutation(Admin, description="ADMIN: a deactivated store and its products leave the catalogue.")
     def deactivate_store(self, store_id: strawberry.ID) -> StorePayload:
-        return set_store_active(store_id, active=False)
+        return store_set_active(store_id, active=False)
 
-    @strawberry.mutation(
-        extensions=allow(Admin),
-        description="ADMIN: the store and its active products return to the catalogue.",
-    )
+    @mutation(Admin, description="ADMIN: the store and its active products return to the catalogue.")
     def activate_store(self, store_id: strawberry.ID) -> StorePayload:
-        return set_store_active(store_id, active=True)
+        return store_set_active(store_id, active=True)
 
-    @strawberry.mutation(extensions=allow(ApprovedSeller), description="Approved SELLER without a store")
+    @mutation(ApprovedSeller, description="Approved SELLER without a store")
     def create_store(self, info: Info, input: StoreInput) -> StorePayload:
-        seller = info.context.request.user
-        return payload(
-            StorePayload,
-            lambda: {
-                "store": services.store_create(
-                    seller=seller, name=input.name, description=input.description, logo=input.logo
-                )
-            },
+        store = services.store_create(
+            seller=info.context.request.user, name=input.name, description=input.description, logo=input.logo
         )
+        return StorePayload(store=store)
 
-    @strawberry.mutation(extensions=allow(Seller), description="The store's owner")
+    @mutation(Seller, description="The store's owner")
     def update_store(self, info: Info, input: StoreUpdateInput) -> StorePayload:
-        seller = info.context.request.user
-        return payload(
-            StorePayload,
-            lambda: {
-                "store": services.store_update(
-                    seller=seller, name=input.name, description=input.description, logo=input.logo
-                )
-            },
+        store = services.store_update(
+            seller=info.context.request.user, name=input.name, description=input.description, logo=input.logo
         )
+        return StorePayload(store=store)
 
 
-def set_store_active(store_id: strawberry.ID, *, active: bool) -> StorePayload:
-    return payload(
-        StorePayload,
-        lambda: {
-            "store": services.store_set_active(
-                store=fetch(store_id, "Store", lambda pk: selectors.store_get(store_id=pk), field="storeId"),
-                active=active,
-            )
-        },
-    )
+def store_set_active(store_id: strawberry.ID, *, active: bool) -> StorePayload:
+    store = services.store_set_active(store_id=decode_id(store_id, "Store", field="store_id"), active=active)
+    return StorePayload(store=store)

@@ -8,29 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import DecimalField, F, Sum, Value
-from django.db.models.functions import Coalesce
 from strawberry import Info, relay
 
 from domain.cart import models, selectors, services
+from domain.money import money_round
 
 from .common import decode_id
-from .errors import UserError, payload
-from .permissions import Public, allow
+from .errors import UserError
+from .permissions import Public, allow, mutation
 
 if TYPE_CHECKING:
     from .catalog import Product
-
-
-CENT = Decimal("0.01")
-LINE_TOTALS = Coalesce(
-    Sum(
-        F("items__quantity") * F("items__product__price"),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
-    ),
-    Value(Decimal("0.00")),
-    output_field=DecimalField(max_digits=14, decimal_places=2),
-)
 
 
 @strawberry_django.type(models.CartItem, name="CartItem")
@@ -53,36 +41,26 @@ class Cart(relay.Node):
     updated_at: datetime
     items: list[CartItem]
 
-    # Sums computed by the database in the cart's own query (an instance loaded elsewhere, such
-    # as the login's merged cart, computes them with one query of its own).
-    @strawberry_django.field(annotate={"sum_quantity": Coalesce(Sum("items__quantity"), 0)})
+    # Sums computed by the database in the cart's own query (domain/cart/selectors.py).
+    @strawberry_django.field(
+        annotate={"total_quantity_sum": selectors.CART_TOTAL_QUANTITY},
+        description="Units in the cart, leaving out lines of products no longer on sale.",
+    )
     def total_quantity(self) -> int:
-        return _totals(self, "sum_quantity")
+        return self.total_quantity_sum
 
-    @strawberry_django.field(annotate={"sum_price": LINE_TOTALS})
+    @strawberry_django.field(
+        annotate={"subtotal_sum": selectors.CART_SUBTOTAL},
+        description="What the cart costs, leaving out lines of products no longer on sale.",
+    )
     def subtotal(self) -> Decimal:
-        return _totals(self, "sum_price").quantize(CENT)
-
-
-def _totals(cart: models.Cart, name: str):
-    if not hasattr(cart, name):
-        totals = models.Cart.objects.filter(pk=cart.pk).aggregate(
-            sum_quantity=Coalesce(Sum("items__quantity"), 0), sum_price=LINE_TOTALS
-        )
-        for key, value in totals.items():
-            setattr(cart, key, value)
-    return getattr(cart, name)
+        return money_round(self.subtotal_sum)
 
 
 @strawberry.type(name="CartPayload")
 class CartPayload:
     cart: Cart | None = strawberry_django.field(default=None)
-    errors: list[UserError]
-
-
-def _cart_result(cart: models.Cart) -> dict:
-    # A queryset, so that the optimizer loads the lines and products the client asked for at once.
-    return {"cart": models.Cart.objects.filter(pk=cart.pk)}
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -98,24 +76,21 @@ class Query:
 def _cart_change(
     info: Info, action, *, product_id: strawberry.ID, cart_code: str | None, **values
 ) -> CartPayload:
-    """Run a cart service on the caller's cart and answer with the cart (or the errors)."""
-    return payload(
-        CartPayload,
-        lambda: _cart_result(
-            action(
-                user=info.context.request.user,
-                cart_code=cart_code,
-                product_id=decode_id(product_id, "Product", field="productId"),
-                **values,
-            )
-        ),
+    """Run a cart service on the caller's cart and answer with the cart."""
+    cart = action(
+        user=info.context.request.user,
+        cart_code=cart_code,
+        product_id=decode_id(product_id, "Product", field="product_id"),
+        **values,
     )
+    # A queryset, so that the optimizer loads the lines and products the client asked for at once.
+    return CartPayload(cart=selectors.cart_by_pk(pk=cart.pk))
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
-        extensions=allow(Public),
+    @mutation(
+        Public,
         description="Anyone. Without a cart (no cartCode, anonymous) a new anonymous cart is created "
         "and its cartCode returned.",
     )
@@ -126,7 +101,7 @@ class Mutation:
             info, services.cart_add_item, product_id=product_id, cart_code=cart_code, quantity=quantity
         )
 
-    @strawberry.mutation(extensions=allow(Public), description="Quantity 0 removes the line.")
+    @mutation(Public, description="Quantity 0 removes the line.")
     def update_cart_item(
         self, info: Info, product_id: strawberry.ID, quantity: int, cart_code: str | None = None
     ) -> CartPayload:
@@ -134,7 +109,7 @@ class Mutation:
             info, services.cart_update_item, product_id=product_id, cart_code=cart_code, quantity=quantity
         )
 
-    @strawberry.mutation(extensions=allow(Public))
+    @mutation(Public)
     def remove_from_cart(
         self, info: Info, product_id: strawberry.ID, cart_code: str | None = None
     ) -> CartPayload:

@@ -19,8 +19,8 @@ from domain.catalog import models, selectors, services
 from domain.reviews.models import Review as ReviewModel
 
 from .common import Connection, DeletePayload, connection, decode_id, media_url
-from .errors import UserError, bad_input, payload
-from .permissions import Admin, ApprovedSeller, Public, Seller, allow
+from .errors import UserError, bad_input
+from .permissions import Admin, ApprovedSeller, Public, Seller, allow, mutation
 
 if TYPE_CHECKING:
     from .accounts import Store
@@ -140,13 +140,13 @@ class ProductUpdateInput:
 
 @strawberry.type(name="CategoryPayload")
 class CategoryPayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
     category: Category | None = None
 
 
 @strawberry.type(name="ProductPayload")
 class ProductPayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
     product: Product | None = None
 
 
@@ -212,62 +212,48 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(extensions=allow(Admin), description="ADMIN")
+    @mutation(Admin, description="ADMIN")
     def create_category(self, info: Info, input: CategoryInput) -> CategoryPayload:
-        return payload(
-            CategoryPayload,
-            lambda: {"category": services.category_create(name=input.name, description=input.description)},
+        return CategoryPayload(
+            category=services.category_create(name=input.name, description=input.description)
         )
 
-    @strawberry.mutation(extensions=allow(ApprovedSeller), description="Approved SELLER with an active store")
+    @mutation(ApprovedSeller, description="Approved SELLER with an active store")
     def create_product(self, info: Info, input: ProductInput) -> ProductPayload:
-        return payload(
-            ProductPayload,
-            lambda: {
-                "product": services.product_create(
-                    seller=info.context.request.user,
-                    name=input.name,
-                    description=input.description,
-                    price=input.price,
-                    stock_quantity=input.stock_quantity,
-                    category_id=decode_id(input.category_id, "Category", field="categoryId"),
-                    image=input.image,
-                )
-            },
+        product = services.product_create(
+            seller=info.context.request.user,
+            name=input.name,
+            description=input.description,
+            price=input.price,
+            stock_quantity=input.stock_quantity,
+            category_id=decode_id(input.category_id, "Category", field="category_id"),
+            image=input.image,
         )
+        return ProductPayload(product=product)
 
-    @strawberry.mutation(extensions=allow(Seller), description="The product's store owner")
+    @mutation(Seller, description="The product's store owner")
     def update_product(self, info: Info, id: strawberry.ID, input: ProductUpdateInput) -> ProductPayload:
-        return payload(
-            ProductPayload,
-            lambda: {
-                "product": services.product_update(
-                    seller=info.context.request.user,
-                    product_id=decode_id(id, "Product", field="id"),
-                    name=input.name,
-                    description=input.description,
-                    price=input.price,
-                    stock_quantity=input.stock_quantity,
-                    category_id=(
-                        None
-                        if input.category_id is None
-                        else decode_id(input.category_id, "Category", field="categoryId")
-                    ),
-                    image=input.image,
-                    is_active=input.is_active,
-                )
-            },
+        product = services.product_update(
+            seller=info.context.request.user,
+            product_id=decode_id(id, "Product", field="id"),
+            name=input.name,
+            description=input.description,
+            price=input.price,
+            stock_quantity=input.stock_quantity,
+            category_id=None
+            if input.category_id is None
+            else decode_id(input.category_id, "Category", field="category_id"),
+            image=input.image,
+            is_active=input.is_active,
         )
+        return ProductPayload(product=product)
 
-    @strawberry.mutation(
-        extensions=allow(Seller),
+    @mutation(
+        Seller,
         description="The product's store owner: the product leaves the catalogue; past orders keep their snapshot.",
     )
     def delete_product(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        def delete() -> dict:
-            services.product_delete(
-                seller=info.context.request.user, product_id=decode_id(id, "Product", field="id")
-            )
-            return {"deleted": True}
-
-        return payload(DeletePayload, delete)
+        services.product_delete(
+            seller=info.context.request.user, product_id=decode_id(id, "Product", field="id")
+        )
+        return DeletePayload(deleted=True)

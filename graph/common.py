@@ -77,5 +77,5 @@ def media_url(info: Info, file: FieldFile | None) -> str | None:
 
 @strawberry.type(name="DeletePayload")
 class DeletePayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
     deleted: bool = False

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry import Info
+from strawberry.extensions import FieldExtension, MaskErrors
+from strawberry.types.field import StrawberryField
+from strawberry.utils.str_converters import to_camel_case
 
 from domain.errors import AccessDenied, DomainError, ErrorCode, Unauthenticated
 
@@ -53,28 +56,39 @@ def bad_input(message: str) -> GraphQLError:
 
 
 def user_errors(error: DomainError) -> list[UserError]:
+    """The payload errors of a domain error, its Python field names in the API's camelCase."""
     return [
-        UserError(field=detail.field, message=detail.message, code=detail.code) for detail in error.details
+        UserError(
+            field=to_camel_case(detail.field) if detail.field else None,
+            message=detail.message,
+            code=detail.code,
+        )
+        for detail in error.details
     ]
 
 
-P = TypeVar("P")
-
-
-def payload(payload_cls: type[P], action: Callable[[], dict[str, Any]]) -> P:
-    """Run a domain action and wrap its result, or its business errors, in the payload.
-
-    Access failures raised by the domain leave as top-level errors instead.
-    """
-    try:
-        values = action()
-    except Unauthenticated as error:
+def raise_access_error(error: DomainError) -> None:
+    """Access failures the domain raises leave as top-level errors with their extensions.code."""
+    if isinstance(error, Unauthenticated):
         raise unauthenticated(error.message) from error
-    except AccessDenied as error:
+    if isinstance(error, AccessDenied):
         raise forbidden(error.message) from error
-    except DomainError as error:
-        return payload_cls(errors=user_errors(error))
-    return payload_cls(errors=[], **values)
+
+
+class DomainErrors(FieldExtension):
+    """A mutation whose service raises a DomainError answers with its payload type holding the
+    errors (`errors { field message code }`); access failures become top-level errors. The
+    shape of strawberry-django's `handle_django_errors`, for Kitanda's payloads."""
+
+    def apply(self, field: StrawberryField) -> None:
+        self.field = field
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        try:
+            return next_(source, info, **kwargs)
+        except DomainError as error:
+            raise_access_error(error)
+            return self.field.type(errors=user_errors(error))
 
 
 class MaskUnexpectedErrors(MaskErrors):

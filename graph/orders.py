@@ -11,11 +11,11 @@ import strawberry_django
 from django.db.models import QuerySet
 from strawberry import Info, relay
 
-from domain.orders import models, selectors, services
+from domain.orders import checkout, fulfilment, models, selectors
 
 from .common import Connection, connection
-from .errors import UserError, payload
-from .permissions import Buyer, LoggedIn, Public, Seller, SellerOrAdmin, allow
+from .errors import UserError
+from .permissions import Buyer, LoggedIn, Public, Seller, SellerOrAdmin, allow, mutation
 
 if TYPE_CHECKING:
     from .accounts import Store
@@ -107,28 +107,20 @@ class CheckoutPayload:
     orders: list[Order] | None = strawberry_django.field(
         default=None, description="One order per store in the cart, all paid and committed together, or none."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type(name="OrderPayload")
 class OrderPayload:
     order: Order | None = strawberry_django.field(default=None)
-    errors: list[UserError]
-
-
-def _orders_result(orders: list[models.Order]) -> dict:
-    # Querysets, so that the optimizer loads stores, lines, products and payments at once.
-    return {"orders": selectors.order_list_by_pk(pks=[order.pk for order in orders])}
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _order_change(info: Info, action, **values) -> OrderPayload:
-    """Run an order service as the caller and answer with the order (or the errors)."""
-    return payload(
-        OrderPayload,
-        lambda: {
-            "order": selectors.order_list_by_pk(pks=[action(actor=info.context.request.user, **values).pk])
-        },
-    )
+    """Run an order service as the caller and answer with the order."""
+    order = action(actor=info.context.request.user, **values)
+    # A queryset, so that the optimizer loads the store, lines, products and payment at once.
+    return OrderPayload(order=selectors.order_list_by_pk(pks=[order.pk]))
 
 
 def _status(status: models.OrderStatus | None) -> str | None:
@@ -160,45 +152,42 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(extensions=allow(Buyer), description="BUYER")
+    @mutation(Buyer, description="BUYER")
     def checkout(self, info: Info, input: CheckoutInput) -> CheckoutPayload:
-        return payload(
-            CheckoutPayload,
-            lambda: _orders_result(
-                services.checkout_place(
-                    buyer=info.context.request.user,
-                    shipping_address=input.shipping_address,
-                    contact_phone=input.contact_phone,
-                    payment_method=input.payment_method.value,
-                    card_number=input.card_number,
-                    phone_number=input.phone_number,
-                    idempotency_key=input.idempotency_key,
-                )
-            ),
+        orders = checkout.checkout_place(
+            buyer=info.context.request.user,
+            shipping_address=input.shipping_address,
+            contact_phone=input.contact_phone,
+            payment_method=input.payment_method.value,
+            card_number=input.card_number,
+            phone_number=input.phone_number,
+            idempotency_key=input.idempotency_key,
         )
+        # Querysets, so that the optimizer loads stores, lines, products and payments at once.
+        return CheckoutPayload(orders=selectors.order_list_by_pk(pks=[order.pk for order in orders]))
 
-    @strawberry.mutation(
-        extensions=allow(LoggedIn),
+    @mutation(
+        LoggedIn,
         description="The order's buyer, while PENDING or CONFIRMED; or its store's seller; or an ADMIN. "
         "Restocks and refunds.",
     )
     def cancel_order(self, info: Info, order_number: str) -> OrderPayload:
-        return _order_change(info, services.order_cancel, order_number=order_number)
+        return _order_change(info, fulfilment.order_cancel, order_number=order_number)
 
-    @strawberry.mutation(
-        extensions=allow(Buyer),
+    @mutation(
+        Buyer,
         description="The order's buyer, while CONFIRMED, PROCESSING or SHIPPED: the payment is refunded, "
         "the order cancelled, the stock returned.",
     )
     def request_refund(self, info: Info, order_number: str) -> OrderPayload:
-        return _order_change(info, services.order_refund, order_number=order_number)
+        return _order_change(info, fulfilment.order_refund, order_number=order_number)
 
-    @strawberry.mutation(
-        extensions=allow(SellerOrAdmin),
+    @mutation(
+        SellerOrAdmin,
         description="The order's store's seller (or an ADMIN): CONFIRMED -> PROCESSING -> SHIPPED -> "
         "DELIVERED, one step at a time.",
     )
     def update_order_status(self, info: Info, order_number: str, status: OrderStatus) -> OrderPayload:
         return _order_change(
-            info, services.order_update_status, order_number=order_number, status=status.value
+            info, fulfilment.order_update_status, order_number=order_number, status=status.value
         )

@@ -2,7 +2,8 @@
 
 Every root query and mutation carries one of these permission extensions (a test checks it):
 anonymous callers of a protected field get UNAUTHENTICATED, callers with the wrong user_type
-get FORBIDDEN. Ownership of a particular object is decided by the domain services and
+get FORBIDDEN. The roles themselves are the User model's predicates (is_buyer, is_seller, can_sell,
+is_marketplace_admin). Ownership of a particular object is decided by the domain services and
 selectors, not here.
 """
 
@@ -10,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import strawberry
 from strawberry import Info
 from strawberry.permission import BasePermission, PermissionExtension
 
-from domain.accounts.models import UserType
-
-from .errors import FORBIDDEN, forbidden, unauthenticated
+from .errors import FORBIDDEN, DomainErrors, forbidden, unauthenticated
 
 
 class Permission(BasePermission):
@@ -53,37 +53,42 @@ class Buyer(Permission):
     message = "Only buyers can do this."
 
     def allows(self, user) -> bool:
-        return user.user_type == UserType.BUYER
+        return user.is_buyer
 
 
 class Seller(Permission):
     message = "Only sellers can do this."
 
     def allows(self, user) -> bool:
-        return user.user_type == UserType.SELLER
+        return user.is_seller
 
 
 class ApprovedSeller(Permission):
     message = "Only sellers approved by an admin can do this."
 
     def allows(self, user) -> bool:
-        return user.user_type == UserType.SELLER and user.is_approved_seller
+        return user.can_sell
 
 
 class Admin(Permission):
     message = "Only admins can do this."
 
     def allows(self, user) -> bool:
-        return user.user_type == UserType.ADMIN
+        return user.is_marketplace_admin
 
 
 class SellerOrAdmin(Permission):
     message = "Only sellers and admins can do this."
 
     def allows(self, user) -> bool:
-        return user.user_type in (UserType.SELLER, UserType.ADMIN)
+        return user.acts_for_stores
 
 
 def allow(permission: type[Permission]) -> list[PermissionExtension]:
     """The `extensions=` of a root field: `@strawberry.field(extensions=allow(Buyer))`."""
     return [PermissionExtension(permissions=[permission()], use_directives=False)]
+
+
+def mutation(permission: type[Permission], **options: Any) -> Any:
+    """A root mutation: who may call it, and the DomainErrors of its service in its payload."""
+    return strawberry.mutation(extensions=[*allow(permission), DomainErrors()], **options)

@@ -12,8 +12,8 @@ from strawberry import Info, relay
 from domain.reviews import models, services
 
 from .common import DeletePayload, decode_id
-from .errors import UserError, payload
-from .permissions import Buyer, LoggedIn, allow
+from .errors import UserError
+from .permissions import Buyer, LoggedIn, mutation
 
 if TYPE_CHECKING:
     from .catalog import Product
@@ -53,51 +53,36 @@ class ReviewUpdateInput:
 
 @strawberry.type(name="ReviewPayload")
 class ReviewPayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
     review: Review | None = None
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
-        extensions=allow(Buyer),
+    @mutation(
+        Buyer,
         description="BUYER with a DELIVERED order holding the product; one review per product and user.",
     )
     def create_review(self, info: Info, input: ReviewInput) -> ReviewPayload:
-        user = info.context.request.user
-        return payload(
-            ReviewPayload,
-            lambda: {
-                "review": services.review_create(
-                    user=user,
-                    product_id=decode_id(input.product_id, "Product", field="productId"),
-                    rating=input.rating,
-                    comment=input.comment,
-                )
-            },
+        review = services.review_create(
+            user=info.context.request.user,
+            product_id=decode_id(input.product_id, "Product", field="product_id"),
+            rating=input.rating,
+            comment=input.comment,
         )
+        return ReviewPayload(review=review)
 
-    @strawberry.mutation(extensions=allow(LoggedIn), description="The review's author")
+    @mutation(LoggedIn, description="The review's author")
     def update_review(self, info: Info, id: strawberry.ID, input: ReviewUpdateInput) -> ReviewPayload:
-        user = info.context.request.user
-        return payload(
-            ReviewPayload,
-            lambda: {
-                "review": services.review_update(
-                    user=user,
-                    review_id=decode_id(id, "Review", field="id"),
-                    rating=input.rating,
-                    comment=input.comment,
-                )
-            },
+        review = services.review_update(
+            user=info.context.request.user,
+            review_id=decode_id(id, "Review", field="id"),
+            rating=input.rating,
+            comment=input.comment,
         )
+        return ReviewPayload(review=review)
 
-    @strawberry.mutation(extensions=allow(LoggedIn), description="The review's author, or an ADMIN")
+    @mutation(LoggedIn, description="The review's author, or an ADMIN")
     def delete_review(self, info: Info, id: strawberry.ID) -> DeletePayload:
-        user = info.context.request.user
-
-        def delete() -> dict:
-            services.review_delete(user=user, review_id=decode_id(id, "Review", field="id"))
-            return {"deleted": True}
-
-        return payload(DeletePayload, delete)
+        services.review_delete(user=info.context.request.user, review_id=decode_id(id, "Review", field="id"))
+        return DeletePayload(deleted=True)

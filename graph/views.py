@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from strawberry.django.views import GraphQLView
 
-from domain.accounts.tokens import user_from_authorization
+from .auth import user_from_authorization
 
 
 class KitandaGraphQLView(GraphQLView):

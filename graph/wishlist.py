@@ -12,8 +12,8 @@ from strawberry import Info, relay
 from domain.wishlist import models, selectors, services
 
 from .common import decode_id
-from .errors import UserError, payload
-from .permissions import LoggedIn, allow
+from .errors import UserError
+from .permissions import LoggedIn, allow, mutation
 
 if TYPE_CHECKING:
     from .catalog import Product
@@ -28,19 +28,14 @@ class WishlistItem(relay.Node):
 
 @strawberry.type(name="WishlistPayload")
 class WishlistPayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
     # A Django field fed a queryset, so the optimizer loads the products the client asked for at once.
     items: list[WishlistItem] | None = strawberry_django.field(default=None)
 
 
-def _wishlist_after(info: Info, change) -> WishlistPayload:
-    user = info.context.request.user
-
-    def run() -> dict:
-        change(user)
-        return {"items": selectors.wishlist_for_user(user=user)}
-
-    return payload(WishlistPayload, run)
+def _wishlist_of(info: Info) -> WishlistPayload:
+    # A queryset, so that the optimizer loads the products the client asked for at once.
+    return WishlistPayload(items=selectors.wishlist_for_user(user=info.context.request.user))
 
 
 @strawberry.type
@@ -52,23 +47,19 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
-        extensions=allow(LoggedIn),
+    @mutation(
+        LoggedIn,
         description="Any logged-in user; adding twice keeps one item; more than 100 items -> INVALID.",
     )
     def add_to_wishlist(self, info: Info, product_id: strawberry.ID) -> WishlistPayload:
-        return _wishlist_after(
-            info,
-            lambda user: services.wishlist_add(
-                user=user, product_id=decode_id(product_id, "Product", field="productId")
-            ),
+        services.wishlist_add(
+            user=info.context.request.user, product_id=decode_id(product_id, "Product", field="product_id")
         )
+        return _wishlist_of(info)
 
-    @strawberry.mutation(extensions=allow(LoggedIn))
+    @mutation(LoggedIn)
     def remove_from_wishlist(self, info: Info, product_id: strawberry.ID) -> WishlistPayload:
-        return _wishlist_after(
-            info,
-            lambda user: services.wishlist_remove(
-                user=user, product_id=decode_id(product_id, "Product", field="productId")
-            ),
+        services.wishlist_remove(
+            user=info.context.request.user, product_id=decode_id(product_id, "Product", field="product_id")
         )
+        return _wishlist_of(info)

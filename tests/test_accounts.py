@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.storage import default_storage
@@ -27,7 +28,7 @@ from domain.errors import (
     collect,
 )
 from graph.accounts import StorePayload
-from graph.errors import payload
+from graph.errors import DomainErrors
 from graph.schema import schema
 
 from .conftest import ROLES, error_codes
@@ -516,8 +517,8 @@ def test_approve_seller_bad_targets(gql, admin, buyer, seller, user_id, expected
 
 def test_approving_twice_changes_nothing(admin):
     pending = make_seller(approved=False, with_store=False)
-    assert services.seller_approve(user=pending).is_approved_seller
-    assert services.seller_approve(user=pending).is_approved_seller
+    assert services.seller_approve(user_id=pending.pk).is_approved_seller
+    assert services.seller_approve(user_id=pending.pk).is_approved_seller
 
 
 def test_the_django_admin_bulk_action_approves_sellers(client, admin):
@@ -598,9 +599,9 @@ def test_a_concurrent_second_store_is_reported_as_unique(approved, monkeypatch):
 
 def test_deactivated_store_takes_its_products_out_of_the_catalogue(seller):
     product = make_product(store=seller.store)
-    services.store_set_active(store=seller.store, active=False)
+    services.store_set_active(store_id=seller.store.pk, active=False)
     assert product not in product_list_public()
-    services.store_set_active(store=seller.store, active=True)
+    services.store_set_active(store_id=seller.store.pk, active=True)
     assert product in product_list_public()
 
 
@@ -873,23 +874,35 @@ def test_validation_errors_are_not_masked(gql):
     [(Unauthenticated("Log in first."), "UNAUTHENTICATED"), (AccessDenied("Not yours."), "FORBIDDEN")],
 )
 def test_access_failures_from_the_domain_become_top_level_errors(error, code):
-    def action():
+    def action(source, info):
         raise error
 
     with pytest.raises(GraphQLError) as raised:
-        payload(StorePayload, action)
+        _store_mutation().resolve(action, None, None)
     assert (raised.value.message, raised.value.extensions) == (error.message, {"code": code})
 
 
-def test_domain_errors_become_payload_errors_with_api_field_names():
-    def action():
-        collect(Required("Name is required.", field="name"), InvalidInput("Too long.", field="description"))
+def _store_mutation() -> DomainErrors:
+    """The DomainErrors extension as a mutation returning StorePayload applies it."""
+    extension = DomainErrors()
+    extension.apply(SimpleNamespace(type=StorePayload))
+    return extension
 
-    result = payload(StorePayload, action)
+
+def test_domain_errors_become_payload_errors_with_api_field_names():
+    def action(source, info):
+        collect(
+            Required("Name is required.", field="name"),
+            InvalidInput("Too long.", field="description"),
+            InvalidInput("Too many.", field="stock_quantity"),
+        )
+
+    result = _store_mutation().resolve(action, None, None)
     assert result.store is None
     assert [(e.field, e.message, e.code) for e in result.errors] == [
         ("name", "Name is required.", ErrorCode.REQUIRED),
         ("description", "Too long.", ErrorCode.INVALID),
+        ("stockQuantity", "Too many.", ErrorCode.INVALID),
     ]
 
 

@@ -14,6 +14,7 @@ from domain.accounts import services
 from domain.accounts.models import RefreshTokenRotation
 from domain.cart.models import Cart, CartItem
 from domain.errors import InvalidCredentials, InvalidToken
+from graph import auth
 
 from .conftest import error_codes
 from .factories import PASSWORD, make_product, make_user
@@ -40,7 +41,7 @@ def me(gql, token: str | None = None, **headers) -> dict | None:
     return gql.ok(ME, token=token, headers=headers)["me"]
 
 
-INVALID_TOKEN = [{"field": "refreshToken", "message": services.BAD_REFRESH_TOKEN, "code": "INVALID_TOKEN"}]
+INVALID_TOKEN = [{"field": "refreshToken", "message": auth.BAD_REFRESH_TOKEN, "code": "INVALID_TOKEN"}]
 
 
 # ---------------------------------------------------------------- logging in
@@ -128,7 +129,7 @@ def test_inactive_users_cannot_log_in(gql):
     data = login(gql, "gone")
     assert (data["token"], [error["code"] for error in data["errors"]]) == (None, ["INVALID_CREDENTIALS"])
     with pytest.raises(InvalidCredentials):
-        services.token_obtain(username="gone", password=PASSWORD, client_ip="127.0.0.1")
+        services.user_login(login="gone", password=PASSWORD, client_ip="127.0.0.1")
 
 
 def test_a_stale_authorization_header_does_not_break_a_login(gql, buyer):
@@ -266,7 +267,7 @@ def test_a_deactivated_users_refresh_token_is_refused(gql, buyer):
     buyer.is_active = False
     buyer.save()
     with pytest.raises(InvalidToken):
-        services.token_refresh(refresh_token=session["refreshToken"])
+        auth.token_refresh(refresh_token=session["refreshToken"])
     assert me(gql, session["token"]) is None
 
 

@@ -91,7 +91,7 @@ def test_sellers_and_admins_may_hold_a_cart_too(seller, admin, banana):
 def test_unknown_code_is_not_found_and_creates_nothing(banana):
     with pytest.raises(NotFound) as error:
         add(product=banana, cart_code="no-such-code")
-    assert error.value.field == "cartCode"
+    assert error.value.field == "cart_code"
     assert not Cart.objects.exists()
 
 
@@ -127,7 +127,7 @@ def test_only_products_on_sale_can_be_added(buyer, banana, change):
     for user in (None, buyer):
         with pytest.raises(NotFound) as error:
             add(user=user, product=banana)
-        assert (error.value.code, error.value.field) == (ErrorCode.NOT_FOUND, "productId")
+        assert (error.value.code, error.value.field) == (ErrorCode.NOT_FOUND, "product_id")
     assert snapshot() == []
 
 
@@ -171,7 +171,7 @@ def test_update_refusals_change_nothing(buyer, banana, mango):
     cases = [
         (dict(product_id=banana.pk, quantity=6), ErrorCode.OUT_OF_STOCK, "quantity"),
         (dict(product_id=banana.pk, quantity=-1), ErrorCode.INVALID, "quantity"),
-        (dict(product_id=mango.pk, quantity=1), ErrorCode.NOT_FOUND, "productId"),
+        (dict(product_id=mango.pk, quantity=1), ErrorCode.NOT_FOUND, "product_id"),
     ]
     for kwargs, code, field in cases:
         with pytest.raises((OutOfStock, InvalidInput, NotFound)) as error:
@@ -185,7 +185,7 @@ def test_a_product_no_longer_sold_can_be_lowered_or_removed_not_raised(buyer, ba
     Product.objects.filter(pk=banana.pk).update(is_active=False)
     with pytest.raises(InvalidInput) as error:
         services.cart_update_item(user=buyer, cart_code=None, product_id=banana.pk, quantity=4)
-    assert error.value.field == "productId"
+    assert error.value.field == "product_id"
     services.cart_update_item(user=buyer, cart_code=None, product_id=banana.pk, quantity=1)
     assert lines(cart) == {"Banana": 1}
     services.cart_remove_item(user=buyer, cart_code=None, product_id=banana.pk)
@@ -200,13 +200,13 @@ def test_remove_takes_the_line_out(banana, mango):
     before = snapshot()
     with pytest.raises(NotFound) as error:
         services.cart_remove_item(user=None, cart_code=cart.cart_code, product_id=banana.pk)
-    assert error.value.field == "productId"
+    assert error.value.field == "product_id"
     with pytest.raises(NotFound) as error:
         services.cart_remove_item(user=None, cart_code="nope", product_id=mango.pk)
-    assert error.value.field == "cartCode"
+    assert error.value.field == "cart_code"
     with pytest.raises(NotFound) as error:
         services.cart_remove_item(user=None, cart_code=None, product_id=mango.pk)
-    assert error.value.field == "productId"
+    assert error.value.field == "product_id"
     assert snapshot() == before
 
 

@@ -22,7 +22,7 @@ from domain.errors import (
     Required,
     ValidationFailed,
 )
-from domain.orders import services
+from domain.orders import checkout
 from domain.orders.models import (
     Checkout,
     LatePayment,
@@ -121,7 +121,7 @@ def place(buyer, **changes) -> list[Order]:
         "payment_method": PaymentMethod.CARD,
         "card_number": VALID_CARD,
     }
-    return services.checkout_place(buyer=buyer, **(arguments | changes))
+    return checkout.checkout_place(buyer=buyer, **(arguments | changes))
 
 
 def world() -> dict:
@@ -240,7 +240,7 @@ def test_an_order_number_collision_draws_again_and_charges_once(buyer, three_sto
     (first,) = place(buyer)
     fill_cart(buyer, three_stores[2])
     drawn = iter([first.order_number, "KT-22222-22222"])
-    monkeypatch.setattr(services, "order_number_new", lambda: next(drawn))
+    monkeypatch.setattr(checkout, "order_number_new", lambda: next(drawn))
     (second,) = place(buyer)
     assert second.order_number == "KT-22222-22222"
     assert len(gateway.charges()) == 2
@@ -269,29 +269,29 @@ def test_order_lines_are_snapshots(buyer, three_stores):
 @pytest.mark.parametrize(
     "changes, errors",
     [
-        ({"shipping_address": "  "}, [("REQUIRED", "shippingAddress")]),
-        ({"contact_phone": ""}, [("REQUIRED", "contactPhone")]),
-        ({"contact_phone": "12345"}, [("INVALID", "contactPhone")]),
-        ({"contact_phone": "+351 912 345 678"}, [("INVALID", "contactPhone")]),
-        ({"contact_phone": "823 456 789"}, [("INVALID", "contactPhone")]),
-        ({"card_number": None}, [("REQUIRED", "cardNumber")]),
-        ({"card_number": "4111 1111 1111 1112"}, [("INVALID", "cardNumber")]),
-        ({"card_number": "4111"}, [("INVALID", "cardNumber")]),
-        ({"card_number": "４１１１１１１１１１１１１１１１"}, [("INVALID", "cardNumber")]),
-        ({"payment_method": PaymentMethod.MOBILE, "phone_number": None}, [("REQUIRED", "phoneNumber")]),
+        ({"shipping_address": "  "}, [("REQUIRED", "shipping_address")]),
+        ({"contact_phone": ""}, [("REQUIRED", "contact_phone")]),
+        ({"contact_phone": "12345"}, [("INVALID", "contact_phone")]),
+        ({"contact_phone": "+351 912 345 678"}, [("INVALID", "contact_phone")]),
+        ({"contact_phone": "823 456 789"}, [("INVALID", "contact_phone")]),
+        ({"card_number": None}, [("REQUIRED", "card_number")]),
+        ({"card_number": "4111 1111 1111 1112"}, [("INVALID", "card_number")]),
+        ({"card_number": "4111"}, [("INVALID", "card_number")]),
+        ({"card_number": "４１１１１１１１１１１１１１１１"}, [("INVALID", "card_number")]),
+        ({"payment_method": PaymentMethod.MOBILE, "phone_number": None}, [("REQUIRED", "phone_number")]),
         (
             {"payment_method": PaymentMethod.MOBILE, "phone_number": "222 123 456"},
-            [("INVALID", "phoneNumber")],
+            [("INVALID", "phone_number")],
         ),
-        ({"payment_method": PaymentMethod.MOBILE, "phone_number": "92345678"}, [("INVALID", "phoneNumber")]),
-        ({"payment_method": "cash"}, [("INVALID", "paymentMethod")]),
-        ({"idempotency_key": "k" * 101}, [("INVALID", "idempotencyKey")]),
-        ({"idempotency_key": "k\u0000"}, [("INVALID", "idempotencyKey")]),
-        ({"shipping_address": "Rua\u0000"}, [("INVALID", "shippingAddress")]),
-        ({"shipping_address": "R" * 501}, [("INVALID", "shippingAddress")]),
+        ({"payment_method": PaymentMethod.MOBILE, "phone_number": "92345678"}, [("INVALID", "phone_number")]),
+        ({"payment_method": "cash"}, [("INVALID", "payment_method")]),
+        ({"idempotency_key": "k" * 101}, [("INVALID", "idempotency_key")]),
+        ({"idempotency_key": "k\u0000"}, [("INVALID", "idempotency_key")]),
+        ({"shipping_address": "Rua\u0000"}, [("INVALID", "shipping_address")]),
+        ({"shipping_address": "R" * 501}, [("INVALID", "shipping_address")]),
         (
             {"shipping_address": "", "contact_phone": "x", "card_number": "1"},
-            [("REQUIRED", "shippingAddress"), ("INVALID", "contactPhone"), ("INVALID", "cardNumber")],
+            [("REQUIRED", "shipping_address"), ("INVALID", "contact_phone"), ("INVALID", "card_number")],
         ),
     ],
 )
@@ -353,8 +353,8 @@ def test_a_product_of_a_deactivated_store_is_no_longer_sold(buyer, three_stores)
 @pytest.mark.parametrize(
     "changes, field",
     [
-        ({"card_number": DECLINED_CARD}, "cardNumber"),
-        ({"payment_method": PaymentMethod.MOBILE, "phone_number": "900 000 000"}, "phoneNumber"),
+        ({"card_number": DECLINED_CARD}, "card_number"),
+        ({"payment_method": PaymentMethod.MOBILE, "phone_number": "900 000 000"}, "phone_number"),
     ],
 )
 def test_a_declined_payment_leaves_stock_and_cart_as_before(buyer, three_stores, gateway, changes, field):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from domain.catalog.models import Product
 from domain.errors import AccessDenied, ErrorCode, InvalidTransition, NotEligible, NotFound, PaymentFailed
-from domain.orders import selectors, services
+from domain.orders import fulfilment, selectors
 from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
 
 from .conftest import GraphQLClient, contract_operation, error_codes
@@ -86,7 +86,7 @@ def test_who_sees_an_order(buyer, other_buyer, seller, other_seller, unapproved_
 
 def test_the_seller_moves_an_order_one_step_at_a_time(seller, admin, confirmed):
     for actor, status in ((seller, "processing"), (admin, "shipped"), (seller, "delivered")):
-        order = services.order_update_status(actor=actor, order_number=confirmed.order_number, status=status)
+        order = fulfilment.order_update_status(actor=actor, order_number=confirmed.order_number, status=status)
         assert order.status == status
     assert events(confirmed)[2:] == [
         (seller.pk, "confirmed", "processing"),
@@ -117,7 +117,7 @@ def test_any_other_step_is_an_invalid_transition(seller, buyer, product, current
     order = order_of(buyer, product, status=current)
     before = world()
     with pytest.raises(InvalidTransition) as error:
-        services.order_update_status(actor=seller, order_number=order.order_number, status=target)
+        fulfilment.order_update_status(actor=seller, order_number=order.order_number, status=target)
     assert (error.value.code, error.value.field) == (ErrorCode.INVALID_TRANSITION, "status")
     assert world() == before
 
@@ -126,13 +126,13 @@ def test_the_message_names_the_allowed_step(seller, confirmed):
     with pytest.raises(
         InvalidTransition, match="A CONFIRMED order moves only to PROCESSING, not to SHIPPED."
     ):
-        services.order_update_status(actor=seller, order_number=confirmed.order_number, status="shipped")
+        fulfilment.order_update_status(actor=seller, order_number=confirmed.order_number, status="shipped")
 
 
 def test_the_buyer_sees_but_cannot_move_the_order(buyer, confirmed):
     before = world()
     with pytest.raises(AccessDenied):
-        services.order_update_status(actor=buyer, order_number=confirmed.order_number, status="processing")
+        fulfilment.order_update_status(actor=buyer, order_number=confirmed.order_number, status="processing")
     assert world() == before
 
 
@@ -141,7 +141,7 @@ def test_the_buyer_sees_but_cannot_move_the_order(buyer, confirmed):
 
 def test_buyer_cancels_a_paid_order_stock_back_and_refund(buyer, confirmed, product, gateway):
     assert stock_of(product) == 8
-    order = services.order_cancel(actor=buyer, order_number=confirmed.order_number)
+    order = fulfilment.order_cancel(actor=buyer, order_number=confirmed.order_number)
     assert state(order) == ("cancelled", "refunded", "refunded")
     assert stock_of(product) == 10
     assert gateway.refunds() == [("refund", f"SIM-{order.order_number}", Decimal("30000.00"))]
@@ -150,7 +150,7 @@ def test_buyer_cancels_a_paid_order_stock_back_and_refund(buyer, confirmed, prod
 
 def test_cancelling_an_unpaid_reference_order_voids_the_payment(buyer, product, gateway):
     order = order_of(buyer, product, method=PaymentMethod.REFERENCE)
-    services.order_cancel(actor=buyer, order_number=order.order_number)
+    fulfilment.order_cancel(actor=buyer, order_number=order.order_number)
     assert state(order) == ("cancelled", "failed", "failed")
     assert stock_of(product) == 10
     assert gateway.refunds() == []
@@ -175,13 +175,13 @@ def test_who_may_cancel_in_which_status(request, buyer, product, actor, status, 
     order = order_of(buyer, product, status=status)
     actor = request.getfixturevalue(actor)
     if allowed:
-        services.order_cancel(actor=actor, order_number=order.order_number)
+        fulfilment.order_cancel(actor=actor, order_number=order.order_number)
         assert (state(order)[0], stock_of(product)) == ("cancelled", 10)
         assert events(order)[-1] == (actor.pk, status, "cancelled")
         return
     before = world()
     with pytest.raises(NotEligible):
-        services.order_cancel(actor=actor, order_number=order.order_number)
+        fulfilment.order_cancel(actor=actor, order_number=order.order_number)
     assert world() == before
 
 
@@ -203,11 +203,11 @@ def test_the_buyer_asks_a_refund_while_confirmed_processing_or_shipped(
     if not allowed:
         before = world()
         with pytest.raises(NotEligible):
-            services.order_refund(actor=buyer, order_number=order.order_number)
+            fulfilment.order_refund(actor=buyer, order_number=order.order_number)
         assert world() == before
         assert gateway.refunds() == []
         return
-    services.order_refund(actor=buyer, order_number=order.order_number)
+    fulfilment.order_refund(actor=buyer, order_number=order.order_number)
     assert state(order) == ("cancelled", "refunded", "refunded")
     assert stock_of(product) == 10
     assert gateway.refunds() == [("refund", f"SIM-{order.order_number}", Decimal("30000.00"))]
@@ -217,7 +217,7 @@ def test_only_the_buyer_asks_a_refund(seller, admin, confirmed, product, gateway
     before = world()
     for actor in (seller, admin):
         with pytest.raises(AccessDenied):
-            services.order_refund(actor=actor, order_number=confirmed.order_number)
+            fulfilment.order_refund(actor=actor, order_number=confirmed.order_number)
     assert world() == before
     assert state(confirmed) == ("confirmed", "completed", "completed")
     assert stock_of(product) == 8
@@ -231,7 +231,7 @@ def test_a_refused_refund_changes_nothing(buyer, confirmed, gateway, monkeypatch
     monkeypatch.setattr(gateway, "refund", refuse)
     before = world()
     with pytest.raises(PaymentFailed):
-        services.order_refund(actor=buyer, order_number=confirmed.order_number)
+        fulfilment.order_refund(actor=buyer, order_number=confirmed.order_number)
     assert world() == before
 
 
@@ -240,19 +240,19 @@ def test_cancel_returns_what_still_exists(buyer, seller, product):
     fill_cart(buyer, (product, 1), (other, 2))
     (order,) = place(buyer)
     order.items.filter(product=other).update(product=None)  # as after the product's removal
-    services.order_cancel(actor=buyer, order_number=order.order_number)
+    fulfilment.order_cancel(actor=buyer, order_number=order.order_number)
     assert (stock_of(product), stock_of(other)) == (10, 1)
 
 
 def test_other_peoples_orders_are_not_found(other_buyer, other_seller, unapproved_seller, confirmed):
     before = world()
     for actor in (other_buyer, other_seller, unapproved_seller):
-        for action in (services.order_cancel, services.order_refund):
+        for action in (fulfilment.order_cancel, fulfilment.order_refund):
             with pytest.raises(NotFound) as error:
                 action(actor=actor, order_number=confirmed.order_number)
-            assert error.value.field == "orderNumber"
+            assert error.value.field == "order_number"
     with pytest.raises(NotFound):
-        services.order_update_status(
+        fulfilment.order_update_status(
             actor=other_seller, order_number=confirmed.order_number, status="processing"
         )
     assert world() == before

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from domain.orders import payments
 from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
-from domain.orders.services import order_cancel, order_refund
+from domain.orders.fulfilment import order_cancel, order_refund
 
 from .factories import make_product, make_user
 from .test_checkout import (
@@ -306,7 +306,7 @@ def test_a_payment_after_cancellation_is_recorded_refunded_and_answered_409(
     assert stock_of(pending.items.get().product) == 4
     history = notes(pending)
 
-    with caplog.at_level(logging.ERROR, logger="domain.orders.services"):
+    with caplog.at_level(logging.ERROR, logger="domain.orders.reference_payments"):
         response = post(client, paid(pending))
     assert response.status_code == 409
     assert response.json() == {
@@ -329,7 +329,7 @@ def test_a_payment_after_cancellation_is_recorded_refunded_and_answered_409(
             "payment reference paid after cancellation: 85000.00, transaction BANK-0001; refunded",
         )
     ]
-    logged = [r for r in caplog.records if r.name == "domain.orders.services"]
+    logged = [r for r in caplog.records if r.name == "domain.orders.reference_payments"]
     assert [r.levelname for r in logged] == ["ERROR"]
     assert "BANK-0001" in logged[0].getMessage()
 

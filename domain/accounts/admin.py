@@ -62,7 +62,7 @@ class KitandaUserAdmin(UserAdmin):
 
         approved = 0
         for user in queryset.filter(user_type=UserType.SELLER, is_approved_seller=False):
-            seller_approve(user=user)
+            seller_approve(user_id=user.pk)
             approved += 1
         self.message_user(request, f"{approved} seller(s) approved.", messages.SUCCESS)
 
@@ -94,6 +94,6 @@ class StoreAdmin(admin.ModelAdmin):
         from .services import store_set_active
 
         for store in queryset:
-            store_set_active(store=store, active=active)
+            store_set_active(store_id=store.pk, active=active)
         state = "activated" if active else "deactivated"
         self.message_user(request, f"{queryset.count()} store(s) {state}.", messages.SUCCESS)

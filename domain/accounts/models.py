@@ -20,6 +20,10 @@ class UserType(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+# The accounts people open themselves; admins are made by other admins (or createsuperuser).
+SELF_SERVICE_TYPES = frozenset({UserType.BUYER, UserType.SELLER})
+
+
 class KitandaUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         # Superusers and marketplace admins are the same people.
@@ -75,8 +79,18 @@ class User(AbstractUser):
         return self.user_type == UserType.SELLER
 
     @property
+    def can_sell(self) -> bool:
+        """A seller an admin approved, with an active account: may open a store and sell."""
+        return self.is_seller and self.is_approved_seller and self.is_active
+
+    @property
     def is_marketplace_admin(self) -> bool:
         return self.user_type == UserType.ADMIN
+
+    @property
+    def acts_for_stores(self) -> bool:
+        """Sellers and admins: the staff side of orders (fulfilment, cancelling for a store)."""
+        return self.is_seller or self.is_marketplace_admin
 
     @property
     def display_name(self) -> str:

@@ -57,6 +57,6 @@ def store_visible(*, slug: str, user) -> Store | None:
     store = Store.objects.filter(slug=slug).first()
     if store is None or store.is_active:
         return store
-    if user.is_authenticated and (user.pk == store.seller_id or user.user_type == UserType.ADMIN):
+    if user.is_authenticated and (user.pk == store.seller_id or user.is_marketplace_admin):
         return store
     return None

@@ -1,8 +1,7 @@
-"""Account services: registration, login and tokens, seller approval and stores."""
+"""Account services: registration, login, seller approval and stores."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import IO
 
 from django.contrib.auth.password_validation import validate_password
@@ -11,9 +10,6 @@ from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from domain.cart.models import Cart
-from domain.cart.selectors import cart_for_user
-from domain.cart.services import cart_merge
 from domain.errors import (
     AccessDenied,
     AlreadyExists,
@@ -21,17 +17,17 @@ from domain.errors import (
     DomainError,
     InvalidCredentials,
     InvalidInput,
-    InvalidToken,
     NotFound,
     Required,
     ValidationFailed,
     collect,
 )
 from domain.images import image_prepare
-from domain.slugs import create_with_unique_slug
+from domain.slugs import insert_with_unique_slug
+from domain.text import text_error
 
-from . import selectors, throttle, tokens
-from .models import Store, User, UsernameValidator, UserType
+from . import selectors, throttle
+from .models import SELF_SERVICE_TYPES, Store, User, UsernameValidator, UserType
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
@@ -47,16 +43,8 @@ EMAIL_TAKEN = "An account with this e-mail already exists."
 # ---------------------------------------------------------------- registration
 
 
-def _check_text(value: str, *, field: str, label: str, max_length: int) -> DomainError | None:
-    if not value:
-        return Required(f"{label} is required.", field=field)
-    if len(value) > max_length:
-        return InvalidInput(f"{label} must be at most {max_length} characters.", field=field)
-    return None
-
-
 def _check_username(username: str) -> DomainError | None:
-    if problem := _check_text(username, field="username", label="Username", max_length=USERNAME_MAX_LENGTH):
+    if problem := text_error(username, field="username", label="Username", max_length=USERNAME_MAX_LENGTH):
         return problem
     if len(username) < USERNAME_MIN_LENGTH:
         return InvalidInput(f"Username must be at least {USERNAME_MIN_LENGTH} characters.", field="username")
@@ -70,7 +58,7 @@ def _check_username(username: str) -> DomainError | None:
 
 
 def _check_email(email: str) -> DomainError | None:
-    if problem := _check_text(email, field="email", label="E-mail", max_length=EMAIL_MAX_LENGTH):
+    if problem := text_error(email, field="email", label="E-mail", max_length=EMAIL_MAX_LENGTH):
         return problem
     try:
         EmailValidator()(email)
@@ -127,8 +115,8 @@ def user_register(
     throttle.registration_attempt_start(client_ip=client_ip)
     username, email = username.strip(), User.objects.normalize_email(email.strip())
     first_name, last_name = first_name.strip(), last_name.strip()
-    if user_type not in (UserType.BUYER, UserType.SELLER):
-        raise BusinessForbidden("Only buyer and seller accounts can be registered.", field="userType")
+    if user_type not in SELF_SERVICE_TYPES:
+        raise BusinessForbidden("Only buyer and seller accounts can be registered.", field="user_type")
     candidate = User(
         username=username, email=email, first_name=first_name, last_name=last_name, user_type=user_type
     )
@@ -136,8 +124,8 @@ def user_register(
         _check_username(username),
         _check_email(email),
         _check_password(password, user=candidate),
-        _check_text(first_name, field="firstName", label="First name", max_length=NAME_MAX_LENGTH),
-        _check_text(last_name, field="lastName", label="Last name", max_length=NAME_MAX_LENGTH),
+        text_error(first_name, field="first_name", label="First name", max_length=NAME_MAX_LENGTH),
+        text_error(last_name, field="last_name", label="Last name", max_length=NAME_MAX_LENGTH),
     )
     candidate.set_password(password)
     try:
@@ -151,88 +139,43 @@ def user_register(
     return candidate
 
 
-# ---------------------------------------------------------------- login and tokens
-
-
-@dataclass(frozen=True)
-class AuthTokens:
-    user: User
-    token: str
-    refresh_token: str
-    cart: Cart | None = None
+# ---------------------------------------------------------------- login
 
 
 BAD_CREDENTIALS = "Wrong username, e-mail or password."
-BAD_REFRESH_TOKEN = "This refresh token is not valid: log in again."
 
 
-def token_obtain(*, username: str, password: str, client_ip: str, cart_code: str | None = None) -> AuthTokens:
-    """Log in with the username or the e-mail, in any case.
+def user_login(*, login: str, password: str, client_ip: str) -> User:
+    """The user who logs in with the username or the e-mail, in any case, and this password.
 
     An unknown user, a wrong password and an inactive account get the same answer. Attempts are
     throttled per client IP and per IP + login as typed (never per account, which would link a
-    username to its e-mail): a throttled attempt is refused whatever the password. With
-    `cart_code`, that anonymous cart is merged into the user's cart.
+    username to its e-mail): a throttled attempt is refused whatever the password. Tokens are the
+    API's business (graph/auth.py), and so is the cart merged at login (domain/cart).
     """
-    attempt = throttle.login_attempt_start(client_ip=client_ip, login=username)
-    user = selectors.user_by_login(login=username)
+    attempt = throttle.login_attempt_start(client_ip=client_ip, login=login)
+    user = selectors.user_by_login(login=login)
     if user is None:
         User().set_password(password)  # the same work as a real check: no timing difference
         raise InvalidCredentials(BAD_CREDENTIALS)
     if not user.check_password(password) or not user.is_active:
         raise InvalidCredentials(BAD_CREDENTIALS)
     throttle.login_attempt_succeeded(attempt)
-    with transaction.atomic():
-        user.last_login = timezone.now()
-        user.save(update_fields=["last_login"])
-        cart = cart_merge(user=user, cart_code=cart_code) if cart_code else cart_for_user(user=user)
-        refresh_token = tokens.refresh_token_issue(user=user)
-    return AuthTokens(
-        user=user, token=tokens.access_token_issue(user=user), refresh_token=refresh_token, cart=cart
-    )
-
-
-def token_refresh(*, refresh_token: str) -> AuthTokens:
-    """Trade a live refresh token for a new access token and a new refresh token of the same
-    family; the old one is revoked. A revoked (rotated or logged-out) token presented again
-    means a copy leaked: its whole family is revoked. Unknown or expired tokens, and tokens of
-    inactive users, are refused."""
-    with transaction.atomic():
-        old = tokens.refresh_token_lock(token=refresh_token)
-        if old is None:
-            valid = False
-        elif old.revoked is not None:
-            tokens.refresh_family_revoke(old)
-            valid = False
-        else:
-            valid = not tokens.refresh_token_expired(old) and old.user.is_active
-        if valid:
-            old.revoke()
-            new_token = tokens.refresh_token_issue(user=old.user, family=tokens.refresh_token_family(old))
-    # Raised outside the transaction, so that a family revocation is kept.
-    if not valid:
-        raise InvalidToken(BAD_REFRESH_TOKEN, field="refreshToken")
-    return AuthTokens(user=old.user, token=tokens.access_token_issue(user=old.user), refresh_token=new_token)
-
-
-def token_revoke(*, refresh_token: str) -> None:
-    """Log out: the refresh token and its whole family stop working. A token that was already
-    revoked is refused (and its family revoked, as on a refresh)."""
-    with transaction.atomic():
-        old = tokens.refresh_token_lock(token=refresh_token)
-        if old is not None:
-            tokens.refresh_family_revoke(old)
-    if old is None or old.revoked is not None:
-        raise InvalidToken(BAD_REFRESH_TOKEN, field="refreshToken")
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    return user
 
 
 # ---------------------------------------------------------------- seller approval
 
 
-def seller_approve(*, user: User) -> User:
+def seller_approve(*, user_id: int) -> User:
     """Only sellers can be approved; approving twice changes nothing."""
-    if user.user_type != UserType.SELLER:
-        raise InvalidInput("Only seller accounts can be approved.", field="userId")
+    user = selectors.user_get(user_id=user_id)
+    if user is None:
+        raise NotFound("No user with this id.", field="user_id")
+    if not user.is_seller:
+        raise InvalidInput("Only seller accounts can be approved.", field="user_id")
     if not user.is_approved_seller:
         user.is_approved_seller = True
         user.save(update_fields=["is_approved_seller"])
@@ -243,15 +186,17 @@ def seller_approve(*, user: User) -> User:
 
 
 def _check_store_name(name: str) -> DomainError | None:
-    return _check_text(name, field="name", label="Store name", max_length=STORE_NAME_MAX_LENGTH)
+    return text_error(name, field="name", label="Store name", max_length=STORE_NAME_MAX_LENGTH)
 
 
 def _check_store_description(description: str | None) -> DomainError | None:
-    if description is not None and len(description) > STORE_DESCRIPTION_MAX_LENGTH:
-        return InvalidInput(
-            f"Description must be at most {STORE_DESCRIPTION_MAX_LENGTH} characters.", field="description"
-        )
-    return None
+    return text_error(
+        description,
+        field="description",
+        label="Description",
+        max_length=STORE_DESCRIPTION_MAX_LENGTH,
+        required=False,
+    )
 
 
 def _set_logo(store: Store, logo: IO[bytes]) -> None:
@@ -270,7 +215,7 @@ def store_create(
 ) -> Store:
     """An approved seller opens their one store; its slug comes from the name, with a suffix
     when taken."""
-    if seller.user_type != UserType.SELLER or not seller.is_approved_seller:
+    if not seller.can_sell:
         raise AccessDenied("Only sellers approved by an admin can open a store.")
     name = name.strip()
     collect(_check_store_name(name), _check_store_description(description))
@@ -279,18 +224,10 @@ def store_create(
     store = Store(seller=seller, name=name, description=description or "")
     if logo is not None:
         _set_logo(store, logo)
-
-    def create(slug: str) -> Store:
-        store.pk, store.slug = None, slug
-        store.save(force_insert=True)
-        return store
-
     try:
         with transaction.atomic():
-            return create_with_unique_slug(model=Store, name=name, create=create, fallback="loja")
+            return insert_with_unique_slug(obj=store, name=name, fallback="loja", files=(store.logo,))
     except IntegrityError:
-        if store.logo:
-            store.logo.storage.delete(store.logo.name)
         if Store.objects.filter(seller=seller).exists():  # a concurrent createStore won
             raise AlreadyExists("You already have a store.") from None
         raise
@@ -326,9 +263,12 @@ def store_update(
     return store
 
 
-def store_set_active(*, store: Store, active: bool) -> Store:
+def store_set_active(*, store_id: int, active: bool) -> Store:
     """Admins take a store out of the catalogue (its products with it) and put it back;
     doing it twice changes nothing."""
+    store = selectors.store_get(store_id=store_id)
+    if store is None:
+        raise NotFound("No store with this id.", field="store_id")
     if store.is_active != active:
         store.is_active = active
         store.save(update_fields=["is_active", "updated_at"])

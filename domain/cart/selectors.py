@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from decimal import Decimal
 
+from django.db.models import DecimalField, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from domain.catalog.selectors import on_sale
 from domain.text import text_storable
 
 from .models import Cart
+
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_LINE_ON_SALE = on_sale("items__product__")
+
+# A cart's totals, as annotations of its own query: only the lines of products still on sale
+# count (a line whose product left the catalogue stays visible, but cannot be bought).
+CART_TOTAL_QUANTITY = Coalesce(Sum("items__quantity", filter=_LINE_ON_SALE), 0)
+CART_SUBTOTAL = Coalesce(
+    Sum(F("items__quantity") * F("items__product__price"), filter=_LINE_ON_SALE, output_field=_MONEY),
+    Value(Decimal("0.00")),
+    output_field=_MONEY,
+)
+
+
+def cart_by_pk(*, pk: int) -> QuerySet[Cart]:
+    """The cart a service just returned, as a queryset of one row (so the API can optimise it)."""
+    return Cart.objects.filter(pk=pk)
 
 
 def cart_for_user(*, user) -> Cart | None:

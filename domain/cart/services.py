@@ -17,7 +17,7 @@ from domain.catalog.selectors import product_list_public
 from domain.errors import InvalidInput, NotFound, OutOfStock
 
 from .models import Cart, CartItem, new_cart_code
-from .selectors import cart_code_usable
+from .selectors import cart_code_usable, cart_for_user
 
 CLEANUP_BATCH = 1000
 
@@ -40,7 +40,7 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
         cart = _cart_locked(user=user, cart_code=cart_code, create=True)
         product = product_list_public().filter(pk=product_id).first()
         if product is None:
-            raise NotFound("No product on sale with this id.", field="productId")
+            raise NotFound("No product on sale with this id.", field="product_id")
         line = cart.items.filter(product=product).first() if cart else None
         in_cart = line.quantity if line else 0
         if in_cart + quantity > product.stock_quantity:
@@ -66,7 +66,7 @@ def cart_update_item(*, user, cart_code: str | None, product_id: int, quantity: 
         elif quantity != line.quantity:
             if quantity > line.quantity and not product_list_public().filter(pk=product_id).exists():
                 raise InvalidInput(
-                    f"“{line.product.name}” is no longer sold; remove it from the cart.", field="productId"
+                    f"“{line.product.name}” is no longer sold; remove it from the cart.", field="product_id"
                 )
             if quantity > line.product.stock_quantity:
                 raise OutOfStock(_available(line.product), field="quantity")
@@ -84,41 +84,40 @@ def cart_remove_item(*, user, cart_code: str | None, product_id: int) -> Cart:
     return cart
 
 
-@transaction.atomic
 def cart_merge(*, user, cart_code: str | None) -> Cart | None:
-    """Move the anonymous cart `cart_code` into the user's cart and delete it.
+    """The user's cart once they log in: the anonymous cart `cart_code` (if any) is moved into it
+    and deleted.
 
     Quantities add up, clamped to stock (a line of the user's own is never lowered); lines of
-    products no longer sold are dropped. An unknown or already used code changes nothing.
-    Returns the user's cart (None if they have none).
+    products no longer sold are dropped. No code, an unknown or an already used code changes
+    nothing. Returns the user's cart (None if they have none).
     """
-    anonymous = (
-        Cart.objects.select_for_update().filter(cart_code=cart_code, user__isnull=True).first()
-        if cart_code_usable(cart_code)
-        else None
-    )
-    if anonymous is None:
-        return Cart.objects.filter(user=user).first()
-    cart, _ = Cart.objects.select_for_update().get_or_create(user=user)
-    lines = {item.product_id: item.quantity for item in anonymous.items.all()}
-    existing = {item.product_id: item for item in cart.items.all()}
-    now = timezone.now()
-    raised, added = [], []
-    for product in product_list_public().filter(pk__in=lines).order_by("pk"):
-        have = existing[product.pk].quantity if product.pk in existing else 0
-        merged = max(have, min(have + lines[product.pk], product.stock_quantity))
-        if merged == have:
-            continue
-        if product.pk in existing:
-            existing[product.pk].quantity, existing[product.pk].updated_at = merged, now
-            raised.append(existing[product.pk])
-        else:
-            added.append(CartItem(cart=cart, product=product, quantity=merged))
-    # A few statements whatever the number of lines.
-    CartItem.objects.bulk_update(raised, ["quantity", "updated_at"])
-    CartItem.objects.bulk_create(added)
-    anonymous.delete()
-    _touch(cart)
+    if not cart_code_usable(cart_code):
+        return cart_for_user(user=user)
+    with transaction.atomic():
+        anonymous = Cart.objects.select_for_update().filter(cart_code=cart_code, user__isnull=True).first()
+        if anonymous is None:
+            return cart_for_user(user=user)
+        cart, _ = Cart.objects.select_for_update().get_or_create(user=user)
+        lines = {item.product_id: item.quantity for item in anonymous.items.all()}
+        existing = {item.product_id: item for item in cart.items.all()}
+        now = timezone.now()
+        raised, added = [], []
+        for product in product_list_public().filter(pk__in=lines).order_by("pk"):
+            have = existing[product.pk].quantity if product.pk in existing else 0
+            merged = max(have, min(have + lines[product.pk], product.stock_quantity))
+            if merged == have:
+                continue
+            if product.pk in existing:
+                existing[product.pk].quantity, existing[product.pk].updated_at = merged, now
+                raised.append(existing[product.pk])
+            else:
+                added.append(CartItem(cart=cart, product=product, quantity=merged))
+        # A few statements whatever the number of lines.
+        CartItem.objects.bulk_update(raised, ["quantity", "updated_at"])
+        CartItem.objects.bulk_create(added)
+        anonymous.delete()
+        _touch(cart)
     return cart
 
 
@@ -166,7 +165,7 @@ def _cart_locked(*, user, cart_code: str | None, create: bool = False) -> Cart |
         else None
     )
     if cart is None:
-        raise NotFound("No cart with this code.", field="cartCode")
+        raise NotFound("No cart with this code.", field="cart_code")
     return cart
 
 
@@ -180,15 +179,13 @@ def _line_locked(*, user, cart_code: str | None, product_id: int) -> tuple[Cart,
     cart = _cart_locked(user=user, cart_code=cart_code)
     line = cart.items.select_related("product").filter(product_id=product_id).first() if cart else None
     if line is None:
-        raise NotFound("This product is not in the cart.", field="productId")
+        raise NotFound("This product is not in the cart.", field="product_id")
     return cart, line
 
 
 def _line_set(line: CartItem, quantity: int) -> None:
-    # The catalogue removes the lines of a deleted product without the cart's lock.
-    if not CartItem.objects.filter(pk=line.pk).update(quantity=quantity, updated_at=timezone.now()):
-        raise NotFound("This product is no longer sold.", field="productId")
     line.quantity = quantity
+    line.save(update_fields=["quantity", "updated_at"])
 
 
 def _touch(cart: Cart) -> None:

@@ -35,15 +35,24 @@ SORT_ORDER = {
 }
 
 
+def on_sale(path: str = "") -> Q:
+    """The one rule of which products are visible and buyable: active, not deleted, of an active
+    store. `path` leads to a product from another model (e.g. "items__product__" from a cart)."""
+    return Q(**{f"{path}is_active": True, f"{path}deleted_at__isnull": True, f"{path}store__is_active": True})
+
+
+ON_SALE = on_sale()
+
+
 def product_list_public() -> QuerySet[Product]:
-    """What the catalogue shows: active, not deleted products of active stores."""
+    """What the catalogue shows: the products on sale."""
     return product_filter_public(Product.objects.all())
 
 
 def product_filter_public(products: QuerySet[Product]) -> QuerySet[Product]:
     """The products of `products` that the catalogue shows (for querysets built elsewhere, such as
     a store's related products that the optimizer prefetches)."""
-    return products.filter(is_active=True, deleted_at__isnull=True, store__is_active=True)
+    return products.filter(ON_SALE)
 
 
 def product_search(
@@ -80,7 +89,7 @@ def product_search(
 def product_by_slug(*, slug: str, user) -> QuerySet[Product]:
     """The product with this slug if the user may see it: on sale, or their own (hidden or in a
     hidden store). A queryset of at most one row, so the caller can optimize it."""
-    visible = Q(is_active=True, store__is_active=True)
+    visible = ON_SALE
     if user is not None and user.is_authenticated:
         visible |= Q(store__seller_id=user.pk)
     return Product.objects.filter(visible, slug=slug, deleted_at__isnull=True)

@@ -11,11 +11,9 @@ from decimal import Decimal
 from typing import IO
 
 from django.db import transaction
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from domain.accounts.models import Store, User, UserType
-from domain.cart.models import CartItem
+from domain.accounts.models import Store, User
 from domain.errors import (
     AccessDenied,
     AlreadyExists,
@@ -26,16 +24,15 @@ from domain.errors import (
     Required,
     collect,
 )
-from domain.images import PreparedImage, image_prepare
-from domain.slugs import create_with_unique_slug
+from domain.images import PreparedImage, files_delete, image_prepare
+from domain.money import MAX_AMOUNT, is_cents, money_round
+from domain.slugs import insert_with_unique_slug
+from domain.text import text_error
 
 from .models import Category, Product
 from .search import search_text_for
 from .selectors import product_list_public
 
-CENT = Decimal("0.01")
-# The price column holds 12 digits, two of them decimals.
-MAX_PRICE = Decimal("9999999999.99")
 MAX_STOCK = 2_147_483_647
 MAX_DESCRIPTION = 10_000
 
@@ -49,11 +46,8 @@ def category_create(*, name: str, description: str | None = None) -> Category:
     name = (name or "").strip()
     description = (description or "").strip()
     _check_category(name=name, description=description)
-    return create_with_unique_slug(
-        model=Category,
-        name=name,
-        create=lambda slug: Category.objects.create(name=name, slug=slug, description=description),
-        fallback="categoria",
+    return insert_with_unique_slug(
+        obj=Category(name=name, description=description), name=name, fallback="categoria"
     )
 
 
@@ -82,7 +76,7 @@ def category_update(
 def category_errors(*, name: str, description: str = "", exclude_pk: int | None = None) -> list[DomainError]:
     """What is wrong with a category's name and description (empty when nothing is)."""
     errors = [
-        _text_error(name, field="name", max_length=Category._meta.get_field("name").max_length),
+        text_error(name, field="name", label="Name", max_length=Category._meta.get_field("name").max_length),
         _description_error(description),
     ]
     if name and Category.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
@@ -124,23 +118,15 @@ def product_create(
         category=category,
         name=name,
         description=description,
-        price=price.quantize(CENT),
+        price=money_round(price),
         stock_quantity=stock_quantity,
         search_text=search_text_for(name=name, description=description, category_name=category.name),
     )
     if prepared is not None:
         _attach_image(product, prepared)
-
-    def create(slug: str) -> Product:
-        product.pk, product.slug = None, slug
-        product.save(force_insert=True)
-        return product
-
-    try:
-        return create_with_unique_slug(model=Product, name=name, create=create, fallback="produto")
-    except BaseException:
-        _delete_files(product.image, product.thumbnail)
-        raise
+    return insert_with_unique_slug(
+        obj=product, name=name, fallback="produto", files=(product.image, product.thumbnail)
+    )
 
 
 def product_update(
@@ -179,7 +165,7 @@ def product_update(
             for field, value in (
                 ("name", name),
                 ("description", description),
-                ("price", None if price is None else price.quantize(CENT)),
+                ("price", None if price is None else money_round(price)),
                 ("stock_quantity", stock_quantity),
                 ("category", category),
                 ("is_active", is_active),
@@ -199,13 +185,14 @@ def product_update(
             _attach_image(product, prepared)
             update_fields += ["image", "thumbnail"]
             new_files = (product.image, product.thumbnail)
-            transaction.on_commit(lambda: _delete_names(product.image.storage, old_files))
+            storage = product.image.storage
+            transaction.on_commit(lambda: files_delete(*old_files, storage=storage))
         else:
             new_files = ()
         try:
             product.save(update_fields=[*update_fields, "updated_at"])
         except BaseException:
-            _delete_files(*new_files)
+            files_delete(*new_files)
             raise
     # in_stock is computed by the database.
     product.refresh_from_db(fields=["in_stock"])
@@ -214,20 +201,20 @@ def product_update(
 
 @transaction.atomic
 def product_delete(*, seller: User, product_id: int) -> None:
-    """The store's owner deletes a product, softly: it leaves the catalogue and every cart at
-    once, while past orders keep their snapshot and references still resolve (inactive)."""
+    """The store's owner deletes a product, softly: it leaves the catalogue at once, while past
+    orders keep their snapshot and references still resolve (inactive). Carts keep their line,
+    shown as no longer sold, left out of the totals and refused by checkout."""
     product = _owned_product(seller, product_id, lock=True)
     product.deleted_at = timezone.now()
     product.is_active = False
     product.save(update_fields=["deleted_at", "is_active", "updated_at"])
-    CartItem.objects.filter(product_id=product.pk).delete()
 
 
 # ---------------------------------------------------------------- rules
 
 
 def _sellable_store(seller: User) -> Store:
-    if seller.user_type != UserType.SELLER or not seller.is_approved_seller:
+    if not seller.can_sell:
         raise AccessDenied("Only sellers approved by an admin can sell products.")
     store = Store.objects.filter(seller_id=seller.pk).first()
     if store is None:
@@ -276,7 +263,9 @@ def _validated(
         except DomainError as error:
             image_error = error
     collect(
-        None if partial and name is None else _text_error(name or "", field="name", max_length=max_name),
+        None
+        if partial and name is None
+        else text_error(name, field="name", label="Name", max_length=max_name),
         None if description is None else _description_error(description),
         None if partial and price is None else _price_error(price),
         None if partial and stock_quantity is None else _stock_error(stock_quantity),
@@ -286,18 +275,10 @@ def _validated(
     return category, prepared
 
 
-def _text_error(value: str, *, field: str, max_length: int) -> DomainError | None:
-    if not value:
-        return Required("This field is required.", field=field)
-    if len(value) > max_length:
-        return InvalidInput(f"At most {max_length} characters.", field=field)
-    return None
-
-
 def _description_error(description: str) -> DomainError | None:
-    if len(description) > MAX_DESCRIPTION:
-        return InvalidInput(f"At most {MAX_DESCRIPTION} characters.", field="description")
-    return None
+    return text_error(
+        description, field="description", label="Description", max_length=MAX_DESCRIPTION, required=False
+    )
 
 
 def _price_error(price: Decimal | None) -> DomainError | None:
@@ -305,30 +286,30 @@ def _price_error(price: Decimal | None) -> DomainError | None:
         return Required("The price is required.", field="price")
     if not price.is_finite() or price <= 0:
         return InvalidInput("The price must be greater than 0.", field="price")
-    if price > MAX_PRICE:
-        return InvalidInput(f"The price must be at most {MAX_PRICE}.", field="price")
-    if price != price.quantize(CENT):
+    if price > MAX_AMOUNT:
+        return InvalidInput(f"The price must be at most {MAX_AMOUNT}.", field="price")
+    if not is_cents(price):
         return InvalidInput("The price has at most two decimal places.", field="price")
     return None
 
 
 def _stock_error(stock_quantity: int | None) -> DomainError | None:
     if stock_quantity is None:
-        return Required("The stock quantity is required.", field="stockQuantity")
+        return Required("The stock quantity is required.", field="stock_quantity")
     if isinstance(stock_quantity, bool) or not isinstance(stock_quantity, int):
-        return InvalidInput("The stock quantity must be a whole number.", field="stockQuantity")
+        return InvalidInput("The stock quantity must be a whole number.", field="stock_quantity")
     if stock_quantity < 0:
-        return InvalidInput("The stock quantity must be 0 or more.", field="stockQuantity")
+        return InvalidInput("The stock quantity must be 0 or more.", field="stock_quantity")
     if stock_quantity > MAX_STOCK:
-        return InvalidInput(f"The stock quantity must be at most {MAX_STOCK}.", field="stockQuantity")
+        return InvalidInput(f"The stock quantity must be at most {MAX_STOCK}.", field="stock_quantity")
     return None
 
 
 def _category_error(category_id: int | None, category: Category | None) -> DomainError | None:
     if category_id is None:
-        return Required("The category is required.", field="categoryId")
+        return Required("The category is required.", field="category_id")
     if category is None:
-        return NotFound("No category with this id.", field="categoryId")
+        return NotFound("No category with this id.", field="category_id")
     return None
 
 
@@ -339,15 +320,3 @@ def _attach_image(product: Product, prepared: PreparedImage) -> None:
     """Write the image and its thumbnail to the storage (the row is saved by the caller)."""
     product.image.save(prepared.image.name, prepared.image, save=False)
     product.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
-
-
-def _delete_files(*files: FieldFile) -> None:
-    for file in files:
-        if file:
-            file.storage.delete(file.name)
-
-
-def _delete_names(storage, names: list[str]) -> None:
-    for name in names:
-        if name:
-            storage.delete(name)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from domain.accounts.models import UserType
 from domain.text import text_storable
 
 from .models import Order
@@ -17,9 +16,9 @@ from .models import Order
 def order_list_visible(*, user) -> QuerySet[Order]:
     if user is None or not user.is_authenticated:
         return Order.objects.none()
-    if user.user_type == UserType.ADMIN:
+    if user.is_marketplace_admin:
         return Order.objects.all()
-    if user.user_type == UserType.SELLER:
+    if user.is_seller:
         return Order.objects.filter(store__seller=user)
     return Order.objects.filter(buyer=user)
 

@@ -8,17 +8,18 @@ move with F() expressions in one UPDATE.
 
 from __future__ import annotations
 
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, When
 
 from domain.catalog.models import Product
+from domain.catalog.selectors import ON_SALE
 
 
 def stock_lock(*, product_ids) -> dict[int, Product]:
-    """Lock the products, in pk order; each carries `on_sale` (active, not deleted, store active)."""
+    """Lock the products, in pk order; each carries `on_sale` (the catalogue's rule)."""
     products = (
         Product.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=set(product_ids))
-        .annotate(on_sale=Q(is_active=True, deleted_at__isnull=True, store__is_active=True))
+        .annotate(on_sale=ON_SALE)
         .only("pk", "store_id", "name", "price", "stock_quantity", "is_active", "deleted_at")
         .order_by("pk")
     )

@@ -8,10 +8,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 
-from domain.accounts.models import User, UserType
+from domain.accounts.models import User
 from domain.catalog.models import Product
-from domain.errors import AccessDenied, AlreadyExists, InvalidInput, NotEligible, NotFound, collect
+from domain.errors import (
+    AccessDenied,
+    AlreadyExists,
+    DomainError,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+    collect,
+)
 from domain.orders.models import OrderItem, OrderStatus
+from domain.text import text_error
 
 from .models import Review
 
@@ -24,10 +33,10 @@ def _check_rating(rating: int | None) -> InvalidInput | None:
     return None
 
 
-def _check_comment(comment: str | None) -> InvalidInput | None:
-    if comment is not None and len(comment) > COMMENT_MAX_LENGTH:
-        return InvalidInput(f"Comment must be at most {COMMENT_MAX_LENGTH} characters.", field="comment")
-    return None
+def _check_comment(comment: str | None) -> DomainError | None:
+    return text_error(
+        comment, field="comment", label="Comment", max_length=COMMENT_MAX_LENGTH, required=False
+    )
 
 
 def product_rating_refresh(*, product: Product) -> None:
@@ -47,15 +56,15 @@ def review_create(*, user: User, product_id: int, rating: int, comment: str | No
     collect(_check_rating(rating), _check_comment(comment))
     product = Product.objects.filter(pk=product_id, deleted_at__isnull=True).first()
     if product is None:
-        raise NotFound("No product with this id.", field="productId")
-    if user.user_type != UserType.BUYER:
-        raise NotEligible("Only buyers review products.", field="productId")
+        raise NotFound("No product with this id.", field="product_id")
+    if not user.is_buyer:
+        raise NotEligible("Only buyers review products.", field="product_id")
     delivered = OrderItem.objects.filter(
         order__buyer=user, order__status=OrderStatus.DELIVERED, product_id=product.pk
     ).exists()
     if not delivered:
         raise NotEligible(
-            "You can review a product once an order holding it was delivered.", field="productId"
+            "You can review a product once an order holding it was delivered.", field="product_id"
         )
     try:
         with transaction.atomic():
@@ -65,7 +74,7 @@ def review_create(*, user: User, product_id: int, rating: int, comment: str | No
             product_rating_refresh(product=product)
     except IntegrityError as error:
         if Review.objects.filter(product=product, user=user).exists():
-            raise AlreadyExists("You already reviewed this product.", field="productId") from error
+            raise AlreadyExists("You already reviewed this product.", field="product_id") from error
         raise
     return review
 
@@ -74,7 +83,7 @@ def _review_for_change(*, review_id: int, user: User, admin_may: bool) -> Review
     review = Review.objects.select_related("user", "product").filter(pk=review_id).first()
     if review is None:
         raise NotFound("No review with this id.", field="id")
-    if review.user_id != user.pk and not (admin_may and user.user_type == UserType.ADMIN):
+    if review.user_id != user.pk and not (admin_may and user.is_marketplace_admin):
         raise AccessDenied("Only the review's author can change it.")
     return review
 

@@ -19,14 +19,14 @@ def wishlist_add(*, user: User, product_id: int) -> None:
     """Add a product on sale; adding it twice keeps one item."""
     product = product_list_public().filter(pk=product_id).first()
     if product is None:
-        raise NotFound("No product with this id.", field="productId")
+        raise NotFound("No product with this id.", field="product_id")
     # Lock the user's row so that two adds cannot both pass the size check.
     type(user).objects.select_for_update().filter(pk=user.pk).only("pk").get()
     if WishlistItem.objects.filter(user=user, product=product).exists():
         return
     # Items of deleted products are hidden from the user, so they do not count either.
     if wishlist_for_user(user=user).count() >= WISHLIST_MAX_ITEMS:
-        raise InvalidInput(f"A wishlist holds at most {WISHLIST_MAX_ITEMS} items.", field="productId")
+        raise InvalidInput(f"A wishlist holds at most {WISHLIST_MAX_ITEMS} items.", field="product_id")
     WishlistItem.objects.create(user=user, product=product)
 
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from domain.accounts.models import Store, User, UserType
-from domain.accounts.services import store_create
+from domain.accounts.services import seller_approve, store_create
 from domain.catalog.models import Category
 from domain.catalog.services import category_create, product_create
 
@@ -45,15 +45,15 @@ class Command(BaseCommand):
             )
         users = {}
         for username, email, first_name, last_name, user_type in USERS:
-            users[username] = User.objects.filter(username=username).first() or User.objects.create_user(
+            user = User.objects.filter(username=username).first() or User.objects.create_user(
                 username,
                 email,
                 DEMO_PASSWORD,
                 first_name=first_name,
                 last_name=last_name,
                 user_type=user_type,
-                is_approved_seller=user_type == UserType.SELLER,
             )
+            users[username] = seller_approve(user_id=user.pk) if user.is_seller else user
         seller = users["demo-seller"]
         store = Store.objects.filter(seller=seller).first() or store_create(
             seller=seller, name="Loja da Mutamba", description="O melhor da baixa de Luanda."

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from domain.errors import DomainError
-from domain.orders.services import order_expire_unpaid
+from domain.orders.fulfilment import order_expire_unpaid
 
 
 class Command(BaseCommand):

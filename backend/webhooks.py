@@ -29,10 +29,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from domain.errors import DomainError, ErrorCode
+from domain.orders.payments import WEBHOOK_SIGNATURE_HEADER, webhook_signature_valid
+from domain.orders.reference_payments import payment_confirm_reference
 from domain.text import text_storable
-
-from .payments import WEBHOOK_SIGNATURE_HEADER, webhook_signature_valid
-from .services import payment_confirm_reference
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,23 @@
+"""Money: kwanza (AOA) as Decimal with two decimal places, never float.
+
+Every price and amount column holds 12 digits, two of them decimals, so MAX_AMOUNT is the largest
+price, order total or payment the database can keep.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def money_round(value: Decimal) -> Decimal:
+    """To the cent, half up (as a cashier rounds)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def is_cents(value: Decimal) -> bool:
+    """A finite amount with at most two decimal places."""
+    return value.is_finite() and value == value.quantize(CENT)

@@ -1,0 +1,327 @@
+"""Checkout: the buyer's cart becomes one paid order per store, all together or none.
+
+Everything runs in one transaction.atomic() with the rows locked (the cart, then its products in
+primary-key order, see stock.py). The payment gateway is called last inside the transaction, and
+a charge that was approved is refunded if the transaction does not commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from domain.cart.models import Cart, CartItem
+from domain.errors import DomainError, EmptyCart, InvalidInput, OutOfStock, PaymentFailed, Required, collect
+from domain.money import MAX_AMOUNT, ZERO
+from domain.text import text_error
+
+from . import payments, stock
+from .events import order_event
+from .models import Checkout, Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
+
+logger = logging.getLogger(__name__)
+
+SHIPPING_ADDRESS_MAX = 500
+IDEMPOTENCY_KEY_MAX = Checkout._meta.get_field("idempotency_key").max_length
+ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
+ORDER_NUMBER_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    method: str
+    card_number: str | None = None
+    phone_number: str | None = None
+
+    @property
+    def field(self) -> str | None:
+        """The input a declined charge is about."""
+        return {PaymentMethod.CARD: "card_number", PaymentMethod.MOBILE: "phone_number"}.get(self.method)
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """A checkout's input once validated: address stripped, phone in +244 form, key or None."""
+
+    shipping_address: str
+    contact_phone: str
+    payment: PaymentDetails
+    idempotency_key: str | None
+
+
+def checkout_place(
+    *,
+    buyer,
+    shipping_address: str,
+    contact_phone: str,
+    payment_method: str,
+    card_number: str | None = None,
+    phone_number: str | None = None,
+    idempotency_key: str | None = None,
+) -> list[Order]:
+    """Turn the buyer's cart into one paid order per store, all together or none.
+
+    In one transaction: lock the cart and its products (pk order), re-check every line (all
+    shortages in one OUT_OF_STOCK), create the orders with snapshots of name and price, take the
+    stock, empty the cart, then charge each order. A decline refunds the charges already approved
+    and rolls everything back (PAYMENT_FAILED). REFERENCE payments get a reference per order and
+    stay PENDING with the stock reserved until the webhook confirms them. A repeated
+    `idempotency_key` returns the first checkout's orders and charges nothing, also when two
+    requests race: the (buyer, key) unique constraint makes the second wait for the first.
+    """
+    request = _checkout_request(
+        shipping_address=shipping_address,
+        contact_phone=contact_phone,
+        payment_method=payment_method,
+        card_number=card_number,
+        phone_number=phone_number,
+        idempotency_key=idempotency_key,
+    )
+    for _ in range(ORDER_NUMBER_ATTEMPTS):
+        charged: list[tuple[str, Decimal]] = []
+        try:
+            with transaction.atomic():
+                return _checkout(buyer=buyer, request=request, charged=charged)
+        except _OrderNumberTaken:
+            continue
+        except IntegrityError:
+            _charges_give_back(charged)
+            # The key's checkout was committed first (maybe by a racing request): answer with it.
+            replayed = _checkout_replay(buyer=buyer, idempotency_key=request.idempotency_key)
+            if replayed is None:
+                raise
+            return replayed
+        except BaseException:
+            _charges_give_back(charged)
+            raise
+    raise RuntimeError("No free order number after several attempts.")
+
+
+# ---------------------------------------------------------------- the request's checks
+
+
+def _checkout_request(
+    *, shipping_address, contact_phone, payment_method, card_number, phone_number, idempotency_key
+) -> CheckoutRequest:
+    """Validate the request before anything is locked; every bad input is reported at once."""
+    shipping_address = (shipping_address or "").strip()
+    phone = payments.angolan_phone(contact_phone or "")
+    idempotency_key = (idempotency_key or "").strip() or None
+    card = payments.normalize_card_number(card_number or "") if payment_method == PaymentMethod.CARD else None
+    mobile = payments.angolan_mobile(phone_number or "") if payment_method == PaymentMethod.MOBILE else None
+    collect(
+        text_error(
+            shipping_address,
+            field="shipping_address",
+            label="The shipping address",
+            max_length=SHIPPING_ADDRESS_MAX,
+        ),
+        _check_contact_phone(contact_phone, phone),
+        text_error(
+            idempotency_key,
+            field="idempotency_key",
+            label="The idempotency key",
+            max_length=IDEMPOTENCY_KEY_MAX,
+            required=False,
+        ),
+        _check_payment(payment_method, card_number=card, phone_number=phone_number, mobile=mobile),
+    )
+    return CheckoutRequest(
+        shipping_address=shipping_address,
+        contact_phone=phone,
+        payment=PaymentDetails(method=payment_method, card_number=card, phone_number=mobile),
+        idempotency_key=idempotency_key,
+    )
+
+
+def _check_contact_phone(contact_phone: str | None, phone: str | None) -> DomainError | None:
+    if phone is not None:
+        return None
+    if not (contact_phone or "").strip():
+        return Required("The contact phone is required.", field="contact_phone")
+    return InvalidInput(
+        "The contact phone must be an Angolan number, e.g. +244 923 456 789.", field="contact_phone"
+    )
+
+
+def _check_payment(
+    method: str, *, card_number: str | None, phone_number: str | None, mobile: str | None
+) -> DomainError | None:
+    if method == PaymentMethod.CARD:
+        if not card_number:
+            return Required("A card number is required to pay by card.", field="card_number")
+        if not payments.card_number_valid(card_number):
+            return InvalidInput("This is not a valid card number.", field="card_number")
+    elif method == PaymentMethod.MOBILE:
+        if not (phone_number or "").strip():
+            return Required("A phone number is required to pay by mobile.", field="phone_number")
+        if mobile is None:
+            return InvalidInput(
+                "The phone number must be an Angolan mobile number: 9 digits starting with 9.",
+                field="phone_number",
+            )
+    elif method != PaymentMethod.REFERENCE:
+        return InvalidInput("Unknown payment method.", field="payment_method")
+    return None
+
+
+# ---------------------------------------------------------------- the transaction
+
+
+def _checkout(*, buyer, request: CheckoutRequest, charged: list[tuple[str, Decimal]]) -> list[Order]:
+    # First statement: a second request with the same key blocks here until the first commits.
+    checkout = Checkout.objects.create(buyer=buyer, idempotency_key=request.idempotency_key)
+    cart = Cart.objects.select_for_update().filter(user=buyer).first()
+    lines = (
+        list(CartItem.objects.filter(cart=cart).values_list("pk", "product_id", "quantity")) if cart else []
+    )
+    if not lines:
+        raise EmptyCart("Your cart is empty.")
+    products = stock.stock_lock(product_ids=[product_id for _, product_id, _ in lines])
+    wanted = {product_id: quantity for _, product_id, quantity in lines}
+    _stock_check(products=products, wanted=wanted)
+
+    by_store: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for product_id, quantity in wanted.items():
+        by_store[products[product_id].store_id].append((product_id, quantity))
+    orders = []
+    for store_id in sorted(by_store):
+        total = sum(
+            (products[product_id].price * quantity for product_id, quantity in by_store[store_id]), ZERO
+        )
+        if total > MAX_AMOUNT:
+            raise InvalidInput("This order's total is more than one order can hold.")
+        orders.append(
+            Order(
+                order_number=order_number_new(),
+                checkout=checkout,
+                buyer=buyer,
+                store_id=store_id,
+                total_amount=total,
+                shipping_address=request.shipping_address,
+                contact_phone=request.contact_phone,
+            )
+        )
+    _orders_insert(orders)
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            product=products[product_id],
+            product_name=products[product_id].name,
+            price=products[product_id].price,
+            quantity=quantity,
+        )
+        for order in orders
+        for product_id, quantity in by_store[order.store_id]
+    )
+    stock.stock_take(quantities=wanted)
+    CartItem.objects.filter(pk__in=[pk for pk, _, _ in lines]).delete()
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+
+    # Last: the gateway. Approved charges are refunded by the caller if anything fails after them.
+    gateway = payments.gateway()
+    records, events = [], []
+    for order in orders:
+        events.append(order_event(order, actor=buyer, from_status="", to_status=OrderStatus.PENDING))
+        records.append(_payment_take(gateway=gateway, order=order, details=request.payment, charged=charged))
+        if records[-1].status == PaymentStatus.COMPLETED:
+            events.append(
+                order_event(order, actor=None, to_status=OrderStatus.CONFIRMED, note="payment approved")
+            )
+            order.status = OrderStatus.CONFIRMED
+            order.payment_status = PaymentStatus.COMPLETED
+    Payment.objects.bulk_create(records)
+    confirmed = [order for order in orders if order.status == OrderStatus.CONFIRMED]
+    if confirmed:
+        now = timezone.now()
+        for order in confirmed:
+            order.updated_at = now
+        Order.objects.bulk_update(confirmed, ["status", "payment_status", "updated_at"])
+    OrderEvent.objects.bulk_create(events)
+    return orders
+
+
+def _stock_check(*, products, wanted: dict[int, int]) -> None:
+    shortages = []
+    for product_id, quantity in wanted.items():
+        product = products[product_id]
+        if not product.on_sale:
+            shortages.append(f"“{product.name}” is no longer sold")
+        elif quantity > product.stock_quantity:
+            shortages.append(f"“{product.name}”: {product.stock_quantity} available, {quantity} in your cart")
+    if shortages:
+        raise OutOfStock("Not enough stock: " + "; ".join(shortages) + ".")
+
+
+def _payment_take(*, gateway, order: Order, details: PaymentDetails, charged: list) -> Payment:
+    payment = Payment(order=order, method=details.method, amount=order.total_amount)
+    try:
+        if details.method == PaymentMethod.REFERENCE:
+            reference = gateway.issue_reference(
+                order_id=order.pk, order_number=order.order_number, amount=order.total_amount
+            )
+            payment.reference_entity, payment.reference_number = reference.entity, reference.number
+            return payment
+        result = gateway.charge(
+            method=details.method,
+            amount=order.total_amount,
+            order_number=order.order_number,
+            card_number=details.card_number,
+            phone_number=details.phone_number,
+        )
+    except Exception as error:
+        logger.exception("payment gateway failed on order %s", order.order_number)
+        raise PaymentFailed("The payment provider could not be reached; nothing was charged.") from error
+    if not result.approved:
+        raise PaymentFailed(result.reason or "The payment was declined.", field=details.field)
+    charged.append((result.transaction_id, order.total_amount))
+    payment.status = PaymentStatus.COMPLETED
+    payment.transaction_id = result.transaction_id
+    return payment
+
+
+def _charges_give_back(charged: list[tuple[str, Decimal]]) -> None:
+    """Refund charges of a checkout that did not commit. A refund that fails is logged for a human."""
+    if not charged:
+        return
+    gateway = payments.gateway()
+    for transaction_id, amount in charged:
+        try:
+            gateway.refund(transaction_id=transaction_id, amount=amount)
+        except Exception:
+            logger.exception("could not refund charge %s of %s of a failed checkout", transaction_id, amount)
+    charged.clear()
+
+
+def _checkout_replay(*, buyer, idempotency_key: str | None) -> list[Order] | None:
+    if not idempotency_key:
+        return None
+    checkout = Checkout.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
+    if checkout is None:
+        return None
+    return list(checkout.orders.order_by("pk"))
+
+
+class _OrderNumberTaken(Exception):
+    """A freshly drawn order number already exists: the checkout is retried with new numbers."""
+
+
+def order_number_new() -> str:
+    """KT-XXXXX-XXXXX: 50 random bits; uniqueness is the database's, a collision retries."""
+    body = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(10))
+    return f"KT-{body[:5]}-{body[5:]}"
+
+
+def _orders_insert(orders: list[Order]) -> None:
+    try:
+        Order.objects.bulk_create(orders)
+    except IntegrityError as error:
+        if "order_number" in str(error):
+            raise _OrderNumberTaken from error
+        raise

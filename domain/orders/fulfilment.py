@@ -1,0 +1,140 @@
+"""The life of an order after checkout: the seller's status steps, cancellation, refunds and the
+expiry of unpaid reference orders.
+
+Each change runs in one transaction.atomic() on the order's locked row, returns stock through
+stock.py and writes its OrderEvent (events.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible, NotFound, PaymentFailed
+
+from . import payments, selectors, stock
+from .events import order_status_set
+from .models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
+
+logger = logging.getLogger(__name__)
+
+# The seller moves a paid order forward one step at a time.
+FULFILMENT_FLOW = [OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
+BUYER_CANCELLABLE = {OrderStatus.PENDING, OrderStatus.CONFIRMED}
+STAFF_CANCELLABLE = {OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING}
+REFUNDABLE = {OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED}
+
+
+def order_update_status(*, actor, order_number: str, status: str) -> Order:
+    """The store's seller (or an admin) moves an order one step: CONFIRMED → PROCESSING →
+    SHIPPED → DELIVERED. Anything else is INVALID_TRANSITION."""
+    if status not in OrderStatus.values:
+        raise InvalidInput("Unknown order status.", field="status")
+    with transaction.atomic():
+        order = _order_locked(actor=actor, order_number=order_number)
+        if not actor.acts_for_stores:
+            raise AccessDenied("Only the store's seller or an admin can change an order's status.")
+        current = OrderStatus(order.status)
+        step = FULFILMENT_FLOW.index(current) + 1 if current in FULFILMENT_FLOW else None
+        allowed = FULFILMENT_FLOW[step] if step is not None and step < len(FULFILMENT_FLOW) else None
+        if status != allowed:
+            hint = f"only to {allowed.name}" if allowed else "no further by a status change"
+            raise InvalidTransition(
+                f"A {current.name} order moves {hint}, not to {OrderStatus(status).name}.", field="status"
+            )
+        order_status_set(order, status, actor=actor)
+    return order
+
+
+def order_cancel(*, actor, order_number: str) -> Order:
+    """The buyer while PENDING or CONFIRMED; the store's seller or an admin while PENDING, CONFIRMED
+    or PROCESSING. The stock comes back, a completed payment is refunded, the order is CANCELLED."""
+    with transaction.atomic():
+        order = _order_locked(actor=actor, order_number=order_number)
+        # On an order the actor can see, a seller is its store's seller (no other seller sees it).
+        allowed = STAFF_CANCELLABLE if actor.acts_for_stores else BUYER_CANCELLABLE
+        if order.status not in allowed:
+            raise NotEligible(f"A {OrderStatus(order.status).name} order can no longer be cancelled.")
+        _order_close(order, actor=actor, note="cancelled")
+    return order
+
+
+def order_refund(*, actor, order_number: str) -> Order:
+    """The buyer, while CONFIRMED, PROCESSING or SHIPPED: the payment is refunded, the stock comes
+    back and the order is CANCELLED."""
+    with transaction.atomic():
+        order = _order_locked(actor=actor, order_number=order_number)
+        if order.buyer_id != actor.pk:
+            raise AccessDenied("Only the order's buyer can ask for a refund.")
+        if order.status not in REFUNDABLE:
+            raise NotEligible(f"A {OrderStatus(order.status).name} order cannot be refunded.")
+        _order_close(order, actor=actor, note="refund requested")
+    return order
+
+
+def order_expire_unpaid(*, hours: int) -> int:
+    """Cancel REFERENCE orders still unpaid after `hours` hours and return their stock.
+    Each order in its own transaction, re-checked under its lock (a payment may just arrive)."""
+    if hours < 1:
+        raise InvalidInput("Hours must be at least 1.", field="hours")
+    cutoff = timezone.now() - timedelta(hours=hours)
+    stale = Order.objects.filter(
+        status=OrderStatus.PENDING,
+        payment__method=PaymentMethod.REFERENCE,
+        payment__status=PaymentStatus.PENDING,
+        created_at__lt=cutoff,
+    ).values_list("pk", flat=True)
+    expired = 0
+    for pk in list(stale):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=pk)
+            if order.status == OrderStatus.PENDING and order.payment_status == PaymentStatus.PENDING:
+                _order_close(order, actor=None, note="payment reference expired")
+                expired += 1
+    return expired
+
+
+def _order_locked(*, actor, order_number: str) -> Order:
+    """The order if the actor may see it, locked; NOT_FOUND otherwise, exactly as if it did not exist."""
+    order = (
+        selectors.order_by_number(user=actor, order_number=order_number)
+        .select_for_update(of=("self",))
+        .first()
+    )
+    if order is None:
+        raise NotFound("No order with this number.", field="order_number")
+    return order
+
+
+def _order_close(order: Order, *, actor, note: str) -> None:
+    """Cancel: payment refunded (COMPLETED) or voided (PENDING → FAILED), stock back, event written.
+
+    The refund is asked first, while only the order's row is locked, so a slow provider does not
+    hold up checkouts of the same products; if it refuses, nothing changes. Refunds are idempotent
+    per charge at the provider, so a retry after a failed commit cannot refund twice."""
+    payment = Payment.objects.filter(order=order).first()
+    if payment is not None and payment.status == PaymentStatus.COMPLETED:
+        try:
+            payments.gateway().refund(transaction_id=payment.transaction_id, amount=payment.amount)
+        except Exception as error:
+            logger.exception("refund of %s for order %s failed", payment.transaction_id, order.order_number)
+            raise PaymentFailed("The payment provider refused the refund; nothing was changed.") from error
+    quantities: dict[int, int] = defaultdict(int)
+    for product_id, quantity in order.items.filter(product__isnull=False).values_list(
+        "product_id", "quantity"
+    ):
+        quantities[product_id] += quantity
+    stock.stock_return(quantities=dict(quantities))
+    payment_status = order.payment_status
+    if payment is not None:
+        if payment.status == PaymentStatus.COMPLETED:
+            payment.status = PaymentStatus.REFUNDED
+        elif payment.status == PaymentStatus.PENDING:
+            payment.status = PaymentStatus.FAILED
+        payment.save(update_fields=["status", "updated_at"])
+        payment_status = payment.status
+    order_status_set(order, OrderStatus.CANCELLED, actor=actor, note=note, payment_status=payment_status)

@@ -1,0 +1,159 @@
+"""REFERENCE payments: the gateway's confirmation that a reference was paid at a bank or ATM
+(the webhook), and the money that arrives too late (after cancellation, or a second time)."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+
+from domain.errors import InvalidInput, NotEligible, NotFound
+from domain.money import MAX_AMOUNT, is_cents, money_round
+
+from . import payments
+from .events import order_event, order_status_set
+from .models import LatePayment, Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
+
+logger = logging.getLogger(__name__)
+
+
+class LateReason(enum.Enum):
+    """Why money paid on a reference cannot be taken."""
+
+    AFTER_CANCELLATION = "after cancellation"
+    PAID_TWICE = "a second time"
+
+    @property
+    def refusal(self) -> str:
+        if self is LateReason.AFTER_CANCELLATION:
+            return "The order is CANCELLED: it cannot be paid any more."
+        return "This reference was paid already."
+
+
+def payment_confirm_reference(
+    *, entity: str, reference_number: str, amount: Decimal, transaction_id: str | None = None
+) -> tuple[Order, bool]:
+    """The gateway says a REFERENCE payment was paid: payment COMPLETED, order CONFIRMED.
+
+    Returns (order, changed): a replay of a confirmation changes nothing. The amount must be the
+    payment's exactly. An order cancelled meanwhile (by its buyer, or expired) is not revived, and
+    a reference paid a second time (another transaction) is not paid twice: that money is recorded
+    as a LatePayment, noted on the order and refunded, and the call still fails with NOT_ELIGIBLE;
+    a replay of that payment (same transaction id) refunds nothing again.
+    """
+    transaction_id = transaction_id or f"REF-{entity}-{reference_number}"
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .filter(
+                payment__method=PaymentMethod.REFERENCE,
+                payment__reference_number=reference_number,
+                payment__reference_entity=entity,
+            )
+            .first()
+        )
+        if order is None:
+            raise NotFound("No payment with this reference.", field="reference_number")
+        payment = order.payment
+        late = _late_reason(order, payment, transaction_id)
+        if late is not None:
+            refused = _payment_late(
+                order=order, payment=payment, amount=amount, transaction_id=transaction_id, why=late
+            )
+        else:
+            if payment.status == PaymentStatus.COMPLETED:
+                return order, False
+            if order.status != OrderStatus.PENDING or payment.status != PaymentStatus.PENDING:
+                raise NotEligible(
+                    f"The order is {OrderStatus(order.status).name}: it cannot be paid any more."
+                )
+            if amount != payment.amount:
+                raise InvalidInput(f"The amount must be {payment.amount}.", field="amount")
+            _transaction_id_check(transaction_id)
+            payment.status = PaymentStatus.COMPLETED
+            payment.transaction_id = transaction_id
+            payment.save(update_fields=["status", "transaction_id", "updated_at"])
+            order_status_set(
+                order,
+                OrderStatus.CONFIRMED,
+                actor=None,
+                note="payment reference paid",
+                payment_status=PaymentStatus.COMPLETED,
+            )
+            return order, True
+    # Outside the transaction: what was recorded about the late payment stays.
+    raise NotEligible(refused)
+
+
+def _late_reason(order: Order, payment: Payment, transaction_id: str) -> LateReason | None:
+    if order.status == OrderStatus.CANCELLED:
+        return LateReason.AFTER_CANCELLATION
+    if payment.status == PaymentStatus.COMPLETED and transaction_id != payment.transaction_id:
+        return LateReason.PAID_TWICE
+    return None
+
+
+def _payment_late(
+    *, order: Order, payment: Payment, amount: Decimal, transaction_id: str, why: LateReason
+) -> str:
+    """Money paid on the reference of a cancelled order, or on a reference paid already (`why`),
+    under the order's lock: recorded once per transaction id, noted on the order and refunded.
+    Returns the refusal to answer the gateway with.
+
+    A refund the gateway refuses leaves the LatePayment unrefunded: the gateway's next notification
+    of the same transaction retries it (or a human does). If the refund succeeds but the commit
+    fails, the replay refunds again, which refunds nothing twice: refunds are idempotent per
+    transaction at the provider."""
+    refused = why.refusal
+    if transaction_id == payment.transaction_id:
+        return refused  # the order's own payment: refunded when the order was cancelled
+    late = LatePayment.objects.filter(transaction_id=transaction_id).first()
+    if late is not None and late.order_id != order.pk:
+        raise InvalidInput("This transaction id was already used.", field="transaction_id")
+    if late is not None and late.refunded:
+        return f"{refused} This payment was refunded already."
+    created = late is None
+    if created:
+        _transaction_id_check(transaction_id)
+        if amount > MAX_AMOUNT or not is_cents(amount):
+            raise InvalidInput("The amount is not an amount of kwanza.", field="amount")
+        late = LatePayment.objects.create(
+            order=order, transaction_id=transaction_id, amount=money_round(amount)
+        )
+        logger.error(
+            "payment %s of %s on the reference of order %s arrived %s: refunding it",
+            transaction_id,
+            late.amount,
+            order.order_number,
+            why.value,
+        )
+    note = f"payment reference paid {why.value}: {late.amount}, transaction {transaction_id}"
+    try:
+        payments.gateway().refund(transaction_id=transaction_id, amount=late.amount)
+    except Exception:
+        logger.exception(
+            "refund of late payment %s of %s on order %s failed: refund it by hand unless a replay does",
+            transaction_id,
+            late.amount,
+            order.order_number,
+        )
+        if created:  # a retry that fails again adds nothing to the order's history
+            order_event(order, actor=None, to_status=order.status, note=f"{note}; the refund failed").save()
+        return (
+            f"{refused} The payment is recorded; its refund failed and is retried on the next notification."
+        )
+    late.refunded = True
+    late.save(update_fields=["refunded", "updated_at"])
+    order_event(order, actor=None, to_status=order.status, note=f"{note}; refunded").save()
+    return f"{refused} The payment was refunded."
+
+
+def _transaction_id_check(transaction_id: str) -> None:
+    """A gateway transaction is recorded once, on one payment or late payment."""
+    if (
+        Payment.objects.filter(transaction_id=transaction_id).exists()
+        or LatePayment.objects.filter(transaction_id=transaction_id).exists()
+    ):
+        raise InvalidInput("This transaction id was already used.", field="transaction_id")
