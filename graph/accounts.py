@@ -107,7 +107,7 @@ class AuthPayload:
     refresh_token: str | None = strawberry.field(
         default=None, description="Refresh token; lives seven days and is replaced on every refresh."
     )
-    user: User | None = None
+    user: User | None = strawberry_django.field(default=None)
     # A Django field fed a queryset, so the optimizer loads the cart's lines and products at once.
     cart: Annotated[Cart, strawberry.lazy("graph.cart")] | None = strawberry_django.field(
         default=None,
@@ -124,13 +124,13 @@ class RevokePayload:
 @strawberry.type(name="UserPayload")
 class UserPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
-    user: User | None = None
+    user: User | None = strawberry_django.field(default=None)
 
 
 @strawberry.type(name="StorePayload")
 class StorePayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
-    store: Store | None = None
+    store: Store | None = strawberry_django.field(default=None)
 
 
 def auth_payload(pair: auth.TokenPair, cart: CartModel | None = None) -> AuthPayload:

@@ -141,13 +141,13 @@ class ProductUpdateInput:
 @strawberry.type(name="CategoryPayload")
 class CategoryPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
-    category: Category | None = None
+    category: Category | None = strawberry_django.field(default=None)
 
 
 @strawberry.type(name="ProductPayload")
 class ProductPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
-    product: Product | None = None
+    product: Product | None = strawberry_django.field(default=None)
 
 
 def _price_filter(value: Decimal | None, argument: str) -> Decimal | None:

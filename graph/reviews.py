@@ -54,7 +54,7 @@ class ReviewUpdateInput:
 @strawberry.type(name="ReviewPayload")
 class ReviewPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
-    review: Review | None = None
+    review: Review | None = strawberry_django.field(default=None)
 
 
 @strawberry.type

@@ -12,6 +12,7 @@ from graphql_jwt.shortcuts import get_token
 from graph.documents import operations
 
 from . import factories
+from .helpers import install_recording_gateway
 
 
 def pytest_configure(config):
@@ -76,6 +77,12 @@ def unapproved_seller(db):
 @pytest.fixture
 def admin(db):
     return factories.make_admin(username="admin")
+
+
+@pytest.fixture
+def gateway(settings):
+    """The recording payment gateway (tests.helpers.RecordingGateway) as PAYMENT_GATEWAY."""
+    return install_recording_gateway(settings)
 
 
 ROLES = ["anonymous", "buyer", "unapproved_seller", "seller", "other_seller", "admin"]

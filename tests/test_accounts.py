@@ -33,14 +33,11 @@ from graph.schema import schema
 
 from .conftest import ROLES, error_codes
 from .factories import make_admin, make_product, make_seller, make_store, make_user
+from .helpers import gid
 
 pytestmark = pytest.mark.django_db
 
 STRONG = "Mukua-Doce-2026!"
-
-
-def gid(type_name: str, pk: int) -> str:
-    return str(relay.GlobalID(type_name, str(pk)))
 
 
 def codes(errors: list[dict]) -> list[tuple[str | None, str]]:

@@ -17,13 +17,9 @@ from domain.errors import ErrorCode, InvalidInput, NotFound, OutOfStock
 
 from .conftest import error_codes
 from .factories import make_product, make_store, make_user
-from .test_checkout import postgres_only, run_in_threads
+from .helpers import gid, postgres_only, run_in_threads
 
 pytestmark = pytest.mark.django_db
-
-
-def gid(obj) -> str:
-    return str(relay.GlobalID(type(obj).__name__, str(obj.pk)))
 
 
 def lines(cart: Cart | None) -> dict[str, int]:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import close_old_connections, connection
-from strawberry import relay
 
 from domain.cart.models import Cart, CartItem
 from domain.catalog.models import Product
@@ -25,7 +21,6 @@ from domain.errors import (
 from domain.orders import checkout
 from domain.orders.models import (
     Checkout,
-    LatePayment,
     Order,
     OrderEvent,
     OrderItem,
@@ -33,114 +28,23 @@ from domain.orders.models import (
     Payment,
     PaymentMethod,
 )
-from domain.orders.payments import Charge, SimulatedGateway
 
 from .conftest import error_codes
 from .factories import make_product, make_store, make_user
-
-pytestmark = pytest.mark.django_db
-
-VALID_CARD = "4111 1111 1111 1111"
-DECLINED_CARD = "4000 0000 0000 0002"
-PHONE = "+244 923 456 789"
-ADDRESS = "Rua Amílcar Cabral 12, Luanda"
-
-postgres_only = pytest.mark.skipif(
-    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="row locks and concurrent transactions need PostgreSQL (SQLite serialises every writer)",
+from .helpers import (
+    ADDRESS,
+    DECLINED_CARD,
+    PHONE,
+    VALID_CARD,
+    fill_cart,
+    place,
+    postgres_only,
+    run_in_threads,
+    stock_of,
+    world,
 )
 
-
-# ---------------------------------------------------------------- helpers shared by the order tests
-
-
-class RecordingGateway(SimulatedGateway):
-    """The simulated gateway, recording every call; it can decline the n-th charge, be slow to
-    charge (`delay`) or to refund (`refund_delay`)."""
-
-    calls: list[tuple] = []
-    lock = threading.Lock()
-    decline_charge_number: int | None = None
-    delay = 0.0
-    refund_delay = 0.0
-
-    def charge(self, **kwargs) -> Charge:
-        with self.lock:
-            self.calls.append(("charge", kwargs["order_number"], kwargs["amount"]))
-            number = sum(1 for call in self.calls if call[0] == "charge")
-        time.sleep(self.delay)
-        if number == self.decline_charge_number:
-            return Charge(approved=False, reason="Declined by the test gateway.")
-        return super().charge(**kwargs)
-
-    def refund(self, **kwargs) -> None:
-        with self.lock:
-            self.calls.append(("refund", kwargs["transaction_id"], kwargs["amount"]))
-        time.sleep(self.refund_delay)
-        return super().refund(**kwargs)
-
-    @classmethod
-    def charges(cls) -> list[tuple]:
-        return [call for call in cls.calls if call[0] == "charge"]
-
-    @classmethod
-    def refunds(cls) -> list[tuple]:
-        return [call for call in cls.calls if call[0] == "refund"]
-
-
-def install_recording_gateway(settings) -> type[RecordingGateway]:
-    """Make the recording gateway the PAYMENT_GATEWAY, with no calls yet and no special behaviour."""
-    settings.PAYMENT_GATEWAY = f"{__name__}.RecordingGateway"
-    RecordingGateway.calls = []
-    RecordingGateway.decline_charge_number = None
-    RecordingGateway.delay = 0.0
-    RecordingGateway.refund_delay = 0.0
-    return RecordingGateway
-
-
-@pytest.fixture
-def gateway(settings):
-    return install_recording_gateway(settings)
-
-
-def gid(obj) -> str:
-    return str(relay.GlobalID(type(obj).__name__, str(obj.pk)))
-
-
-def fill_cart(user, *lines: tuple[Product, int]) -> Cart:
-    cart, _ = Cart.objects.get_or_create(user=user)
-    for product, quantity in lines:
-        CartItem.objects.create(cart=cart, product=product, quantity=quantity)
-    return cart
-
-
-def place(buyer, **changes) -> list[Order]:
-    arguments = {
-        "shipping_address": ADDRESS,
-        "contact_phone": PHONE,
-        "payment_method": PaymentMethod.CARD,
-        "card_number": VALID_CARD,
-    }
-    return checkout.checkout_place(buyer=buyer, **(arguments | changes))
-
-
-def world() -> dict:
-    """Everything a checkout may change, to show that a refused one changed nothing."""
-    return {
-        "stock": list(Product.objects.order_by("pk").values_list("pk", "stock_quantity")),
-        "lines": list(CartItem.objects.order_by("pk").values_list("pk", "cart_id", "product_id", "quantity")),
-        "checkouts": Checkout.objects.count(),
-        "orders": list(Order.objects.order_by("pk").values_list("pk", "status", "payment_status")),
-        "payments": list(Payment.objects.order_by("pk").values_list("pk", "status")),
-        "events": OrderEvent.objects.count(),
-        "late_payments": list(
-            LatePayment.objects.order_by("pk").values_list("pk", "transaction_id", "refunded")
-        ),
-    }
-
-
-def stock_of(product: Product) -> int:
-    return Product.objects.values_list("stock_quantity", flat=True).get(pk=product.pk)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -546,41 +450,23 @@ def test_only_buyers_check_out(gql, role, code, three_stores):
     assert world() == before
 
 
-def test_checkout_query_count_of_a_three_store_cart(gql, buyer, three_stores, django_assert_num_queries):
-    fill_cart(buyer, *three_stores)
+@pytest.mark.parametrize("stores", [3, 9])
+def test_checkout_query_count_does_not_grow_with_the_cart(gql, buyer, stores, django_assert_num_queries):
+    shops = [make_store(name=f"Loja {n}") for n in range(stores)]
+    # Two products of each store, so the cart has twice as many lines as orders.
+    fill_cart(
+        buyer, *((make_product(store=shop, stock_quantity=5), 1 + n % 3) for n, shop in enumerate(shops * 2))
+    )
     # user from the token; savepoint (the test's transaction; BEGIN outside tests); checkout row;
     # cart lock; lines; product locks; orders; their lines; stock; cart lines deleted; cart touched;
     # payments; orders confirmed; events; release; then the answer: orders with store and payment,
     # their lines with products.
     with django_assert_num_queries(17):
         result = gql.op("Checkout", {"input": checkout_input(idempotencyKey="count")}, user=buyer)
-    assert len(result["data"]["checkout"]["orders"]) == 3
+    assert len(result["data"]["checkout"]["orders"]) == stores
 
 
 # ---------------------------------------------------------------- concurrency (PostgreSQL)
-
-
-def run_in_threads(count: int, work) -> list:
-    """Run work(i) in `count` threads started together, each on its own connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except BaseException as error:
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    close_old_connections()
-    return results
 
 
 @postgres_only

@@ -18,7 +18,7 @@ from domain.orders.models import LatePayment, Order, OrderEvent, Payment, Paymen
 
 from .conftest import GraphQLClient, contract_operation, error_codes
 from .factories import make_product, make_store, make_user
-from .test_checkout import (
+from .helpers import (
     fill_cart,
     install_recording_gateway,
     place,
@@ -29,11 +29,6 @@ from .test_checkout import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def gateway(settings):
-    return install_recording_gateway(settings)
 
 
 ALL_ROLES = ["anonymous", "buyer", "other_buyer", "unapproved_seller", "seller", "other_seller", "admin"]
@@ -86,7 +81,9 @@ def test_who_sees_an_order(buyer, other_buyer, seller, other_seller, unapproved_
 
 def test_the_seller_moves_an_order_one_step_at_a_time(seller, admin, confirmed):
     for actor, status in ((seller, "processing"), (admin, "shipped"), (seller, "delivered")):
-        order = fulfilment.order_update_status(actor=actor, order_number=confirmed.order_number, status=status)
+        order = fulfilment.order_update_status(
+            actor=actor, order_number=confirmed.order_number, status=status
+        )
         assert order.status == status
     assert events(confirmed)[2:] == [
         (seller.pk, "confirmed", "processing"),

@@ -2,8 +2,6 @@
 connections paged in SQL with the same rules."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from domain.reviews.models import Review
 
@@ -36,12 +34,13 @@ def test_root_connection_defaults_to_20_and_refuses_above_100(gql):
         assert result["errors"][0]["message"] == "Argument 'first' must be between 0 and 100."
 
 
-def test_nested_connection_defaults_to_20_and_pages_in_sql(gql, reviewed_product):
-    with CaptureQueriesContext(connection) as queries:
+def test_nested_connection_defaults_to_20_and_pages_in_sql(gql, reviewed_product, django_assert_num_queries):
+    with django_assert_num_queries(2) as queries:
         page = gql.ok(REVIEWS, {"slug": reviewed_product.slug})["product"]["reviews"]
     assert (len(page["edges"]), page["totalCount"], page["pageInfo"]["hasNextPage"]) == (20, 25, True)
-    assert len(queries) == 2
-    assert "ROW_NUMBER" in queries[1]["sql"]  # the page is cut by the database, not in Python
+    assert (
+        "ROW_NUMBER" in queries.captured_queries[1]["sql"]
+    )  # the page is cut by the database, not in Python
 
     rest = gql.ok(REVIEWS, {"slug": reviewed_product.slug, "after": page["pageInfo"]["endCursor"]})
     rest = rest["product"]["reviews"]

@@ -17,11 +17,11 @@ from django.test import Client
 from django.utils import timezone
 
 from domain.orders import payments
-from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
 from domain.orders.fulfilment import order_cancel, order_refund
+from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
 
 from .factories import make_product, make_user
-from .test_checkout import (
+from .helpers import (
     fill_cart,
     install_recording_gateway,
     place,
@@ -32,11 +32,6 @@ from .test_checkout import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def gateway(settings):
-    return install_recording_gateway(settings)
 
 
 URL = "/payments/webhook/"
@@ -110,7 +105,7 @@ def test_the_simulated_gateway_is_deterministic(settings):
 
 
 def test_the_gateway_class_comes_from_the_setting(settings):
-    settings.PAYMENT_GATEWAY = "tests.test_checkout.RecordingGateway"
+    settings.PAYMENT_GATEWAY = "tests.helpers.RecordingGateway"
     assert type(payments.gateway()).__name__ == "RecordingGateway"
 
 

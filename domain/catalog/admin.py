@@ -22,7 +22,7 @@ class CategoryForm(forms.ModelForm):
             exclude_pk=self.instance.pk,
         )
         for error in errors:
-            self.add_error(error.field if error.field in self.fields else None, error.message)
+            self.add_error(error.field, error.message)  # the domain names the model field
         return cleaned
 
 

@@ -1,0 +1,142 @@
+"""What the tests share: opaque ids, snapshots of everything a refused operation must not change,
+a recording payment gateway, threads for races, and the PostgreSQL-only mark.
+
+Queries are counted one way: pytest-django's `django_assert_num_queries` (its context's
+`captured_queries` holds the SQL when a test needs to read it).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import close_old_connections, connection
+from strawberry import relay
+
+from domain.cart.models import Cart, CartItem
+from domain.catalog.models import Product
+from domain.orders import checkout
+from domain.orders.models import Checkout, LatePayment, Order, OrderEvent, Payment, PaymentMethod
+from domain.orders.payments import Charge, SimulatedGateway
+
+VALID_CARD = "4111 1111 1111 1111"
+DECLINED_CARD = "4000 0000 0000 0002"
+PHONE = "+244 923 456 789"
+ADDRESS = "Rua Amílcar Cabral 12, Luanda"
+
+postgres_only = pytest.mark.skipif(
+    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="row locks and concurrent transactions need PostgreSQL (SQLite serialises every writer)",
+)
+
+
+def gid(kind, pk=None) -> str:
+    """The API's opaque id: `gid(product)` or `gid("Product", pk)`."""
+    if pk is None:
+        kind, pk = type(kind).__name__, kind.pk
+    return str(relay.GlobalID(kind, str(pk)))
+
+
+class RecordingGateway(SimulatedGateway):
+    """The simulated gateway, recording every call; it can decline the n-th charge, be slow to
+    charge (`delay`) or to refund (`refund_delay`)."""
+
+    calls: list[tuple] = []
+    lock = threading.Lock()
+    decline_charge_number: int | None = None
+    delay = 0.0
+    refund_delay = 0.0
+
+    def charge(self, **kwargs) -> Charge:
+        with self.lock:
+            self.calls.append(("charge", kwargs["order_number"], kwargs["amount"]))
+            number = sum(1 for call in self.calls if call[0] == "charge")
+        time.sleep(self.delay)
+        if number == self.decline_charge_number:
+            return Charge(approved=False, reason="Declined by the test gateway.")
+        return super().charge(**kwargs)
+
+    def refund(self, **kwargs) -> None:
+        with self.lock:
+            self.calls.append(("refund", kwargs["transaction_id"], kwargs["amount"]))
+        time.sleep(self.refund_delay)
+        return super().refund(**kwargs)
+
+    @classmethod
+    def charges(cls) -> list[tuple]:
+        return [call for call in cls.calls if call[0] == "charge"]
+
+    @classmethod
+    def refunds(cls) -> list[tuple]:
+        return [call for call in cls.calls if call[0] == "refund"]
+
+
+def install_recording_gateway(settings) -> type[RecordingGateway]:
+    """Make the recording gateway the PAYMENT_GATEWAY, with no calls yet and no special behaviour."""
+    settings.PAYMENT_GATEWAY = f"{__name__}.RecordingGateway"
+    RecordingGateway.calls = []
+    RecordingGateway.decline_charge_number = None
+    RecordingGateway.delay = 0.0
+    RecordingGateway.refund_delay = 0.0
+    return RecordingGateway
+
+
+def fill_cart(user, *lines: tuple[Product, int]) -> Cart:
+    cart, _ = Cart.objects.get_or_create(user=user)
+    for product, quantity in lines:
+        CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+    return cart
+
+
+def place(buyer, **changes) -> list[Order]:
+    arguments = {
+        "shipping_address": ADDRESS,
+        "contact_phone": PHONE,
+        "payment_method": PaymentMethod.CARD,
+        "card_number": VALID_CARD,
+    }
+    return checkout.checkout_place(buyer=buyer, **(arguments | changes))
+
+
+def world() -> dict:
+    """Everything a checkout may change, to show that a refused one changed nothing."""
+    return {
+        "stock": list(Product.objects.order_by("pk").values_list("pk", "stock_quantity")),
+        "lines": list(CartItem.objects.order_by("pk").values_list("pk", "cart_id", "product_id", "quantity")),
+        "checkouts": Checkout.objects.count(),
+        "orders": list(Order.objects.order_by("pk").values_list("pk", "status", "payment_status")),
+        "payments": list(Payment.objects.order_by("pk").values_list("pk", "status")),
+        "events": OrderEvent.objects.count(),
+        "late_payments": list(
+            LatePayment.objects.order_by("pk").values_list("pk", "transaction_id", "refunded")
+        ),
+    }
+
+
+def stock_of(product: Product) -> int:
+    return Product.objects.values_list("stock_quantity", flat=True).get(pk=product.pk)
+
+
+def run_in_threads(count: int, work) -> list:
+    """Run work(i) in `count` threads started together, each on its own connection."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def target(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except BaseException as error:
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    close_old_connections()
+    return results

@@ -1,0 +1,129 @@
+"""The rules of the layout, read from the code itself so that nobody has to remember them:
+the domain never reaches up into the API layer, a rule lives in one place, and every field that
+returns a queryset lets the optimizer see it."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from strawberry.types.base import StrawberryList, StrawberryObjectDefinition, StrawberryOptional
+from strawberry_django.fields.field import StrawberryDjangoField
+
+from graph.schema import schema
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN_MODULES = sorted(path for path in (ROOT / "domain").rglob("*.py") if "migrations" not in path.parts)
+API_PACKAGES = {
+    "graphene",
+    "graphene_django",
+    "strawberry",
+    "strawberry_django",
+    "graphql_jwt",
+    "graphql",
+    "graph",
+}
+CAMEL_CASE = re.compile(r"^[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*$")
+
+
+def imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            modules.add(node.module)
+        elif isinstance(node, ast.ImportFrom):  # relative: resolve against the module's package
+            package = path.relative_to(ROOT).with_suffix("").parts[: -node.level]
+            modules.add(".".join([*package, *(node.module.split(".") if node.module else [])]))
+    return modules
+
+
+def test_the_domain_imports_nothing_of_the_api_layer():
+    offending = {
+        str(path.relative_to(ROOT)): sorted(
+            module for module in imported_modules(path) if module.split(".")[0] in API_PACKAGES
+        )
+        for path in DOMAIN_MODULES
+    }
+    assert {path: modules for path, modules in offending.items() if modules} == {}
+
+
+@pytest.mark.parametrize("lower", ["accounts", "catalog"])
+def test_lower_areas_know_nothing_of_carts(lower):
+    reaching = [
+        str(path.relative_to(ROOT))
+        for path in DOMAIN_MODULES
+        if path.is_relative_to(ROOT / "domain" / lower)
+        and any(module.startswith("domain.cart") for module in imported_modules(path))
+    ]
+    assert reaching == []
+
+
+def test_the_domain_names_fields_in_python():
+    camel = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.value}"
+        for path in DOMAIN_MODULES
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and CAMEL_CASE.match(node.value)
+    ]
+    assert camel == []
+
+
+def test_roles_are_decided_by_the_user_model_only():
+    comparisons = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted({*DOMAIN_MODULES, *(ROOT / "graph").rglob("*.py")})
+        if path != ROOT / "domain" / "accounts" / "models.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Compare)
+        and any(
+            isinstance(side, ast.Attribute) and side.attr == "user_type"
+            for side in [node.left, *node.comparators]
+        )
+    ]
+    assert comparisons == []
+
+
+# ---------------------------------------------------------------- the optimizer's rule
+
+
+def _django_type(graphql_type) -> bool:
+    """Is this (or the list, optional or connection it wraps) a strawberry-django model type?"""
+    while isinstance(graphql_type, StrawberryList | StrawberryOptional):
+        graphql_type = graphql_type.of_type
+    definition = getattr(graphql_type, "__strawberry_definition__", None)
+    if definition is not None and definition.name.endswith("Connection"):
+        return True
+    return hasattr(graphql_type, "__strawberry_django_definition__")
+
+
+def _object_fields():
+    for graphql_type in schema.schema_converter.type_map.values():
+        definition = graphql_type.definition
+        if isinstance(definition, StrawberryObjectDefinition) and definition.name != "Mutation":
+            yield from ((definition.name, field) for field in definition.fields)
+
+
+@pytest.mark.django_db
+def test_every_field_that_may_return_a_queryset_is_a_strawberry_django_field():
+    """The optimizer plans only strawberry-django fields (graph/schema.py drops its per-field hook),
+    so a plain field handed a queryset would load its relations one query per row. Payload fields
+    included: a mutation may fill them with a queryset. The only plain fields of model types are the
+    connection's own edges and two root queries that return instances."""
+    plain = {
+        f"{type_name}.{field.python_name}"
+        for type_name, field in _object_fields()
+        if _django_type(field.type) and not isinstance(field, StrawberryDjangoField)
+    }
+    assert plain == {"Query.me", "Query.store", "Edge.node"}
+    info = SimpleNamespace(context=SimpleNamespace(request=SimpleNamespace(user=AnonymousUser())))
+    for _, field in _object_fields():
+        if f"Query.{field.python_name}" in plain and field.base_resolver is not None:
+            arguments = {argument.python_name: "slug" for argument in field.arguments}
+            assert not isinstance(field.base_resolver.wrapped_func(None, info, **arguments), QuerySet)
