@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.test import Client, TestCase
 from graphql_jwt.shortcuts import get_token
 
 from graph.documents import operations
@@ -132,6 +133,21 @@ class GraphQLClient:
     def op(self, name: str, variables: dict | None = None, **kwargs) -> dict:
         """Send the operation `name` of graph/operations exactly as the frontend does."""
         return self(contract_operation(name), variables, **kwargs)
+
+
+class CommittingClient(Client):
+    """Django's test client, running the on-commit callbacks of each request (refunds after the
+    commit, file clean-ups) as production does when the request's transaction commits. Tests run
+    inside a transaction that never commits, so without this they would never run."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def client():
+    return CommittingClient()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from strawberry import relay
 from domain.cart.models import Cart, CartItem
 from domain.catalog.models import Product
 from domain.orders import checkout
-from domain.orders.models import Checkout, LatePayment, Order, OrderEvent, Payment, PaymentMethod
+from domain.orders.models import Checkout, LatePayment, Order, OrderEvent, Payment, PaymentMethod, Refund
 from domain.orders.payments import Charge, SimulatedGateway
 
 VALID_CARD = "4111 1111 1111 1111"
@@ -112,7 +112,18 @@ def world() -> dict:
         "late_payments": list(
             LatePayment.objects.order_by("pk").values_list("pk", "transaction_id", "refunded")
         ),
+        "refunds": refunds_owed(),
     }
+
+
+def refunds_owed() -> list[tuple]:
+    """Every refund recorded: (transaction id, amount, reason, refunded or still pending)."""
+    return [
+        (transaction_id, amount, reason, refunded_at is not None)
+        for transaction_id, amount, reason, refunded_at in Refund.objects.order_by("pk").values_list(
+            "transaction_id", "amount", "reason", "refunded_at"
+        )
+    ]
 
 
 def stock_of(product: Product) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 
 from domain.cart.models import Cart, CartItem
 from domain.catalog.models import Product
@@ -27,6 +29,7 @@ from domain.orders.models import (
     OrderStatus,
     Payment,
     PaymentMethod,
+    RefundReason,
 )
 
 from .conftest import error_codes
@@ -37,8 +40,10 @@ from .helpers import (
     PHONE,
     VALID_CARD,
     fill_cart,
+    install_recording_gateway,
     place,
     postgres_only,
+    refunds_owed,
     run_in_threads,
     stock_of,
     world,
@@ -273,16 +278,22 @@ def test_a_declined_payment_leaves_stock_and_cart_as_before(buyer, three_stores,
     assert len(place(buyer, idempotency_key="pay-1")) == 3
 
 
-def test_a_decline_refunds_the_orders_already_charged(buyer, three_stores, gateway):
+def test_a_decline_refunds_the_orders_already_charged(
+    buyer, three_stores, gateway, django_capture_on_commit_callbacks
+):
     gateway.decline_charge_number = 3
     fill_cart(buyer, *three_stores)
     before = world()
-    with pytest.raises(PaymentFailed, match="Declined by the test gateway."):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PaymentFailed, match="Declined"):
         place(buyer)
-    assert world() == before
     charges = gateway.charges()
     assert len(charges) == 3
-    assert gateway.refunds() == [("refund", f"SIM-{number}", amount) for _, number, amount in charges[:2]]
+    compensated = [(f"SIM-{number}", amount) for _, number, amount in charges[:2]]
+    assert gateway.refunds() == [("refund", *charge) for charge in compensated]
+    # Nothing of the checkout is kept but the record of the charges it gave back.
+    assert world() == before | {
+        "refunds": [(*charge, RefundReason.CHECKOUT_ROLLED_BACK, True) for charge in compensated]
+    }
 
 
 @pytest.mark.parametrize("method", [PaymentMethod.CARD, PaymentMethod.REFERENCE])
@@ -299,7 +310,9 @@ def test_an_unreachable_gateway_is_a_payment_failure(buyer, three_stores, gatewa
     assert world() == before
 
 
-def test_an_error_after_the_charges_refunds_them_and_keeps_nothing(buyer, three_stores, gateway, monkeypatch):
+def test_an_error_after_the_charges_refunds_them_and_keeps_nothing(
+    buyer, three_stores, gateway, monkeypatch, django_capture_on_commit_callbacks
+):
     fill_cart(buyer, *three_stores)
     before = world()
 
@@ -307,10 +320,34 @@ def test_an_error_after_the_charges_refunds_them_and_keeps_nothing(buyer, three_
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(OrderEvent.objects, "bulk_create", broken)
-    with pytest.raises(RuntimeError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         place(buyer)
-    assert world() == before
     assert len(gateway.refunds()) == 3
+    assert world() == before | {
+        "refunds": [
+            (f"SIM-{number}", amount, "checkout_rolled_back", True) for _, number, amount in gateway.charges()
+        ]
+    }
+
+
+def test_a_compensation_the_gateway_refuses_stays_pending_for_the_retry(
+    buyer, three_stores, gateway, monkeypatch, django_capture_on_commit_callbacks
+):
+    gateway.decline_charge_number = 2
+
+    def down(self, **kwargs):
+        raise TimeoutError("gateway timed out")
+
+    monkeypatch.setattr(gateway, "refund", down)
+    fill_cart(buyer, *three_stores)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PaymentFailed):
+        place(buyer)
+    _, number, amount = gateway.charges()[0]
+    assert refunds_owed() == [(f"SIM-{number}", amount, "checkout_rolled_back", False)]
+    monkeypatch.undo()
+    install_recording_gateway(django_settings)
+    call_command("retry_refunds", stdout=StringIO())
+    assert refunds_owed() == [(f"SIM-{number}", amount, "checkout_rolled_back", True)]
 
 
 # ---------------------------------------------------------------- idempotency

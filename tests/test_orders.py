@@ -8,11 +8,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from domain.catalog.models import Product
-from domain.errors import AccessDenied, ErrorCode, InvalidTransition, NotEligible, NotFound, PaymentFailed
+from domain.errors import AccessDenied, ErrorCode, InvalidTransition, NotEligible, NotFound
 from domain.orders import fulfilment, selectors
 from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
 
@@ -23,6 +24,7 @@ from .helpers import (
     install_recording_gateway,
     place,
     postgres_only,
+    refunds_owed,
     run_in_threads,
     stock_of,
     world,
@@ -136,13 +138,32 @@ def test_the_buyer_sees_but_cannot_move_the_order(buyer, confirmed):
 # ---------------------------------------------------------------- cancel and refund
 
 
-def test_buyer_cancels_a_paid_order_stock_back_and_refund(buyer, confirmed, product, gateway):
+def test_buyer_cancels_a_paid_order_stock_back_and_refund(
+    buyer, confirmed, product, gateway, django_capture_on_commit_callbacks
+):
     assert stock_of(product) == 8
-    order = fulfilment.order_cancel(actor=buyer, order_number=confirmed.order_number)
-    assert state(order) == ("cancelled", "refunded", "refunded")
+    with django_capture_on_commit_callbacks() as after_commit:
+        order = fulfilment.order_cancel(actor=buyer, order_number=confirmed.order_number)
+    # Committed: cancelled, stock back, the refund owed; the gateway is asked only after the commit.
+    assert state(order) == ("cancelled", "refund_pending", "refund_pending")
     assert stock_of(product) == 10
+    assert gateway.refunds() == []
+    for callback in after_commit:
+        callback()
+    assert state(order) == ("cancelled", "refunded", "refunded")
     assert gateway.refunds() == [("refund", f"SIM-{order.order_number}", Decimal("30000.00"))]
     assert events(order)[-1] == (buyer.pk, "confirmed", "cancelled")
+
+
+def test_a_cancel_that_rolls_back_sends_no_refund(
+    buyer, confirmed, gateway, django_capture_on_commit_callbacks
+):
+    before = world()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        fulfilment.order_cancel(actor=buyer, order_number=confirmed.order_number)
+        raise RuntimeError("something after the cancel failed")
+    assert world() == before
+    assert gateway.refunds() == []
 
 
 def test_cancelling_an_unpaid_reference_order_voids_the_payment(buyer, product, gateway):
@@ -194,7 +215,7 @@ def test_who_may_cancel_in_which_status(request, buyer, product, actor, status, 
     ],
 )
 def test_the_buyer_asks_a_refund_while_confirmed_processing_or_shipped(
-    buyer, product, gateway, status, allowed
+    buyer, product, gateway, status, allowed, django_capture_on_commit_callbacks
 ):
     order = order_of(buyer, product, status=status)
     if not allowed:
@@ -204,7 +225,8 @@ def test_the_buyer_asks_a_refund_while_confirmed_processing_or_shipped(
         assert world() == before
         assert gateway.refunds() == []
         return
-    fulfilment.order_refund(actor=buyer, order_number=order.order_number)
+    with django_capture_on_commit_callbacks(execute=True):
+        fulfilment.order_refund(actor=buyer, order_number=order.order_number)
     assert state(order) == ("cancelled", "refunded", "refunded")
     assert stock_of(product) == 10
     assert gateway.refunds() == [("refund", f"SIM-{order.order_number}", Decimal("30000.00"))]
@@ -221,15 +243,29 @@ def test_only_the_buyer_asks_a_refund(seller, admin, confirmed, product, gateway
     assert gateway.refunds() == []
 
 
-def test_a_refused_refund_changes_nothing(buyer, confirmed, gateway, monkeypatch):
+def test_a_refund_the_gateway_refuses_stays_pending_and_is_retried(
+    buyer, confirmed, product, gateway, monkeypatch, django_capture_on_commit_callbacks
+):
     def refuse(self, **kwargs):
         raise ConnectionError("gateway down")
 
     monkeypatch.setattr(gateway, "refund", refuse)
-    before = world()
-    with pytest.raises(PaymentFailed):
+    with django_capture_on_commit_callbacks(execute=True):
         fulfilment.order_refund(actor=buyer, order_number=confirmed.order_number)
-    assert world() == before
+    # The cancellation stands (stock back); the money is owed and stays pending.
+    assert state(confirmed) == ("cancelled", "refund_pending", "refund_pending")
+    assert stock_of(product) == 10
+    assert refunds_owed() == [
+        (f"SIM-{confirmed.order_number}", Decimal("30000.00"), "order_cancelled", False)
+    ]
+    out = StringIO()
+    call_command("retry_refunds", stdout=out)  # still down
+    assert out.getvalue().strip() == "Refunded 0; 1 still pending."
+    monkeypatch.undo()
+    call_command("retry_refunds", stdout=out)
+    assert state(confirmed) == ("cancelled", "refunded", "refunded")
+    assert refunds_owed() == [(f"SIM-{confirmed.order_number}", Decimal("30000.00"), "order_cancelled", True)]
+    assert len(gateway.refunds()) == 1
 
 
 def test_cancel_returns_what_still_exists(buyer, seller, product):
@@ -309,6 +345,27 @@ def test_expire_pending_orders_cancels_old_unpaid_references(buyer, product):
     assert stock_of(product) == 9
     call_command("expire_pending_orders", "--hours", "1", stdout=out)
     assert "Cancelled 0 unpaid" in out.getvalue().splitlines()[-1]
+
+
+def test_one_order_that_fails_to_expire_is_reported_and_the_others_proceed(buyer, product, monkeypatch):
+    first, broken, last = (
+        order_of(buyer, product, method=PaymentMethod.REFERENCE, quantity=1) for _ in range(3)
+    )
+    Order.objects.update(created_at=timezone.now() - timedelta(hours=49))
+    close = fulfilment._order_close
+
+    def fails_on_one(order, **kwargs):
+        if order.pk == broken.pk:
+            raise RuntimeError("disk full")
+        close(order, **kwargs)
+
+    monkeypatch.setattr(fulfilment, "_order_close", fails_on_one)
+    out = StringIO()
+    with pytest.raises(CommandError, match=f"Could not cancel 1: {broken.order_number}"):
+        call_command("expire_pending_orders", stdout=out)
+    assert "Cancelled 2 unpaid" in out.getvalue()
+    assert [state(order)[0] for order in (first, broken, last)] == ["cancelled", "pending", "cancelled"]
+    assert stock_of(product) == 9  # the broken order's unit stays taken until it is expired
 
 
 def test_expire_pending_orders_refuses_zero_hours(buyer, product):
@@ -530,10 +587,22 @@ def test_update_cancel_and_refund_through_the_contract_operations(gql, buyer, se
     assert stock_of(product) == 8
     assert gateway.refunds() == []
     refunded = gql.op("RequestRefund", {"orderNumber": number}, user=buyer)["data"]["requestRefund"]
-    assert refunded["errors"] == []
-    assert (refunded["order"]["status"], refunded["order"]["paymentStatus"]) == ("CANCELLED", "REFUNDED")
-    assert refunded["order"]["payment"]["status"] == "REFUNDED"
+    assert (refunded["errors"], refunded["order"]["status"]) == ([], "CANCELLED")
+    assert state(order) == ("cancelled", "refunded", "refunded")  # sent once the request committed
     assert stock_of(product) == 10
+    assert gateway.refunds() == [("refund", f"SIM-{number}", Decimal("30000.00"))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refund_request_answers_once_the_refund_went_out(gql, buyer, product, gateway):
+    """With real commits (no test transaction around the request): the service's transaction
+    commits, the refund goes out, and only then does the answer read the order."""
+    number = order_of(buyer, product).order_number
+    refunded = gql.op("RequestRefund", {"orderNumber": number}, user=buyer)["data"]["requestRefund"]
+    assert (refunded["order"]["paymentStatus"], refunded["order"]["payment"]["status"]) == (
+        "REFUNDED",
+        "REFUNDED",
+    )
     assert gateway.refunds() == [("refund", f"SIM-{number}", Decimal("30000.00"))]
 
 
@@ -615,9 +684,11 @@ def test_store_orders_query_count_is_the_same_for_any_page_size(
 
 
 def test_cancel_order_query_count(gql, buyer, confirmed, django_assert_num_queries):
-    # user; savepoint; order lock; lines; product locks; stock; payment; payment saved; order saved;
-    # event; release; the answer: order with store and payment; lines with products
-    with django_assert_num_queries(13):
+    # user; savepoint; order lock; lines; product locks; stock; payment; payment saved; refund owed;
+    # order saved; event; release; after the commit the refund: savepoint, refund locked, refund,
+    # payment and order marked refunded, release; the answer: order with store and payment; lines
+    # with products
+    with django_assert_num_queries(20):
         result = gql.op("CancelOrder", {"orderNumber": confirmed.order_number}, user=buyer)
     assert result["data"]["cancelOrder"]["order"]["status"] == "CANCELLED"
 

@@ -1,8 +1,9 @@
 """Checkout: the buyer's cart becomes one paid order per store, all together or none.
 
 Everything runs in one transaction.atomic() with the rows locked (the cart, then its products in
-primary-key order, see stock.py). The payment gateway is called last inside the transaction, and
-a charge that was approved is refunded if the transaction does not commit.
+primary-key order, see stock.py). The payment gateway is called last inside the transaction; if
+anything rolls the transaction back after a charge was approved, that charge is recorded as a
+refund owed and refunded (refunds.refund_compensate), so no charge outlives a rolled-back checkout.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from domain.errors import DomainError, EmptyCart, InvalidInput, OutOfStock, Paym
 from domain.money import MAX_AMOUNT, ZERO
 from domain.text import text_error
 
-from . import payments, stock
+from . import payments, refunds, stock
 from .events import order_event
 from .models import Checkout, Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
 
@@ -91,14 +92,14 @@ def checkout_place(
         except _OrderNumberTaken:
             continue
         except IntegrityError:
-            _charges_give_back(charged)
+            refunds.refund_compensate(charges=charged)
             # The key's checkout was committed first (maybe by a racing request): answer with it.
             replayed = _checkout_replay(buyer=buyer, idempotency_key=request.idempotency_key)
             if replayed is None:
                 raise
             return replayed
         except BaseException:
-            _charges_give_back(charged)
+            refunds.refund_compensate(charges=charged)
             raise
     raise RuntimeError("No free order number after several attempts.")
 
@@ -284,19 +285,6 @@ def _payment_take(*, gateway, order: Order, details: PaymentDetails, charged: li
     payment.status = PaymentStatus.COMPLETED
     payment.transaction_id = result.transaction_id
     return payment
-
-
-def _charges_give_back(charged: list[tuple[str, Decimal]]) -> None:
-    """Refund charges of a checkout that did not commit. A refund that fails is logged for a human."""
-    if not charged:
-        return
-    gateway = payments.gateway()
-    for transaction_id, amount in charged:
-        try:
-            gateway.refund(transaction_id=transaction_id, amount=amount)
-        except Exception:
-            logger.exception("could not refund charge %s of %s of a failed checkout", transaction_id, amount)
-    charged.clear()
 
 
 def _checkout_replay(*, buyer, idempotency_key: str | None) -> list[Order] | None:

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible, NotFound, PaymentFailed
+from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible, NotFound
 
-from . import payments, selectors, stock
+from . import refunds, selectors, stock
 from .events import order_status_set
-from .models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
+from .models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus, RefundReason
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def order_update_status(*, actor, order_number: str, status: str) -> Order:
 
 def order_cancel(*, actor, order_number: str) -> Order:
     """The buyer while PENDING or CONFIRMED; the store's seller or an admin while PENDING, CONFIRMED
-    or PROCESSING. The stock comes back, a completed payment is refunded, the order is CANCELLED."""
+    or PROCESSING. The stock comes back, the order is CANCELLED, and a completed payment is refunded
+    once that has committed (REFUND_PENDING until the gateway confirms)."""
     with transaction.atomic():
         order = _order_locked(actor=actor, order_number=order_number)
         # On an order the actor can see, a seller is its store's seller (no other seller sees it).
@@ -76,9 +78,16 @@ def order_refund(*, actor, order_number: str) -> Order:
     return order
 
 
-def order_expire_unpaid(*, hours: int) -> int:
+@dataclass(frozen=True)
+class Expiry:
+    expired: list[str]  # order numbers cancelled
+    failed: list[str]  # order numbers that could not be (logged with their error; tried next run)
+
+
+def order_expire_unpaid(*, hours: int) -> Expiry:
     """Cancel REFERENCE orders still unpaid after `hours` hours and return their stock.
-    Each order in its own transaction, re-checked under its lock (a payment may just arrive)."""
+    Each order in its own transaction, re-checked under its lock (a payment may just arrive); an
+    order that fails is logged and reported, and the others proceed."""
     if hours < 1:
         raise InvalidInput("Hours must be at least 1.", field="hours")
     cutoff = timezone.now() - timedelta(hours=hours)
@@ -87,15 +96,19 @@ def order_expire_unpaid(*, hours: int) -> int:
         payment__method=PaymentMethod.REFERENCE,
         payment__status=PaymentStatus.PENDING,
         created_at__lt=cutoff,
-    ).values_list("pk", flat=True)
-    expired = 0
-    for pk in list(stale):
-        with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=pk)
-            if order.status == OrderStatus.PENDING and order.payment_status == PaymentStatus.PENDING:
-                _order_close(order, actor=None, note="payment reference expired")
-                expired += 1
-    return expired
+    ).values_list("pk", "order_number")
+    expired, failed = [], []
+    for pk, order_number in list(stale):
+        try:
+            with transaction.atomic():
+                order = Order.objects.select_for_update().get(pk=pk)
+                if order.status == OrderStatus.PENDING and order.payment_status == PaymentStatus.PENDING:
+                    _order_close(order, actor=None, note="payment reference expired")
+                    expired.append(order_number)
+        except Exception:
+            logger.exception("could not expire order %s; it is tried again on the next run", order_number)
+            failed.append(order_number)
+    return Expiry(expired=expired, failed=failed)
 
 
 def _order_locked(*, actor, order_number: str) -> Order:
@@ -111,18 +124,8 @@ def _order_locked(*, actor, order_number: str) -> Order:
 
 
 def _order_close(order: Order, *, actor, note: str) -> None:
-    """Cancel: payment refunded (COMPLETED) or voided (PENDING → FAILED), stock back, event written.
-
-    The refund is asked first, while only the order's row is locked, so a slow provider does not
-    hold up checkouts of the same products; if it refuses, nothing changes. Refunds are idempotent
-    per charge at the provider, so a retry after a failed commit cannot refund twice."""
-    payment = Payment.objects.filter(order=order).first()
-    if payment is not None and payment.status == PaymentStatus.COMPLETED:
-        try:
-            payments.gateway().refund(transaction_id=payment.transaction_id, amount=payment.amount)
-        except Exception as error:
-            logger.exception("refund of %s for order %s failed", payment.transaction_id, order.order_number)
-            raise PaymentFailed("The payment provider refused the refund; nothing was changed.") from error
+    """Cancel: stock back, a completed payment owed back (REFUND_PENDING: the gateway's refund goes
+    out once this transaction commits, see refunds.py), a pending one voided (FAILED), event written."""
     quantities: dict[int, int] = defaultdict(int)
     for product_id, quantity in order.items.filter(product__isnull=False).values_list(
         "product_id", "quantity"
@@ -130,11 +133,20 @@ def _order_close(order: Order, *, actor, note: str) -> None:
         quantities[product_id] += quantity
     stock.stock_return(quantities=dict(quantities))
     payment_status = order.payment_status
+    payment = Payment.objects.filter(order=order).first()
     if payment is not None:
         if payment.status == PaymentStatus.COMPLETED:
-            payment.status = PaymentStatus.REFUNDED
+            payment.status = PaymentStatus.REFUND_PENDING
         elif payment.status == PaymentStatus.PENDING:
             payment.status = PaymentStatus.FAILED
         payment.save(update_fields=["status", "updated_at"])
+        if payment.status == PaymentStatus.REFUND_PENDING:
+            refunds.refund_schedule(
+                transaction_id=payment.transaction_id,
+                amount=payment.amount,
+                reason=RefundReason.ORDER_CANCELLED,
+                order=order,
+                payment=payment,
+            )
         payment_status = payment.status
     order_status_set(order, OrderStatus.CANCELLED, actor=actor, note=note, payment_status=payment_status)

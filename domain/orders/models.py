@@ -18,6 +18,8 @@ class PaymentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     COMPLETED = "completed", "Completed"
     FAILED = "failed", "Failed"
+    # The order's change committed; the gateway's refund is sent after the commit (refunds.py).
+    REFUND_PENDING = "refund_pending", "Refund pending"
     REFUNDED = "refunded", "Refunded"
 
 
@@ -54,7 +56,7 @@ class Order(models.Model):
     store = models.ForeignKey("accounts.Store", on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=12, choices=OrderStatus.choices, default=OrderStatus.PENDING)
     payment_status = models.CharField(
-        max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
     total_amount = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_address = models.TextField()
@@ -110,7 +112,7 @@ class OrderItem(models.Model):
 class Payment(models.Model):
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="payment")
     method = models.CharField(max_length=10, choices=PaymentMethod.choices)
-    status = models.CharField(max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
+    status = models.CharField(max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     transaction_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     reference_entity = models.CharField(max_length=10, null=True, blank=True)
@@ -169,3 +171,43 @@ class LatePayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transaction_id}: {self.amount} on {self.order_id}"
+
+
+class RefundReason(models.TextChoices):
+    ORDER_CANCELLED = "order_cancelled", "Order cancelled or refunded"
+    LATE_PAYMENT = "late_payment", "Late payment on a reference"
+    CHECKOUT_ROLLED_BACK = "checkout_rolled_back", "Charge of a checkout that rolled back"
+
+
+class Refund(models.Model):
+    """Money owed back through the gateway, one row per gateway transaction (so a charge is never
+    refunded twice). Written in the transaction that decides it (or, for a checkout that rolled
+    back, right after), sent to the gateway only after that commit; a refund the gateway refuses
+    stays pending (`refunded_at` null) and `manage.py retry_refunds` sends it again."""
+
+    transaction_id = models.CharField(max_length=64, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=24, choices=RefundReason.choices)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refund"
+    )
+    late_payment = models.OneToOneField(
+        LatePayment, null=True, blank=True, on_delete=models.PROTECT, related_name="refund"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True, default="")
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(condition=Q(reason__in=RefundReason.values), name="refund_reason_valid"),
+        ]
+        indexes = [models.Index(fields=["refunded_at"], name="refund_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.transaction_id}: {self.amount} ({'refunded' if self.refunded_at else 'pending'})"

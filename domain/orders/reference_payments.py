@@ -12,9 +12,9 @@ from django.db import transaction
 from domain.errors import InvalidInput, NotEligible, NotFound
 from domain.money import MAX_AMOUNT, is_cents, money_round
 
-from . import payments
+from . import refunds
 from .events import order_event, order_status_set
-from .models import LatePayment, Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
+from .models import LatePayment, Order, OrderStatus, Payment, PaymentMethod, PaymentStatus, RefundReason
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,9 @@ def payment_confirm_reference(
     Returns (order, changed): a replay of a confirmation changes nothing. The amount must be the
     payment's exactly. An order cancelled meanwhile (by its buyer, or expired) is not revived, and
     a reference paid a second time (another transaction) is not paid twice: that money is recorded
-    as a LatePayment, noted on the order and refunded, and the call still fails with NOT_ELIGIBLE;
-    a replay of that payment (same transaction id) refunds nothing again.
+    as a LatePayment, noted on the order and refunded after the commit, and the call still fails
+    with NOT_ELIGIBLE; a replay of that payment (same transaction id) records and refunds nothing
+    again (a refund the gateway refused is retried by retry_refunds).
     """
     transaction_id = transaction_id or f"REF-{entity}-{reference_number}"
     with transaction.atomic():
@@ -99,55 +100,41 @@ def _payment_late(
     *, order: Order, payment: Payment, amount: Decimal, transaction_id: str, why: LateReason
 ) -> str:
     """Money paid on the reference of a cancelled order, or on a reference paid already (`why`),
-    under the order's lock: recorded once per transaction id, noted on the order and refunded.
-    Returns the refusal to answer the gateway with.
-
-    A refund the gateway refuses leaves the LatePayment unrefunded: the gateway's next notification
-    of the same transaction retries it (or a human does). If the refund succeeds but the commit
-    fails, the replay refunds again, which refunds nothing twice: refunds are idempotent per
-    transaction at the provider."""
+    under the order's lock: recorded once per transaction id, noted on the order, and refunded
+    once this transaction commits (refunds.py: a refusal stays pending for retry_refunds).
+    Returns the refusal to answer the gateway with."""
     refused = why.refusal
     if transaction_id == payment.transaction_id:
         return refused  # the order's own payment: refunded when the order was cancelled
     late = LatePayment.objects.filter(transaction_id=transaction_id).first()
     if late is not None and late.order_id != order.pk:
         raise InvalidInput("This transaction id was already used.", field="transaction_id")
-    if late is not None and late.refunded:
-        return f"{refused} This payment was refunded already."
-    created = late is None
-    if created:
-        _transaction_id_check(transaction_id)
-        if amount > MAX_AMOUNT or not is_cents(amount):
-            raise InvalidInput("The amount is not an amount of kwanza.", field="amount")
-        late = LatePayment.objects.create(
-            order=order, transaction_id=transaction_id, amount=money_round(amount)
-        )
-        logger.error(
-            "payment %s of %s on the reference of order %s arrived %s: refunding it",
-            transaction_id,
-            late.amount,
-            order.order_number,
-            why.value,
-        )
-    note = f"payment reference paid {why.value}: {late.amount}, transaction {transaction_id}"
-    try:
-        payments.gateway().refund(transaction_id=transaction_id, amount=late.amount)
-    except Exception:
-        logger.exception(
-            "refund of late payment %s of %s on order %s failed: refund it by hand unless a replay does",
-            transaction_id,
-            late.amount,
-            order.order_number,
-        )
-        if created:  # a retry that fails again adds nothing to the order's history
-            order_event(order, actor=None, to_status=order.status, note=f"{note}; the refund failed").save()
-        return (
-            f"{refused} The payment is recorded; its refund failed and is retried on the next notification."
-        )
-    late.refunded = True
-    late.save(update_fields=["refunded", "updated_at"])
-    order_event(order, actor=None, to_status=order.status, note=f"{note}; refunded").save()
-    return f"{refused} The payment was refunded."
+    if late is not None:  # a replay: a refund the gateway refused is sent again after the commit
+        if late.refunded:
+            return f"{refused} This payment was refunded already."
+        refunds.refund_send_after_commit(late.refund)
+        return f"{refused} This payment was recorded already and will be refunded."
+    _transaction_id_check(transaction_id)
+    if amount > MAX_AMOUNT or not is_cents(amount):
+        raise InvalidInput("The amount is not an amount of kwanza.", field="amount")
+    late = LatePayment.objects.create(order=order, transaction_id=transaction_id, amount=money_round(amount))
+    logger.error(
+        "payment %s of %s on the reference of order %s arrived %s: refunding it",
+        transaction_id,
+        late.amount,
+        order.order_number,
+        why.value,
+    )
+    note = f"payment reference paid {why.value}: {late.amount}, transaction {transaction_id}; refunding it"
+    order_event(order, actor=None, to_status=order.status, note=note).save()
+    refunds.refund_schedule(
+        transaction_id=transaction_id,
+        amount=late.amount,
+        reason=RefundReason.LATE_PAYMENT,
+        order=order,
+        late_payment=late,
+    )
+    return f"{refused} The payment is recorded and will be refunded."
 
 
 def _transaction_id_check(transaction_id: str) -> None:

@@ -14,7 +14,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, hours: int, **options):
         try:
-            expired = order_expire_unpaid(hours=hours)
+            result = order_expire_unpaid(hours=hours)
         except DomainError as error:
             raise CommandError(error.message) from error
-        self.stdout.write(f"Cancelled {expired} unpaid reference order(s) older than {hours} hour(s).")
+        self.stdout.write(
+            f"Cancelled {len(result.expired)} unpaid reference order(s) older than {hours} hour(s)."
+        )
+        if result.failed:
+            raise CommandError(
+                f"Could not cancel {len(result.failed)}: {', '.join(result.failed)} (see the log)."
+            )
