@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from strawberry import Info, relay
 from strawberry.file_uploads import Upload
 from strawberry_django.fields.field import StrawberryDjangoField
 from strawberry_django.optimizer import is_optimized_by_prefetching
 
 from domain.catalog import models, selectors, services
-from domain.reviews.models import Review as ReviewModel
 
 from .common import Connection, DeletePayload, connection, decode_id, media_url
 from .errors import UserError, bad_input
@@ -30,7 +29,6 @@ ProductSort = strawberry.enum(selectors.ProductSort, name="ProductSort")
 
 # Price filters beyond this are refused rather than sent to the database.
 MAX_PRICE_FILTER = Decimal("1e15")
-MY_REVIEWS = "_my_reviews"
 
 
 # Every Node type names its id field: without it strawberry re-scans the class's annotations for
@@ -41,13 +39,6 @@ class Category(relay.Node):
     name: str
     slug: str
     description: str
-
-
-def _my_reviews_prefetch(info: Info) -> Prefetch:
-    """Loads the caller's reviews of every product of a list in one query (none when anonymous)."""
-    user = info.context.request.user
-    reviews = ReviewModel.objects.filter(user=user) if user.is_authenticated else ReviewModel.objects.none()
-    return Prefetch("reviews", queryset=reviews, to_attr=MY_REVIEWS)
 
 
 class PublicProducts(StrawberryDjangoField):
@@ -91,19 +82,21 @@ class Product(relay.Node):
     )
     review_count: int = strawberry_django.field(field_name="rating_count")
 
+    # Caller-specific: per-request loaders (graph/loaders.py), one query per page each, none when anonymous.
     @strawberry_django.field(
         only=["id"],
-        prefetch_related=[_my_reviews_prefetch],
         description="The logged-in user's review of this product; null when anonymous or not reviewed yet.",
     )
     def my_review(self, info: Info) -> Annotated[Review, strawberry.lazy("graph.reviews")] | None:
-        prefetched = getattr(self, MY_REVIEWS, None)
-        if prefetched is not None:
-            return prefetched[0] if prefetched else None
-        user = info.context.request.user
-        if not user.is_authenticated:
-            return None
-        return ReviewModel.objects.filter(product_id=self.pk, user=user).first()
+        return info.context.loaders.my_review.load(self)
+
+    @strawberry_django.field(
+        only=["id"],
+        description="Whether the product is in the logged-in user's wishlist (the storefront's heart); "
+        "false when anonymous.",
+    )
+    def in_my_wishlist(self, info: Info) -> bool:
+        return info.context.loaders.in_my_wishlist.load(self)
 
 
 # ---------------------------------------------------------------- inputs and payloads

@@ -31,9 +31,15 @@ Mutation = merge_types("Mutation", _mutations) if _mutations else None
 class Optimizer(DjangoOptimizerExtension):
     """The strawberry-django optimizer without its per-field hook: every field that returns a
     queryset here is a strawberry-django field, which optimizes its queryset itself, so the hook
-    would only add a call to each of the hundreds of fields of a page."""
+    would only add a call to each of the hundreds of fields of a page.
+
+    Its prefetches start from each model's default manager rather than the plain base manager,
+    so products prefetched for a page of stores know their peers (domain/peers.py)."""
 
     resolve = SchemaExtension.resolve
+
+    def __init__(self, **options) -> None:
+        super().__init__(prefetch_custom_queryset=True, **options)
 
 
 @functools.cache

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
+from domain.peers import PeersQuerySet
+
 
 class Category(models.Model):
     name = models.CharField(max_length=100)
@@ -43,6 +45,8 @@ class Product(models.Model):
     search_text = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PeersQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from domain.peers import PeersQuerySet
+
 
 class OrderStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -93,6 +95,9 @@ class OrderItem(models.Model):
     product_name = models.CharField(max_length=200)
     price = models.DecimalField(max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
+
+    # Its products know their peers: one loader query per page (domain/peers.py).
+    objects = PeersQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
