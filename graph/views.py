@@ -8,7 +8,6 @@ from strawberry.django.context import StrawberryDjangoContext
 from strawberry.django.views import GraphQLView
 
 from .auth import user_from_authorization
-
 from .loaders import Loaders
 
 
