@@ -175,7 +175,20 @@ STRAWBERRY_DJANGO = {
 }
 GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "10"))
 GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "30"))
-GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "5000"))
+GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "2000"))
+# Documents over this size are refused before they are parsed.
+GRAPHQL_MAX_DOCUMENT_BYTES = int(os.environ.get("GRAPHQL_MAX_DOCUMENT_BYTES", "65536"))
+# Fields, fragment spreads and inline fragments, each fragment counted where it is spread.
+GRAPHQL_MAX_SELECTIONS = int(os.environ.get("GRAPHQL_MAX_SELECTIONS", "500"))
+# How often one response path may be selected (`{ me { id id } }` selects me.id twice).
+GRAPHQL_MAX_REPEATED_FIELDS = int(os.environ.get("GRAPHQL_MAX_REPEATED_FIELDS", "10"))
+# Estimated cost of one operation: each field 1, a connection multiplies by its page size.
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "10000"))
+# Root fields of one mutation operation.
+GRAPHQL_MAX_MUTATIONS = int(os.environ.get("GRAPHQL_MAX_MUTATIONS", "4"))
+# Codegen and explorers need introspection and GraphiQL; each can be turned off.
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", True)
+GRAPHIQL = env_bool("GRAPHIQL", True)
 
 # ---------------------------------------------------------------- i18n, static, media
 LANGUAGE_CODE = "pt"
