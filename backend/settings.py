@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.middleware.RequestIdMiddleware",
+    "backend.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -211,6 +213,9 @@ STORAGES = {
 # Absolute media URLs are built from the request; this base wins when set (CDN, proxy).
 MEDIA_BASE_URL = os.environ.get("MEDIA_BASE_URL", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Largest request body, files included (Django's limit above leaves files out): over it, 413 before
+# the body is read (by Content-Length) or as soon as more has arrived (chunked, under ASGI).
+UPLOAD_MAX_BODY_BYTES = int(os.environ.get("UPLOAD_MAX_BODY_BYTES", str(8 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # ---------------------------------------------------------------- HTTP security
@@ -233,7 +238,11 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "backend.middleware.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

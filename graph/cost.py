@@ -3,15 +3,16 @@
 Each field costs 1. A connection (a field with `first`/`last`) multiplies what it selects by its page
 size: `first`, else `last`, else the default page size, whether the value is written in the document,
 sent as a variable or taken from the variable's default. A plain list counts once (our lists are
-short: cart and order items, categories), except the introspection lists (`types`, `fields`, ...),
-which multiply by how long they are in this schema, so that nesting them cannot blow up a response.
+short: cart and order items, categories). Introspection lists (`types`, `fields`, `args`, ...) count
+once too, but may nest at most MAX_INTROSPECTION_LISTS deep (the standard introspection query nests
+three: types, fields, args), so that `fields { type { fields ... } }` cannot blow up a response.
 Each fragment is costed once per request and added where it is spread, so the estimate takes time
 linear in the document.
 """
 
 from __future__ import annotations
 
-import functools
+from typing import NamedTuple
 
 from django.conf import settings
 from graphql import (
@@ -30,21 +31,28 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    get_nullable_type,
+    is_list_type,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
 from .limits import fragment_definitions
 
 PAGE_ARGUMENTS = ("first", "last")
+MAX_INTROSPECTION_LISTS = 3
+
+
+class Estimate(NamedTuple):
+    cost: int
+    introspection_lists: int  # introspection lists nested along the deepest path
 
 
 def operation_cost(
     schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: dict
-) -> int:
-    """The estimated cost of `operation`; `variables` hold the values it runs with, defaults included."""
+) -> Estimate:
+    """The estimate of `operation`; `variables` hold the values it runs with, defaults included."""
     fragments = fragment_definitions(document)
-    costs: dict[str, int] = {}
-    list_sizes = _introspection_list_sizes(schema)
+    estimates: dict[str, Estimate] = {}
     pagination = settings.STRAWBERRY_DJANGO
     default_page, max_page = pagination["PAGINATION_DEFAULT_LIMIT"], pagination["PAGINATION_MAX_LIMIT"]
 
@@ -64,43 +72,52 @@ def operation_cost(
                 return min(max(value, 0), max_page)  # out-of-range values are refused elsewhere
         return default_page
 
-    def field_cost(node: FieldNode, parent: GraphQLNamedType | None) -> int:
+    def field_estimate(node: FieldNode, parent: GraphQLNamedType | None) -> Estimate:
         definition = _field_definition(node.name.value, parent, schema)
         if definition is None or node.selection_set is None:
-            return 1
-        multiplier = page_size(node, definition)
-        if isinstance(parent, GraphQLObjectType) and parent.name.startswith("__"):
-            multiplier = list_sizes.get(node.name.value, 1)
-        return 1 + multiplier * selection_cost(node.selection_set, get_named_type(definition.type))
+            return Estimate(1, 0)
+        inner = selection_estimate(node.selection_set, get_named_type(definition.type))
+        lists = inner.introspection_lists
+        if (
+            parent is not None
+            and parent.name.startswith("__")
+            and is_list_type(get_nullable_type(definition.type))
+        ):
+            lists += 1
+        return Estimate(1 + page_size(node, definition) * inner.cost, lists)
 
-    def selection_cost(selection_set: SelectionSetNode, parent: GraphQLNamedType | None) -> int:
-        total = 0
+    def selection_estimate(selection_set: SelectionSetNode, parent: GraphQLNamedType | None) -> Estimate:
+        cost = lists = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total += field_cost(selection, parent)
+                inner = field_estimate(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                inner = schema.get_type(condition.name.value) if condition else parent
-                total += selection_cost(selection.selection_set, inner)
+                inner = selection_estimate(
+                    selection.selection_set, schema.get_type(condition.name.value) if condition else parent
+                )
             elif isinstance(selection, FragmentSpreadNode):
-                total += fragment_cost(selection.name.value)
-        return total
+                inner = fragment_estimate(selection.name.value)
+            else:
+                continue
+            cost, lists = cost + inner.cost, max(lists, inner.introspection_lists)
+        return Estimate(cost, lists)
 
-    def fragment_cost(name: str) -> int:
-        if name not in costs:
+    def fragment_estimate(name: str) -> Estimate:
+        if name not in estimates:
             fragment = fragments.get(name)
-            costs[name] = 0  # a cycle (the limits refuse it first) adds nothing
+            estimates[name] = Estimate(0, 0)  # a cycle (the limits refuse it first) adds nothing
             if fragment is not None:
                 inner = schema.get_type(fragment.type_condition.name.value)
-                costs[name] = selection_cost(fragment.selection_set, inner)
-        return costs[name]
+                estimates[name] = selection_estimate(fragment.selection_set, inner)
+        return estimates[name]
 
     root = {
         OperationType.QUERY: schema.query_type,
         OperationType.MUTATION: schema.mutation_type,
         OperationType.SUBSCRIPTION: schema.subscription_type,
     }[operation.operation]
-    return selection_cost(operation.selection_set, root)
+    return selection_estimate(operation.selection_set, root)
 
 
 def _field_definition(
@@ -113,22 +130,3 @@ def _field_definition(
     if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
         return parent.fields.get(name)
     return None  # an unknown field or type: validation reports it
-
-
-@functools.cache
-def _introspection_list_sizes(schema: GraphQLSchema) -> dict[str, int]:
-    """How long each introspection list can be in `schema`."""
-    types = list(schema.type_map.values())
-    fields = [t.fields for t in types if isinstance(t, GraphQLObjectType | GraphQLInterfaceType)]
-    arguments = [len(f.args) for group in fields for f in group.values()]
-    arguments += [len(d.args) for d in schema.directives]
-    return {
-        "types": len(types),
-        "possibleTypes": len(types),
-        "interfaces": len(types),
-        "directives": len(schema.directives),
-        "fields": max((len(group) for group in fields), default=1),
-        "inputFields": max((len(t.fields) for t in types if hasattr(t, "fields")), default=1),
-        "args": max(arguments, default=1),
-        "enumValues": max((len(t.values) for t in types if hasattr(t, "values")), default=1),
-    }

@@ -91,7 +91,9 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": INTERNAL_SERVER_ERROR}
+        request = getattr(self.execution_context.context, "request", None)
+        # The id the request's log records carry (backend.middleware), for the user to report.
+        masked.extensions = {"code": INTERNAL_SERVER_ERROR, "requestId": getattr(request, "request_id", None)}
         return masked
 
 

@@ -5,8 +5,10 @@ from strawberry.django.views import GraphQLView
 
 from domain.accounts.tokens import user_from_authorization
 
+from .http import StrictRequests
 
-class KitandaGraphQLView(GraphQLView):
+
+class KitandaGraphQLView(StrictRequests, GraphQLView):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # Never the session: the endpoint is CSRF-exempt, so only the header authenticates.
         request.user = user_from_authorization(request.META.get("HTTP_AUTHORIZATION"))
