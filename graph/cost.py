@@ -3,16 +3,13 @@
 Each field costs 1. A connection (a field with `first`/`last`) multiplies what it selects by its page
 size: `first`, else `last`, else the default page size, whether the value is written in the document,
 sent as a variable or taken from the variable's default. A plain list counts once (our lists are
-short: cart and order items, categories). Introspection lists (`types`, `fields`, `args`, ...) count
-once too, but may nest at most MAX_INTROSPECTION_LISTS deep (the standard introspection query nests
-three: types, fields, args), so that `fields { type { fields ... } }` cannot blow up a response.
+short: cart and order items, categories), and so do introspection lists, whose nesting graphql-core's
+MaxIntrospectionDepthRule bounds.
 Each fragment is costed once per request and added where it is spread, so the estimate takes time
 linear in the document.
 """
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 from django.conf import settings
 from graphql import (
@@ -31,28 +28,20 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
-    get_nullable_type,
-    is_list_type,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
 from .limits import fragment_definitions
 
 PAGE_ARGUMENTS = ("first", "last")
-MAX_INTROSPECTION_LISTS = 3
-
-
-class Estimate(NamedTuple):
-    cost: int
-    introspection_lists: int  # introspection lists nested along the deepest path
 
 
 def operation_cost(
     schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: dict
-) -> Estimate:
-    """The estimate of `operation`; `variables` hold the values it runs with, defaults included."""
+) -> int:
+    """The estimated cost of `operation`; `variables` hold the values it runs with, defaults included."""
     fragments = fragment_definitions(document)
-    estimates: dict[str, Estimate] = {}
+    costs: dict[str, int] = {}
     pagination = settings.STRAWBERRY_DJANGO
     default_page, max_page = pagination["PAGINATION_DEFAULT_LIMIT"], pagination["PAGINATION_MAX_LIMIT"]
 
@@ -72,52 +61,42 @@ def operation_cost(
                 return min(max(value, 0), max_page)  # out-of-range values are refused elsewhere
         return default_page
 
-    def field_estimate(node: FieldNode, parent: GraphQLNamedType | None) -> Estimate:
+    def field_cost(node: FieldNode, parent: GraphQLNamedType | None) -> int:
         definition = _field_definition(node.name.value, parent, schema)
         if definition is None or node.selection_set is None:
-            return Estimate(1, 0)
-        inner = selection_estimate(node.selection_set, get_named_type(definition.type))
-        lists = inner.introspection_lists
-        if (
-            parent is not None
-            and parent.name.startswith("__")
-            and is_list_type(get_nullable_type(definition.type))
-        ):
-            lists += 1
-        return Estimate(1 + page_size(node, definition) * inner.cost, lists)
+            return 1
+        return 1 + page_size(node, definition) * selection_cost(
+            node.selection_set, get_named_type(definition.type)
+        )
 
-    def selection_estimate(selection_set: SelectionSetNode, parent: GraphQLNamedType | None) -> Estimate:
-        cost = lists = 0
+    def selection_cost(selection_set: SelectionSetNode, parent: GraphQLNamedType | None) -> int:
+        total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                inner = field_estimate(selection, parent)
+                total += field_cost(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                inner = selection_estimate(
-                    selection.selection_set, schema.get_type(condition.name.value) if condition else parent
-                )
+                inner = schema.get_type(condition.name.value) if condition else parent
+                total += selection_cost(selection.selection_set, inner)
             elif isinstance(selection, FragmentSpreadNode):
-                inner = fragment_estimate(selection.name.value)
-            else:
-                continue
-            cost, lists = cost + inner.cost, max(lists, inner.introspection_lists)
-        return Estimate(cost, lists)
+                total += fragment_cost(selection.name.value)
+        return total
 
-    def fragment_estimate(name: str) -> Estimate:
-        if name not in estimates:
+    def fragment_cost(name: str) -> int:
+        if name not in costs:
             fragment = fragments.get(name)
-            estimates[name] = Estimate(0, 0)  # a cycle (the limits refuse it first) adds nothing
+            costs[name] = 0  # a cycle (the limits refuse it first) adds nothing
             if fragment is not None:
                 inner = schema.get_type(fragment.type_condition.name.value)
-                estimates[name] = selection_estimate(fragment.selection_set, inner)
-        return estimates[name]
+                costs[name] = selection_cost(fragment.selection_set, inner)
+        return costs[name]
 
     root = {
         OperationType.QUERY: schema.query_type,
         OperationType.MUTATION: schema.mutation_type,
         OperationType.SUBSCRIPTION: schema.subscription_type,
     }[operation.operation]
-    return selection_estimate(operation.selection_set, root)
+    return selection_cost(operation.selection_set, root)
 
 
 def _field_definition(

@@ -34,7 +34,7 @@ from strawberry.types import ExecutionContext
 
 from domain.text import text_storable
 
-from .cost import MAX_INTROSPECTION_LISTS, operation_cost
+from .cost import operation_cost
 from .errors import bad_input, too_complex
 from .limits import document_problems, fragment_definitions, root_field_count, used_fragments
 
@@ -156,16 +156,10 @@ def _request_problems(context: ExecutionContext) -> list[GraphQLError]:
         visit(fragments[name] if name else operation, Arguments())
     if found:
         return found
-    cost, introspection_lists = operation_cost(context.schema._schema, document, operation, variables)
+    cost = operation_cost(context.schema._schema, document, operation, variables)
     limit = settings.GRAPHQL_MAX_COST
     if cost > limit:
         return [too_complex(f"The operation's estimated cost is {cost}. Allowed: {limit}")]
-    if introspection_lists > MAX_INTROSPECTION_LISTS:
-        return [
-            too_complex(
-                f"Introspection lists nest {introspection_lists} deep. Allowed: {MAX_INTROSPECTION_LISTS}"
-            )
-        ]
     if operation.operation == OperationType.MUTATION:
         fields = root_field_count(operation, document)
         if fields > settings.GRAPHQL_MAX_MUTATIONS:
