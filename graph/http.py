@@ -43,6 +43,8 @@ class StrictRequests:
             return refusal(error.status_code, error.reason)
         except RequestDataTooBig:
             return refusal(413, "The request body is too large.")
+        except UnicodeDecodeError:  # the body is not UTF-8
+            return refusal(400, "Unable to parse request body as JSON")
         except (SuspiciousOperation, MultiPartParserError):
             return refusal(400, "The request body cannot be read.")
 
