@@ -1,6 +1,7 @@
 """Guards every operation passes before it runs: they look at the document and its variables once,
-so no resolver has to, and refuse with a clear BAD_USER_INPUT error what would otherwise fail deep
-inside a query (and reach the client as an internal error)."""
+so no resolver has to, and refuse with a clear error (QUERY_TOO_COMPLEX for the limits,
+BAD_USER_INPUT for the input) what would otherwise be costly, or fail deep inside a query (and
+reach the client as an internal error)."""
 
 from __future__ import annotations
 
