@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.middleware.RequestIdMiddleware",
+    "backend.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -179,7 +181,20 @@ STRAWBERRY_DJANGO = {
 }
 GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "10"))
 GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "30"))
-GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "5000"))
+GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "2000"))
+# Documents over this size are refused before they are parsed.
+GRAPHQL_MAX_DOCUMENT_BYTES = int(os.environ.get("GRAPHQL_MAX_DOCUMENT_BYTES", "65536"))
+# Fields, fragment spreads and inline fragments, each fragment counted where it is spread.
+GRAPHQL_MAX_SELECTIONS = int(os.environ.get("GRAPHQL_MAX_SELECTIONS", "500"))
+# How often one response path may be selected (`{ me { id id } }` selects me.id twice).
+GRAPHQL_MAX_REPEATED_FIELDS = int(os.environ.get("GRAPHQL_MAX_REPEATED_FIELDS", "10"))
+# Estimated cost of one operation: each field 1, a connection multiplies by its page size.
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "10000"))
+# Root fields of one mutation operation.
+GRAPHQL_MAX_MUTATIONS = int(os.environ.get("GRAPHQL_MAX_MUTATIONS", "4"))
+# Codegen and explorers need introspection and GraphiQL; each can be turned off.
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", True)
+GRAPHIQL = env_bool("GRAPHIQL", True)
 
 # ---------------------------------------------------------------- i18n, static, media
 LANGUAGE_CODE = "pt"
@@ -202,6 +217,9 @@ STORAGES = {
 # Absolute media URLs are built from the request; this base wins when set (CDN, proxy).
 MEDIA_BASE_URL = os.environ.get("MEDIA_BASE_URL", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Largest request body, files included (Django's limit above leaves files out): over it, 413 before
+# the body is read (by Content-Length) or as soon as more has arrived (chunked, under ASGI).
+UPLOAD_MAX_BODY_BYTES = int(os.environ.get("UPLOAD_MAX_BODY_BYTES", str(8 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # ---------------------------------------------------------------- HTTP security
@@ -224,7 +242,11 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "backend.middleware.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -24,6 +24,7 @@ UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"  # a document over one of the limits (size, depth, cost, ...)
 
 
 @strawberry.type(name="UserError")
@@ -53,6 +54,10 @@ def forbidden(message: str = "You are not allowed to do this.") -> AccessError:
 
 def bad_input(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": BAD_USER_INPUT})
+
+
+def too_complex(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": QUERY_TOO_COMPLEX})
 
 
 def user_errors(error: DomainError) -> list[UserError]:
@@ -100,7 +105,9 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": INTERNAL_SERVER_ERROR}
+        request = getattr(self.execution_context.context, "request", None)
+        # The id the request's log records carry (backend.middleware), for the user to report.
+        masked.extensions = {"code": INTERNAL_SERVER_ERROR, "requestId": getattr(request, "request_id", None)}
         return masked
 
 
@@ -111,3 +118,15 @@ def should_mask_error(error: GraphQLError) -> bool:
         return False
     logger.error("Unexpected error in %s", ".".join(map(str, error.path or [])), exc_info=original)
     return True
+
+
+def log_refused(errors: list[GraphQLError]) -> None:
+    """Client mistakes (refused documents, access and input errors) at INFO, by code only: their
+    messages may quote the client's text. Unexpected exceptions are logged where they are masked."""
+    codes = [
+        (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+        for error in errors
+        if error.original_error is None or isinstance(error.original_error, GraphQLError)
+    ]
+    if codes:
+        logger.info("GraphQL request refused: %s", ", ".join(sorted(set(codes))))

@@ -17,8 +17,10 @@ class Context(StrawberryDjangoContext):
 
     loaders: Loaders
 
+from .http import StrictRequests
 
-class KitandaGraphQLView(GraphQLView):
+
+class KitandaGraphQLView(StrictRequests, GraphQLView):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # Never the session: the endpoint is CSRF-exempt, so only the header authenticates.
         request.user = user_from_authorization(request.META.get("HTTP_AUTHORIZATION"))

@@ -280,6 +280,7 @@ def register_limit(settings):
     settings.REGISTER_THROTTLE_LIMIT = 3
     settings.LOGIN_THROTTLE_WINDOW = 900
     settings.TRUSTED_PROXY_COUNT = 0
+    settings.GRAPHQL_MAX_MUTATIONS = 100  # the throttle must hold by itself, whatever that cap
     return settings
 
 
@@ -844,7 +845,7 @@ def test_an_unexpected_exception_is_logged_and_masked(gql, monkeypatch, caplog):
 
     monkeypatch.setattr(selectors, "store_visible", broken)
     with caplog.at_level("ERROR", logger="kitanda.graph"):
-        result = gql('{ store(slug: "x") { slug } }')
+        result = gql('{ store(slug: "x") { slug } }', headers={"HTTP_X_REQUEST_ID": "req-42"})
     assert result == {
         "data": {"store": None},
         "errors": [
@@ -852,13 +853,14 @@ def test_an_unexpected_exception_is_logged_and_masked(gql, monkeypatch, caplog):
                 "message": "Internal error.",
                 "locations": [{"line": 1, "column": 3}],
                 "path": ["store"],
-                "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-42"},
             }
         ],
     }
     assert "hunter2" not in json.dumps(result)
     [record] = [record for record in caplog.records if record.name == "kitanda.graph"]
     assert record.exc_info and "hunter2" in str(record.exc_info[1])
+    assert record.request_id == "req-42"
 
 
 def test_validation_errors_are_not_masked(gql):

@@ -1,5 +1,5 @@
 """Login throttling: attempts counted in the Django cache (Redis in production) per client IP and
-per client IP + login (what was typed, lowercased and stripped), so that guessing passwords locks
+per client IP + login (what was typed, stripped and lowercased as the database does), so that guessing passwords locks
 the guesser out for a window.
 
 An attempt is counted *before* its password is checked (an atomic increment), so neither
@@ -19,9 +19,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest
 
 from domain.errors import RateLimited
+from domain.text import text_storable
 
 PREFIX = "login-throttle"
 
@@ -47,6 +49,20 @@ def client_ip(request: HttpRequest) -> str:
     if len(forwarded) < proxies:
         return remote
     return forwarded[-proxies]
+
+
+def login_folded(login: str) -> str:
+    """The login stripped and lowercased the way the database lowercases it when it looks the user
+    up (selectors.user_by_login compares lower() of both sides): PostgreSQL's lower() is not
+    Python's (it makes 'İ' an 'i', Python an 'i' and a combining dot), and two spellings the lookup
+    treats as one must share one counter. Plain ASCII is lowercased alike by both, without a query;
+    SQLite's lower() only knows ASCII, so there Python's (which merges more, never less) stands in."""
+    login = login.strip()
+    if login.isascii() or connection.vendor != "postgresql" or not text_storable(login):
+        return login.lower()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lower(%s)", [login])
+        return cursor.fetchone()[0]
 
 
 def _key(kind: str, value: str) -> str:
@@ -79,7 +95,7 @@ def login_attempt_start(*, client_ip: str, login: str) -> LoginAttempt:
     up its attempts within the window.
     """
     attempt = LoginAttempt(
-        ip_key=_key("ip", client_ip), account_key=_key("account", f"{client_ip}|{login.strip().lower()}")
+        ip_key=_key("ip", client_ip), account_key=_key("account", f"{client_ip}|{login_folded(login)}")
     )
     # Both counted, even when the first is over: a locked-out guesser stays locked out.
     over_ip = _over_limit(attempt.ip_key, settings.LOGIN_THROTTLE_IP_LIMIT)

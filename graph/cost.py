@@ -1,0 +1,111 @@
+"""What an operation may cost, estimated before it runs from the document and the request's variables.
+
+Each field costs 1. A connection (a field with `first`/`last`) multiplies what it selects by its page
+size: `first`, else `last`, else the default page size, whether the value is written in the document,
+sent as a variable or taken from the variable's default. A plain list counts once (our lists are
+short: cart and order items, categories), and so do introspection lists, whose nesting graphql-core's
+MaxIntrospectionDepthRule bounds.
+Each fragment is costed once per request and added where it is spread, so the estimate takes time
+linear in the document.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+)
+from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
+
+from .limits import fragment_definitions
+
+PAGE_ARGUMENTS = ("first", "last")
+
+
+def operation_cost(
+    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: dict
+) -> int:
+    """The estimated cost of `operation`; `variables` hold the values it runs with, defaults included."""
+    fragments = fragment_definitions(document)
+    costs: dict[str, int] = {}
+    pagination = settings.STRAWBERRY_DJANGO
+    default_page, max_page = pagination["PAGINATION_DEFAULT_LIMIT"], pagination["PAGINATION_MAX_LIMIT"]
+
+    def page_size(node: FieldNode, definition: GraphQLField) -> int:
+        if not any(name in definition.args for name in PAGE_ARGUMENTS):
+            return 1
+        given = {argument.name.value: argument.value for argument in node.arguments or ()}
+        for name in PAGE_ARGUMENTS:
+            value_node = given.get(name)
+            if isinstance(value_node, IntValueNode):
+                value = int(value_node.value)
+            elif isinstance(value_node, VariableNode):
+                value = variables.get(value_node.name.value)
+            else:
+                value = None
+            if isinstance(value, int) and not isinstance(value, bool):
+                return min(max(value, 0), max_page)  # out-of-range values are refused elsewhere
+        return default_page
+
+    def field_cost(node: FieldNode, parent: GraphQLNamedType | None) -> int:
+        definition = _field_definition(node.name.value, parent, schema)
+        if definition is None or node.selection_set is None:
+            return 1
+        return 1 + page_size(node, definition) * selection_cost(
+            node.selection_set, get_named_type(definition.type)
+        )
+
+    def selection_cost(selection_set: SelectionSetNode, parent: GraphQLNamedType | None) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += field_cost(selection, parent)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = schema.get_type(condition.name.value) if condition else parent
+                total += selection_cost(selection.selection_set, inner)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += fragment_cost(selection.name.value)
+        return total
+
+    def fragment_cost(name: str) -> int:
+        if name not in costs:
+            fragment = fragments.get(name)
+            costs[name] = 0  # a cycle (the limits refuse it first) adds nothing
+            if fragment is not None:
+                inner = schema.get_type(fragment.type_condition.name.value)
+                costs[name] = selection_cost(fragment.selection_set, inner)
+        return costs[name]
+
+    root = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }[operation.operation]
+    return selection_cost(operation.selection_set, root)
+
+
+def _field_definition(
+    name: str, parent: GraphQLNamedType | None, schema: GraphQLSchema
+) -> GraphQLField | None:
+    if name == "__schema":
+        return SchemaMetaFieldDef
+    if name == "__type":
+        return TypeMetaFieldDef
+    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        return parent.fields.get(name)
+    return None  # an unknown field or type: validation reports it

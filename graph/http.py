@@ -1,0 +1,99 @@
+"""How the GraphQL endpoint reads a request: whatever it cannot read is refused with a 4xx JSON error
+(`errors[0].extensions.code` BAD_REQUEST, or PAYLOAD_TOO_LARGE), never a 500 or a plain-text page.
+Refusals are client mistakes: logged at INFO, without the client's text."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from cross_web import HTTPException
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from strawberry.file_uploads.utils import replace_placeholders_with_files
+
+logger = logging.getLogger("kitanda.graph")
+
+BAD_REQUEST = "BAD_REQUEST"
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+# Arrays and objects nested in a JSON body: far more than any real variables need, far less than
+# what would overflow a recursive walk over them (ours, graphql-core's).
+MAX_JSON_NESTING = 32
+
+
+def refusal(status: int, message: str) -> HttpResponse:
+    """A JSON error response that Django will not log again (at WARNING, with the path)."""
+    code = PAYLOAD_TOO_LARGE if status == 413 else BAD_REQUEST
+    response = JsonResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status=status)
+    response._has_been_logged = True  # Django's log_response skips it; logged here at INFO instead
+    logger.info("HTTP request refused: %s %s", status, code)
+    return response
+
+
+class StrictRequests:
+    """Mixed into strawberry's Django GraphQLView."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return self.run(request=request)
+        except HTTPException as error:
+            return refusal(error.status_code, error.reason)
+        except RequestDataTooBig:
+            return refusal(413, "The request body is too large.")
+        except UnicodeDecodeError:  # the body is not UTF-8
+            return refusal(400, "Unable to parse request body as JSON")
+        except (SuspiciousOperation, MultiPartParserError):
+            return refusal(400, "The request body cannot be read.")
+
+    def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
+        if not settings.GRAPHIQL:
+            raise HTTPException(404, "GraphiQL is turned off on this server.")
+        return super().render_graphql_ide(request)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Every JSON the endpoint reads (body, multipart `operations` and `map`, GET `variables`)
+        must be an object (a list is a batch, which strawberry refuses)."""
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError):  # bad JSON or UTF-8, or nested too deeply to decode
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        if _nesting(value) > MAX_JSON_NESTING:
+            raise HTTPException(400, f"JSON nested deeper than {MAX_JSON_NESTING} levels.")
+        return value
+
+    def parse_multipart(self, request: Any) -> dict:
+        operations = self.parse_json(request.post_data.get("operations", "{}"))
+        files_map = self.parse_json(request.post_data.get("map", "{}"))
+        if not isinstance(operations, dict) or not _valid_map(files_map):
+            raise HTTPException(
+                400, "Multipart `operations` must be an object and `map` an object of lists of paths."
+            )
+        try:
+            return replace_placeholders_with_files(operations, files_map, request.files)
+        except (KeyError, IndexError, TypeError, ValueError) as error:
+            raise HTTPException(400, "The multipart `map` names a missing file or path.") from error
+
+
+def _valid_map(files_map: object) -> bool:
+    return isinstance(files_map, dict) and all(
+        isinstance(paths, list) and all(isinstance(path, str) for path in paths)
+        for paths in files_map.values()
+    )
+
+
+def _nesting(value: object) -> int:
+    """How deeply arrays and objects nest in a decoded JSON value (iterative: any depth is safe)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        current, level = pending.pop()
+        deepest = max(deepest, level)
+        if level > MAX_JSON_NESTING:
+            break
+        children = current.values() if isinstance(current, dict) else current
+        pending.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest

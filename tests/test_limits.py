@@ -1,0 +1,254 @@
+"""Limits on what one document may cost: checked in time linear in the document, before graphql-core's
+rules and before anything runs. Work is counted here (calls, nodes), never timed."""
+
+from __future__ import annotations
+
+import pytest
+from graphql import OperationDefinitionNode, VariableNode, get_introspection_query, parse
+from graphql.validation.rules import overlapping_fields_can_be_merged as overlapping
+
+from graph import cost, guards, limits
+from graph.documents import operations
+from graph.schema import schema
+
+from .conftest import error_codes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def validations(monkeypatch):
+    """How often graphql-core's validation runs."""
+    calls = []
+    real = guards.validate_document
+    monkeypatch.setattr(guards, "validate_document", lambda *args: calls.append(1) or real(*args))
+    return calls
+
+
+@pytest.fixture
+def measured(monkeypatch):
+    """How many selection sets our limits look at."""
+    calls = []
+    real = limits._measure
+    monkeypatch.setattr(limits, "_measure", lambda *args: calls.append(1) or real(*args))
+    return calls
+
+
+def fragment_chain(levels: int, leaf: str = "me { id }") -> str:
+    """Under 1 KB for 20 levels: each fragment spreads the next one twice, 2^levels paths."""
+    parts = ["query { ...F0 }"]
+    parts += [f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(levels)]
+    parts.append(f"fragment F{levels} on Query {{ {leaf} }}")
+    return "\n".join(parts)
+
+
+def refusal(result: dict) -> str:
+    assert result["data"] is None
+    [error] = result["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX", error
+    return error["message"]
+
+
+# ---------------------------------------------------------------- 1. validation linear in the document
+
+
+def test_a_doubling_fragment_chain_is_measured_once_per_fragment(gql, validations, measured):
+    document = fragment_chain(20)
+    assert len(document) < 1024
+    message = refusal(gql(document))
+    assert "4194303 selections" in message  # counted without walking the 2^20 paths
+    # One look at each selection set of the document (the operation, 21 fragments, `me`): not 2^20.
+    assert len(measured) == 1 + 21 + 1
+    assert validations == []  # graphql-core's rules never saw it
+
+
+def test_fragments_reused_within_the_limits_are_measured_once(gql, validations, measured):
+    result = gql(fragment_chain(3, "categories { id }"))  # 8 paths through the fragments
+    assert "errors" not in result
+    assert len(measured) == 1 + 4 + 1
+    assert validations == [1]
+
+
+def test_a_fragment_cycle_is_refused_without_recursing(gql, validations):
+    message = refusal(gql("query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }"))
+    assert "within itself" in message
+    assert validations == []
+
+
+@pytest.mark.parametrize("repeats", [11, 400])
+def test_a_field_repeated_is_refused_before_validation(gql, validations, repeats):
+    result = gql("{ me { " + "id " * repeats + "} }")
+    assert "selected" in refusal(result) or "selections" in refusal(result)
+    assert validations == []
+
+
+def test_a_field_repeated_thousands_of_times_is_refused_by_the_token_limit(gql, validations):
+    result = gql("{ me { " + "id " * 3000 + "} }")
+    assert "more than 2000 tokens" in result["errors"][0]["message"]
+    assert validations == []
+
+
+def test_repeats_through_nested_fields_count_where_they_answer(gql, validations):
+    """Ten `me` with ten `id` each: me.id answers 100 times, which the overlap rule compares pairwise."""
+    result = gql("{ " + " ".join("me { " + "id " * 10 + "}" for _ in range(10)) + " }")
+    assert "selected 100 times" in refusal(result)
+    assert validations == []
+
+
+def test_what_passes_costs_the_overlap_rule_at_most_selections_times_repeats(gql, monkeypatch, settings):
+    """The worst a document within the limits can make graphql-core's overlap rule compare."""
+    settings.GRAPHQL_MAX_ALIASES = 10_000
+    comparisons = []
+    real = overlapping.find_conflict
+    monkeypatch.setattr(overlapping, "find_conflict", lambda *a: comparisons.append(1) or real(*a))
+    repeats = settings.GRAPHQL_MAX_REPEATED_FIELDS
+    # Every place answered `repeats` times, as many places as the selections allow.
+    leaves = " ".join(f"x{n}: id" for n in range(40)) + " "
+    document = "{ me { " + leaves * repeats + "} }"
+    assert "errors" not in gql(document)
+    selections = 1 + 40 * repeats
+    assert len(comparisons) <= selections * repeats
+
+
+def test_too_deep_a_document_is_refused_before_validation(gql, validations):
+    nested = "products { edges { node { store { %s } } } }"
+    result = gql("{ " + nested % (nested % (nested % "name")) + " }")  # 12 levels
+    assert "exceeds maximum operation depth of 10" in refusal(result)
+    assert validations == []
+
+
+def test_brackets_nested_beyond_the_parser_are_a_clean_refusal(gql, caplog):
+    result = gql("{" + "me {" * 400 + "id" + "}" * 401)
+    assert "nested too deeply" in refusal(result)
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_aliases_are_counted_per_fragment_and_multiplied_where_spread(gql):
+    aliases = " ".join(f"c{n}: categories {{ id }}" for n in range(4))
+    assert "errors" not in gql(fragment_chain(2, aliases))  # 4 spreads of 4 aliases
+    assert refusal(gql(fragment_chain(3, aliases))) == "32 aliases found. Allowed: 30"
+
+
+# ---------------------------------------------------------------- 2. the cost budget
+
+
+def page_variables(operation: OperationDefinitionNode) -> dict:
+    """Every variable the operation passes as `first` or `last`, set to 100."""
+    names = set()
+
+    def walk(node):
+        for argument in getattr(node, "arguments", None) or ():
+            if argument.name.value in ("first", "last") and isinstance(argument.value, VariableNode):
+                names.add(argument.value.name.value)
+        for selection in getattr(getattr(node, "selection_set", None), "selections", ()):
+            walk(selection)
+
+    walk(operation)
+    return dict.fromkeys(names, 100)
+
+
+@pytest.mark.parametrize("name", sorted(operations()))
+def test_every_client_operation_fits_the_budget_with_pages_of_100(name, settings):
+    document = parse(operations()[name])
+    [operation] = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    estimate = cost.operation_cost(schema._schema, document, operation, page_variables(operation))
+    assert estimate * 2 <= settings.GRAPHQL_MAX_COST  # with room to grow
+
+
+def test_the_introspection_query_passes(gql):
+    data = gql.ok(get_introspection_query(descriptions=True))
+    assert data["__schema"]["queryType"] == {"name": "Query"}
+
+
+NESTED = """query($n: Int{default}) {{ stores(first: $n) {{ edges {{ node {{
+  products(first: $n) {{ edges {{ node {{ reviews(first: $n) {{ edges {{ node {{ id }} }} }} }} }} }} }} }} }} }}"""
+
+
+@pytest.mark.parametrize(
+    ("default", "variables"),
+    [("", {"n": 100}), (" = 100", {}), ("", {})],  # sent, from the default, absent (20 each)
+    ids=["sent", "default", "absent"],
+)
+def test_a_million_nodes_are_refused_before_anything_runs(gql, django_assert_num_queries, default, variables):
+    with django_assert_num_queries(0):
+        result = gql(NESTED.format(default=default), variables)
+    assert "estimated cost" in refusal(result)
+
+
+def test_small_pages_of_the_same_document_run(gql):
+    result = gql.ok(NESTED.format(default=""), {"n": 5})
+    assert result == {"stores": {"edges": []}}
+
+
+def test_cost_is_computed_once_per_fragment(monkeypatch):
+    """Bypassing the limits: 30 levels of fragments spreading the next twice take 30 steps."""
+    looked_up = []
+    real = cost._field_definition
+    monkeypatch.setattr(cost, "_field_definition", lambda *a: looked_up.append(1) or real(*a))
+    document = parse(fragment_chain(30, "stores(first: 100) { totalCount }"))
+    operation = document.definitions[0]
+    estimate = cost.operation_cost(schema._schema, document, operation, {})
+    assert estimate == 2**30 * 101
+    assert len(looked_up) == 2  # stores and totalCount, once
+
+
+LOGOUT = 'm{n}: revokeToken(refreshToken: "nope") {{ errors {{ code }} }}'
+
+
+def test_at_most_four_mutations_per_request(gql):
+    four = " ".join(LOGOUT.format(n=n) for n in range(4))
+    assert set(gql.ok(f"mutation {{ {four} }}")) == {"m0", "m1", "m2", "m3"}
+    five = " ".join(LOGOUT.format(n=n) for n in range(5))
+    assert refusal(gql(f"mutation {{ {five} }}")) == "5 mutations in one request. Allowed: 4"
+    spread = f"mutation {{ ...M }} fragment M on Mutation {{ {five} }}"
+    assert refusal(gql(spread)) == "5 mutations in one request. Allowed: 4"
+
+
+# ---------------------------------------------------------------- 3. bounded memory
+
+
+def test_a_document_over_the_size_limit_is_refused_before_parsing(gql, monkeypatch, settings):
+    parsed = []
+    monkeypatch.setattr(guards, "parse", lambda *a, **k: parsed.append(1))
+    document = '{ product(slug: "' + "x" * settings.GRAPHQL_MAX_DOCUMENT_BYTES + '") { id } }'
+    assert (
+        refusal(gql(document)) == f"The document is larger than {settings.GRAPHQL_MAX_DOCUMENT_BYTES} bytes."
+    )
+    assert parsed == []
+
+
+def test_the_caches_keep_small_documents_only(gql):
+    parse_cache, validation_cache = guards._parse_cached, guards._validate_cached
+    parse_cache.cache_clear()
+    validation_cache.cache_clear()
+    before = (parse_cache.cache_info().currsize, validation_cache.cache_info().currsize)
+    large = '{ product(slug: "' + "y" * 10_000 + '") { id } }'
+    gql.ok(large)
+    assert (parse_cache.cache_info().currsize, validation_cache.cache_info().currsize) == before
+    gql.ok('{ product(slug: "a-small-one") { id } }')
+    after = (parse_cache.cache_info().currsize, validation_cache.cache_info().currsize)
+    assert after == (before[0] + 1, before[1] + 1)
+    assert (
+        parse_cache.cache_info().maxsize == validation_cache.cache_info().maxsize == guards.CACHED_DOCUMENTS
+    )
+
+
+# ---------------------------------------------------------------- 6. switches
+
+
+def test_introspection_can_be_turned_off(gql, settings):
+    settings.GRAPHQL_INTROSPECTION = False
+    result = gql("{ __schema { queryType { name } } }")
+    assert result["data"] is None and "introspection" in result["errors"][0]["message"].lower()
+    assert gql.ok("{ __typename }") == {"__typename": "Query"}
+
+
+def test_introspection_lists_may_not_nest_beyond_the_standard_query(gql):
+    """graphql-core's MaxIntrospectionDepthRule refuses `fields { type { fields ...` (cost counts
+    introspection lists once)."""
+    deep = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }"
+    assert gql(deep)["errors"][0]["message"] == "Maximum introspection depth exceeded"
+
+
+def test_errors_carry_codes(gql):
+    assert error_codes(gql(fragment_chain(12))) == ["QUERY_TOO_COMPLEX"]
