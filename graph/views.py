@@ -8,6 +8,7 @@ from strawberry.django.context import StrawberryDjangoContext
 from strawberry.django.views import GraphQLView
 
 from .auth import user_from_authorization
+from .http import StrictRequests
 from .loaders import Loaders
 
 
@@ -16,8 +17,6 @@ class Context(StrawberryDjangoContext):
     """`info.context`: Strawberry's Django context (`.request`, `.response`) and the request's loaders."""
 
     loaders: Loaders
-
-from .http import StrictRequests
 
 
 class KitandaGraphQLView(StrictRequests, GraphQLView):
