@@ -6,7 +6,18 @@ PostgreSQL text holds neither NUL characters nor lone UTF-16 surrogates (which J
 
 from __future__ import annotations
 
+import unicodedata
+
 from domain.errors import DomainError, InvalidInput, Required
+
+# Characters that draw nothing: format controls (zero-width, bidi marks, soft hyphen: category
+# Cf), separators and other spaces (Z*), controls (Cc), combining marks on their own (M*), and the
+# Hangul fillers that fonts leave blank.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Mc", "Me"}
+_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+# Bidi embeddings, overrides and isolates reorder the text around them (spoofed names, "Trojan
+# Source"); the implicit marks (LRM, RLM, ALM) are harmless and allowed.
+_BIDI_CONTROLS = {chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 def text_storable(value: str) -> bool:
@@ -36,3 +47,19 @@ def unstorable_text_error(value: str | None, *, field: str) -> InvalidInput | No
     if value and not text_storable(value):
         return InvalidInput("NUL characters and invalid Unicode are not allowed here.", field=field)
     return None
+
+
+def name_error(value: str | None, *, field: str, label: str, max_length: int) -> DomainError | None:
+    """What is wrong with a name people will read (of a product, store, category or person): the
+    text rules, plus at least one visible character and no bidi embedding, override or isolate."""
+    if problem := text_error(value, field=field, label=label, max_length=max_length):
+        return problem
+    if any(character in _BIDI_CONTROLS for character in value):
+        return InvalidInput(f"{label} may not contain bidirectional control characters.", field=field)
+    if not any(_visible(character) for character in value):
+        return InvalidInput(f"{label} must contain a visible character.", field=field)
+    return None
+
+
+def _visible(character: str) -> bool:
+    return character not in _FILLERS and unicodedata.category(character) not in _INVISIBLE_CATEGORIES

@@ -10,6 +10,7 @@ import strawberry
 import strawberry_django
 from django.db.models import QuerySet
 from strawberry import Info, relay
+from strawberry_django.fields.field import StrawberryDjangoField
 
 from domain.orders import checkout, fulfilment, models, selectors
 
@@ -45,11 +46,22 @@ class Payment(relay.Node):
     created_at: datetime
 
 
+class ProductUnlessDeleted(StrawberryDjangoField):
+    """An order line's product, null once the product is deleted (the contract's rule): the line
+    keeps its own snapshot of name and price."""
+
+    def get_result(self, source, info, args, kwargs):
+        product = super().get_result(source, info, args, kwargs)
+        return None if product is None or product.is_deleted else product
+
+
 @strawberry_django.type(models.OrderItem, name="OrderItem")
 class OrderItem(relay.Node):
     id: relay.NodeID[int]
     product: Annotated[Product, strawberry.lazy("graph.catalog")] | None = strawberry_django.field(
-        description="Null only if the product was deleted since."
+        field_cls=ProductUnlessDeleted,
+        only=["product__deleted_at"],
+        description="Null only if the product was deleted since.",
     )
     product_name: str = strawberry_django.field(
         description="Snapshots taken at checkout: later changes to the product do not touch them."

@@ -458,3 +458,36 @@ def test_a_login_merge_racing_an_add_loses_nothing():
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert list(CartItem.objects.filter(cart__user=buyer).values_list("quantity", flat=True)) == [3]
     assert not Cart.objects.filter(pk=anonymous.pk).exists()
+
+
+# ---------------------------------------------------------------- bounds: totals fit GraphQL's Int
+
+
+def test_a_line_holds_at_most_the_line_limit(buyer, monkeypatch):
+    big = make_product(stock_quantity=50_000)
+    before = list(CartItem.objects.values_list("pk", "quantity"))
+    for quantity in (services.LINE_MAX_QUANTITY + 1, 2**31 - 1):
+        with pytest.raises(InvalidInput) as error:
+            add(buyer, big, quantity=quantity)
+        assert error.value.field == "quantity"
+    add(buyer, big, quantity=services.LINE_MAX_QUANTITY)
+    with pytest.raises(InvalidInput):
+        add(buyer, big, quantity=1)
+    with pytest.raises(InvalidInput):
+        services.cart_update_item(
+            user=buyer, cart_code=None, product_id=big.pk, quantity=services.LINE_MAX_QUANTITY + 1
+        )
+    assert list(CartItem.objects.values_list("quantity", flat=True)) == [services.LINE_MAX_QUANTITY]
+    assert before == []
+
+
+def test_a_cart_holds_at_most_the_line_count(buyer, monkeypatch):
+    monkeypatch.setattr(services, "CART_MAX_LINES", 3)
+    products = [make_product() for _ in range(4)]
+    for product in products[:3]:
+        add(buyer, product)
+    with pytest.raises(InvalidInput) as error:
+        add(buyer, products[3])
+    assert (error.value.field, error.value.message) == ("product_id", "A cart holds at most 3 products.")
+    add(buyer, products[0])  # more of a product already in the cart is fine
+    assert CartItem.objects.count() == 3

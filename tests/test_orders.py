@@ -12,7 +12,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from domain.catalog.models import Product
+from domain.catalog import services as catalog_services
+from domain.catalog.models import MAX_STOCK, Product
 from domain.errors import AccessDenied, ErrorCode, InvalidTransition, NotEligible, NotFound
 from domain.orders import fulfilment, selectors
 from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
@@ -21,6 +22,7 @@ from .conftest import GraphQLClient, contract_operation, error_codes
 from .factories import make_product, make_store, make_user
 from .helpers import (
     fill_cart,
+    gid,
     install_recording_gateway,
     place,
     postgres_only,
@@ -727,3 +729,39 @@ def test_the_admin_can_view_but_not_add_change_or_delete_order_records(
     assert world() == before
     assert type(obj).objects.filter(pk=obj.pk).exists()
     assert stock_of(product) == 8
+
+
+# ---------------------------------------------------------------- deleted products (the contract's rule)
+
+
+@pytest.mark.parametrize("first", [1, 10])
+def test_a_line_of_a_deleted_product_shows_no_product_and_keeps_its_snapshot(
+    gql, buyer, seller, product, first, django_assert_num_queries
+):
+    kept = make_product(store=seller.store, name="Mesa", price="5000.00", stock_quantity=10)
+    fill_cart(buyer, (product, 1), (kept, 1))
+    (order,) = place(buyer)
+    catalog_services.product_delete(seller=seller, product_id=product.pk)
+    with django_assert_num_queries(3):  # the caller; the page of orders; their lines with products
+        page = gql.op("MyOrders", {"first": first}, user=buyer)["data"]["myOrders"]
+    (line_of_deleted, line_of_kept) = page["edges"][0]["node"]["items"]
+    assert line_of_deleted == {
+        "id": gid("OrderItem", order.items.get(product=product).pk),
+        "productName": "Cadeira",
+        "price": "15000.00",
+        "quantity": 1,
+        "lineTotal": "15000.00",
+        "product": None,
+    }
+    assert line_of_kept["product"] == {"slug": kept.slug}
+
+
+def test_a_restock_past_the_column_maximum_is_clamped_and_the_cancel_stands(
+    buyer, seller, product, gateway, django_capture_on_commit_callbacks
+):
+    order = order_of(buyer, product)  # 2 of 10 taken
+    catalog_services.product_update(seller=seller, product_id=product.pk, stock_quantity=MAX_STOCK)
+    with django_capture_on_commit_callbacks(execute=True):
+        fulfilment.order_cancel(actor=buyer, order_number=order.order_number)
+    assert stock_of(product) == MAX_STOCK
+    assert state(order) == ("cancelled", "refunded", "refunded")

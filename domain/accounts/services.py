@@ -24,7 +24,7 @@ from domain.errors import (
 )
 from domain.images import image_prepare
 from domain.slugs import insert_with_unique_slug
-from domain.text import text_error
+from domain.text import name_error, text_error
 
 from . import selectors, throttle
 from .models import SELF_SERVICE_TYPES, Store, User, UsernameValidator, UserType
@@ -124,8 +124,8 @@ def user_register(
         _check_username(username),
         _check_email(email),
         _check_password(password, user=candidate),
-        text_error(first_name, field="first_name", label="First name", max_length=NAME_MAX_LENGTH),
-        text_error(last_name, field="last_name", label="Last name", max_length=NAME_MAX_LENGTH),
+        name_error(first_name, field="first_name", label="First name", max_length=NAME_MAX_LENGTH),
+        name_error(last_name, field="last_name", label="Last name", max_length=NAME_MAX_LENGTH),
     )
     candidate.set_password(password)
     try:
@@ -186,7 +186,7 @@ def seller_approve(*, user_id: int) -> User:
 
 
 def _check_store_name(name: str) -> DomainError | None:
-    return text_error(name, field="name", label="Store name", max_length=STORE_NAME_MAX_LENGTH)
+    return name_error(name, field="name", label="Store name", max_length=STORE_NAME_MAX_LENGTH)
 
 
 def _check_store_description(description: str | None) -> DomainError | None:

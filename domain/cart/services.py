@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from domain.catalog.models import Product
@@ -20,6 +21,12 @@ from .models import Cart, CartItem, new_cart_code
 from .selectors import cart_code_usable, cart_for_user
 
 CLEANUP_BATCH = 1000
+# A cart's size is bounded where it is written, so its totals fit GraphQL's 32-bit Int with room.
+CART_MAX_LINES = 100
+LINE_MAX_QUANTITY = 10_000
+
+
+_LINE_TOO_LARGE = f"A cart line holds at most {LINE_MAX_QUANTITY} units."
 
 
 def cart_get_or_create_for_user(*, user) -> Cart:
@@ -34,6 +41,8 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
     quantity = 1 if quantity is None else quantity
     if quantity < 1:
         raise InvalidInput("The quantity must be at least 1.", field="quantity")
+    if quantity > LINE_MAX_QUANTITY:
+        raise InvalidInput(_LINE_TOO_LARGE, field="quantity")
     with transaction.atomic():
         # A user's cart is created (or found) and locked first, so two quick adds queue up; if the
         # add is refused, the rollback takes the new cart away again.
@@ -41,16 +50,27 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
         product = product_list_public().filter(pk=product_id).first()
         if product is None:
             raise NotFound("No product on sale with this id.", field="product_id")
-        line = cart.items.filter(product=product).first() if cart else None
-        in_cart = line.quantity if line else 0
+        # One query: how many lines the cart has, and how many of this product it holds.
+        held = (
+            cart.items.aggregate(lines=Count("pk"), in_cart=Sum("quantity", filter=Q(product_id=product.pk)))
+            if cart
+            else {"lines": 0, "in_cart": None}
+        )
+        in_cart = held["in_cart"] or 0
+        if in_cart + quantity > LINE_MAX_QUANTITY:
+            raise InvalidInput(_LINE_TOO_LARGE, field="quantity")
+        if not in_cart and held["lines"] >= CART_MAX_LINES:
+            raise InvalidInput(f"A cart holds at most {CART_MAX_LINES} products.", field="product_id")
         if in_cart + quantity > product.stock_quantity:
             raise OutOfStock(_available(product, in_cart), field="quantity")
         if cart is None:
             cart = _cart_create(user=user)
-        if line is None:
+        if not in_cart:
             CartItem.objects.create(cart=cart, product=product, quantity=quantity)
-        else:
-            _line_set(line, in_cart + quantity)
+        else:  # the cart is locked: nobody else changes its lines meanwhile
+            CartItem.objects.filter(cart=cart, product=product).update(
+                quantity=in_cart + quantity, updated_at=timezone.now()
+            )
         _touch(cart)
     return cart
 
@@ -59,6 +79,8 @@ def cart_update_item(*, user, cart_code: str | None, product_id: int, quantity: 
     """Set a line's quantity; 0 removes the line. Raising it needs the product on sale and in stock."""
     if quantity < 0:
         raise InvalidInput("The quantity cannot be negative.", field="quantity")
+    if quantity > LINE_MAX_QUANTITY:
+        raise InvalidInput(_LINE_TOO_LARGE, field="quantity")
     with transaction.atomic():
         cart, line = _line_locked(user=user, cart_code=cart_code, product_id=product_id)
         if quantity == 0:
@@ -88,8 +110,9 @@ def cart_merge(*, user, cart_code: str | None) -> Cart | None:
     """The user's cart once they log in: the anonymous cart `cart_code` (if any) is moved into it
     and deleted.
 
-    Quantities add up, clamped to stock (a line of the user's own is never lowered); lines of
-    products no longer sold are dropped. No code, an unknown or an already used code changes
+    Quantities add up, clamped to stock and to the line's limit (a line of the user's own is never
+    lowered); lines of products no longer sold, and new products beyond the cart's limit, are
+    dropped. No code, an unknown or an already used code changes
     nothing. Returns the user's cart (None if they have none).
     """
     if not cart_code_usable(cart_code):
@@ -105,13 +128,13 @@ def cart_merge(*, user, cart_code: str | None) -> Cart | None:
         raised, added = [], []
         for product in product_list_public().filter(pk__in=lines).order_by("pk"):
             have = existing[product.pk].quantity if product.pk in existing else 0
-            merged = max(have, min(have + lines[product.pk], product.stock_quantity))
+            merged = max(have, min(have + lines[product.pk], product.stock_quantity, LINE_MAX_QUANTITY))
             if merged == have:
                 continue
             if product.pk in existing:
                 existing[product.pk].quantity, existing[product.pk].updated_at = merged, now
                 raised.append(existing[product.pk])
-            else:
+            elif len(existing) + len(added) < CART_MAX_LINES:  # a full cart takes no new products
                 added.append(CartItem(cart=cart, product=product, quantity=merged))
         # A few statements whatever the number of lines.
         CartItem.objects.bulk_update(raised, ["quantity", "updated_at"])

@@ -3,6 +3,9 @@ from django.db.models import Q
 
 from domain.peers import PeersQuerySet
 
+# The stock column is a 32-bit integer (and GraphQL's Int too): stock never goes above this.
+MAX_STOCK = 2_147_483_647
+
 
 class Category(models.Model):
     name = models.CharField(max_length=100)

@@ -27,13 +27,12 @@ from domain.errors import (
 from domain.images import PreparedImage, files_delete, image_prepare
 from domain.money import MAX_AMOUNT, is_cents, money_round
 from domain.slugs import insert_with_unique_slug
-from domain.text import text_error
+from domain.text import name_error, text_error
 
-from .models import Category, Product
+from .models import MAX_STOCK, Category, Product
 from .search import search_text_for
 from .selectors import product_list_public
 
-MAX_STOCK = 2_147_483_647
 MAX_DESCRIPTION = 10_000
 
 
@@ -76,7 +75,7 @@ def category_update(
 def category_errors(*, name: str, description: str = "", exclude_pk: int | None = None) -> list[DomainError]:
     """What is wrong with a category's name and description (empty when nothing is)."""
     errors = [
-        text_error(name, field="name", label="Name", max_length=Category._meta.get_field("name").max_length),
+        name_error(name, field="name", label="Name", max_length=Category._meta.get_field("name").max_length),
         _description_error(description),
     ]
     if name and Category.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
@@ -265,7 +264,7 @@ def _validated(
     collect(
         None
         if partial and name is None
-        else text_error(name, field="name", label="Name", max_length=max_name),
+        else name_error(name, field="name", label="Name", max_length=max_name),
         None if description is None else _description_error(description),
         None if partial and price is None else _price_error(price),
         None if partial and stock_quantity is None else _stock_error(stock_quantity),

@@ -9,8 +9,9 @@ move with F() expressions in one UPDATE.
 from __future__ import annotations
 
 from django.db.models import Case, F, When
+from django.db.models.functions import Least
 
-from domain.catalog.models import Product
+from domain.catalog.models import MAX_STOCK, Product
 from domain.catalog.selectors import ON_SALE
 
 
@@ -32,7 +33,9 @@ def stock_take(*, quantities: dict[int, int]) -> None:
 
 
 def stock_return(*, quantities: dict[int, int]) -> None:
-    """Give stock back (a cancelled or expired order), locking the products first."""
+    """Give stock back (a cancelled or expired order), locking the products first. The stock is
+    clamped at MAX_STOCK (the column's limit): a seller who raised it to the maximum meanwhile
+    keeps the maximum, and the cancellation never fails on the column's bound."""
     if quantities:
         stock_lock(product_ids=quantities)
     _stock_move(quantities, sign=1)
@@ -42,4 +45,7 @@ def _stock_move(quantities: dict[int, int], *, sign: int) -> None:
     if not quantities:
         return
     delta = Case(*(When(pk=pk, then=sign * quantity) for pk, quantity in quantities.items()))
-    Product.objects.filter(pk__in=quantities).update(stock_quantity=F("stock_quantity") + delta)
+    moved = F("stock_quantity") + delta
+    Product.objects.filter(pk__in=quantities).update(
+        stock_quantity=Least(moved, MAX_STOCK) if sign > 0 else moved
+    )
