@@ -76,12 +76,12 @@ def post_login(port: int, forwarded_for: str) -> dict:
         data=body,
         headers={"Content-Type": "application/json", "X-Forwarded-For": forwarded_for},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return json.load(response)["data"]["tokenAuth"]
 
 
 def wait_until_serving(process: subprocess.Popen, port: int) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"gunicorn exited: {process.stdout.read()}")
@@ -91,7 +91,7 @@ def wait_until_serving(process: subprocess.Popen, port: int) -> None:
                     return
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.2)
-    raise AssertionError("gunicorn did not start within 30 s")
+    raise AssertionError("gunicorn did not start within 90 s")
 
 
 @pytest.mark.parametrize("application", ["backend.asgi:application", "backend.wsgi:application"])
