@@ -86,10 +86,10 @@ def wait_until_serving(process: subprocess.Popen, port: int) -> None:
         if process.poll() is not None:
             raise AssertionError(f"gunicorn exited: {process.stdout.read()}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=15) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while the worker is still starting
             time.sleep(0.2)
     raise AssertionError("gunicorn did not start within 90 s")
 
