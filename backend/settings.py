@@ -253,3 +253,22 @@ LOGGING = {
 
 # Registrations (refused ones too) per client IP within LOGIN_THROTTLE_WINDOW.
 REGISTER_THROTTLE_LIMIT = int(os.environ.get("REGISTER_THROTTLE_LIMIT", "10"))
+
+
+# ---------------------------------------------------------------- accounts: e-mails and links
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kitanda <nao-responder@kitanda.ao>")
+# Where the e-mailed links lead: the frontend's pages /verificar-email and /repor-senha take ?token=.
+FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))
+EMAIL_VERIFICATION_TIMEOUT = int(os.environ.get("EMAIL_VERIFICATION_TIMEOUT", str(3 * 24 * 3600)))
+# Password-reset requests and verification e-mails per client IP, and per address, within
+# LOGIN_THROTTLE_WINDOW.
+ACCOUNT_EMAIL_THROTTLE_LIMIT = int(os.environ.get("ACCOUNT_EMAIL_THROTTLE_LIMIT", "5"))
+# Checkout only for buyers whose e-mail is verified.
+CHECKOUT_REQUIRES_VERIFIED_EMAIL = os.environ.get("CHECKOUT_REQUIRES_VERIFIED_EMAIL", "0") == "1"

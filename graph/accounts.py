@@ -46,6 +46,14 @@ class User(relay.Node):
     user_type: UserType
     is_approved_seller: bool
     date_joined: datetime
+    email_verified: bool = strawberry_django.field(
+        only=["email_verified_at"],
+        description="Whether the user followed the link e-mailed to their address.",
+    )
+    pending_email: str = strawberry_django.field(
+        description="An address the user asked to change to, waiting for its link to be followed; empty if none."
+    )
+    phone: str
     store: Annotated[Store, strawberry.lazy("graph.accounts")] | None
 
 

@@ -20,7 +20,8 @@ from django.utils import timezone
 from graphql_jwt.exceptions import JSONWebTokenError
 from graphql_jwt.refresh_token.models import RefreshToken
 from graphql_jwt.settings import jwt_settings
-from graphql_jwt.shortcuts import create_refresh_token, get_token, get_user_by_token
+from graphql_jwt.shortcuts import create_refresh_token, get_token
+from graphql_jwt.utils import get_payload, get_user_by_payload
 
 from domain.accounts import selectors
 from domain.accounts.models import RefreshTokenRotation, User
@@ -36,12 +37,26 @@ BAD_REFRESH_TOKEN = "This refresh token is not valid: log in again."
 def jwt_payload(user: User, context=None) -> dict:
     """The access token's claims: the user's primary key, never the username (a renamed user's
     old token would name whoever takes the name next)."""
-    now = timegm(datetime.now(UTC).utctimetuple())
+    issued = datetime.now(UTC)
+    now = timegm(issued.utctimetuple())
     return {
         "sub": str(user.pk),
         "exp": now + int(jwt_settings.JWT_EXPIRATION_DELTA.total_seconds()),
         "origIat": now,
+        # Milliseconds, to compare with the user's tokens_revoked_at (a password change, a lock).
+        "issuedMs": int(issued.timestamp() * 1000),
     }
+
+
+def _revoked(user: User, issued: datetime | float | None) -> bool:
+    """Was this token issued before the user's tokens were revoked?"""
+    if user.tokens_revoked_at is None:
+        return False
+    if issued is None:
+        return True
+    if isinstance(issued, datetime):
+        return issued <= user.tokens_revoked_at
+    return issued <= user.tokens_revoked_at.timestamp() * 1000
 
 
 def jwt_user_id(payload: dict) -> int | None:
@@ -68,10 +83,12 @@ def user_from_authorization(header: str | None):
     if prefix.lower() != BEARER or not token or " " in token:
         return AnonymousUser()
     try:
-        user = get_user_by_token(token)
+        payload = get_payload(token)
+        user = get_user_by_payload(payload)
     except (JSONWebTokenError, jwt.PyJWTError, ValueError, TypeError):
         return AnonymousUser()
-    if user is None or not user.is_active:
+    issued = payload.get("issuedMs")
+    if user is None or not user.is_active or _revoked(user, issued if isinstance(issued, int) else None):
         return AnonymousUser()
     return user
 
@@ -106,7 +123,7 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
             _family_revoke(old)
             valid = False
         else:
-            valid = not _expired(old) and old.user.is_active
+            valid = not _expired(old) and old.user.is_active and not _revoked(old.user, old.created)
         if valid:
             old.revoke()
             pair = token_pair_issue(user=old.user, family=_family(old))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+from django.utils import timezone
+
 from domain.accounts.models import Store, User, UserType
 from domain.catalog.models import Category, Product
 from domain.catalog.search import search_text_for
@@ -24,6 +26,7 @@ def make_user(
         "last_name": "Silva",
         "user_type": user_type,
         "is_approved_seller": approved,
+        "email_verified_at": timezone.now(),  # as after following the registration's link
     }
     fields.update(extra)
     return User.objects.create_user(username=username, password=PASSWORD, **fields)

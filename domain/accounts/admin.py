@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from domain.errors import RateLimited
 
 from . import throttle
-from .models import Store, User, UserType
+from .models import PENDING_SELLER, Store, User
 
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
@@ -31,12 +31,26 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 @admin.register(User)
 class KitandaUserAdmin(UserAdmin):
-    list_display = ("username", "email", "first_name", "last_name", "user_type", "is_approved_seller")
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "user_type",
+        "is_approved_seller",
+        "email_verified_at",
+        "is_active",
+    )
     list_filter = ("user_type", "is_approved_seller", "is_active", "is_staff")
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("Marketplace", {"fields": ("user_type", "is_approved_seller", "phone")}),
+        (
+            "Marketplace",
+            {"fields": ("user_type", "is_approved_seller", "phone", "email_verified_at", "pending_email")},
+        ),
+        ("Account lifecycle", {"fields": ("tokens_revoked_at", "deleted_at")}),
     )
+    readonly_fields = ("email_verified_at", "pending_email", "tokens_revoked_at", "deleted_at")
     add_fieldsets = (
         (
             None,
@@ -54,17 +68,46 @@ class KitandaUserAdmin(UserAdmin):
             },
         ),
     )
-    actions = ["approve_sellers"]
+    actions = ["approve_sellers", "resend_verification", "lock_users"]
 
     @admin.action(description="Approve the selected sellers")
     def approve_sellers(self, request, queryset):
         from .services import seller_approve
 
-        approved = 0
-        for user in queryset.filter(user_type=UserType.SELLER, is_approved_seller=False):
+        approved, unverified = 0, 0
+        for user in queryset.filter(PENDING_SELLER):
+            if not user.email_verified:
+                unverified += 1
+                continue
             seller_approve(user_id=user.pk)
             approved += 1
         self.message_user(request, f"{approved} seller(s) approved.", messages.SUCCESS)
+        if unverified:
+            self.message_user(
+                request, f"{unverified} seller(s) have not verified their e-mail yet.", messages.WARNING
+            )
+
+    @admin.action(description="Send the e-mail verification link again")
+    def resend_verification(self, request, queryset):
+        from .emails import verification_send
+
+        sent = 0
+        for user in queryset.filter(is_active=True):
+            address = user.pending_email or ("" if user.email_verified else user.email)
+            if address:
+                verification_send(user=user, address=address)
+                sent += 1
+        self.message_user(request, f"{sent} verification e-mail(s) sent.", messages.SUCCESS)
+
+    @admin.action(description="Lock the selected users (login refused, every token revoked at once)")
+    def lock_users(self, request, queryset):
+        from .credentials import user_lock
+
+        locked = 0
+        for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
+            user_lock(user=user)
+            locked += 1
+        self.message_user(request, f"{locked} user(s) locked.", messages.SUCCESS)
 
 
 @admin.register(Store)

@@ -20,6 +20,9 @@ class UserType(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+# Sellers waiting for an admin's approval (active accounts only).
+PENDING_SELLER = models.Q(user_type=UserType.SELLER, is_approved_seller=False, is_active=True)
+
 # The accounts people open themselves; admins are made by other admins (or createsuperuser).
 SELF_SERVICE_TYPES = frozenset({UserType.BUYER, UserType.SELLER})
 
@@ -49,6 +52,13 @@ class User(AbstractUser):
     user_type = models.CharField(max_length=10, choices=UserType.choices, default=UserType.BUYER)
     is_approved_seller = models.BooleanField(default=False)
     phone = models.CharField(max_length=20, blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # An address the user asked to change to; it replaces `email` once its link is followed.
+    pending_email = models.EmailField(max_length=254, blank=True, default="")
+    # Access and refresh tokens issued before this moment are refused (password change or reset,
+    # a lock by staff, account deletion).
+    tokens_revoked_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = KitandaUserManager()
 
@@ -91,6 +101,10 @@ class User(AbstractUser):
     def acts_for_stores(self) -> bool:
         """Sellers and admins: the staff side of orders (fulfilment, cancelling for a store)."""
         return self.is_seller or self.is_marketplace_admin
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def display_name(self) -> str:

@@ -7,7 +7,7 @@ from typing import Literal
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Lower
 
-from .models import Store, User, UserType
+from .models import PENDING_SELLER, Store, User
 
 PENDING_SELLERS_MAX = 100
 
@@ -34,9 +34,7 @@ def user_get(*, user_id: int) -> User | None:
 def seller_list_pending() -> QuerySet[User]:
     """Active sellers waiting for approval, the longest-waiting first (at most 100: approving
     them brings the next ones)."""
-    return User.objects.filter(user_type=UserType.SELLER, is_approved_seller=False, is_active=True).order_by(
-        "date_joined", "id"
-    )[:PENDING_SELLERS_MAX]
+    return User.objects.filter(PENDING_SELLER).order_by("date_joined", "id")[:PENDING_SELLERS_MAX]
 
 
 def store_list_active() -> QuerySet[Store]:

@@ -17,6 +17,7 @@ from domain.errors import (
     DomainError,
     InvalidCredentials,
     InvalidInput,
+    NotEligible,
     NotFound,
     Required,
     ValidationFailed,
@@ -26,7 +27,7 @@ from domain.images import image_prepare
 from domain.slugs import insert_with_unique_slug
 from domain.text import name_error, text_error
 
-from . import selectors, throttle
+from . import emails, selectors, throttle
 from .models import SELF_SERVICE_TYPES, Store, User, UsernameValidator, UserType
 
 USERNAME_MIN_LENGTH = 3
@@ -57,15 +58,17 @@ def _check_username(username: str) -> DomainError | None:
     return None
 
 
-def _check_email(email: str) -> DomainError | None:
-    if problem := text_error(email, field="email", label="E-mail", max_length=EMAIL_MAX_LENGTH):
+def email_error(email: str, *, field: str = "email") -> DomainError | None:
+    """What is wrong with an address for an account: missing, too long, not an address, or taken
+    (by an account's e-mail, whatever its case)."""
+    if problem := text_error(email, field=field, label="E-mail", max_length=EMAIL_MAX_LENGTH):
         return problem
     try:
         EmailValidator()(email)
     except ValidationError:
-        return InvalidInput("Enter a valid e-mail address.", field="email")
+        return InvalidInput("Enter a valid e-mail address.", field=field)
     if selectors.user_list_named(field="email", value=email).exists():
-        return AlreadyExists(EMAIL_TAKEN, field="email")
+        return AlreadyExists(EMAIL_TAKEN, field=field)
     return None
 
 
@@ -86,15 +89,15 @@ def _unique_violation(error: IntegrityError) -> DomainError | None:
     return None
 
 
-def _check_password(password: str, *, user: User) -> DomainError | None:
+def password_error(password: str, *, user: User, field: str = "password") -> DomainError | None:
     if not password:
-        return Required("Password is required.", field="password")
+        return Required("Password is required.", field=field)
     if len(password) > PASSWORD_MAX_LENGTH:
-        return InvalidInput(f"Password must be at most {PASSWORD_MAX_LENGTH} characters.", field="password")
+        return InvalidInput(f"Password must be at most {PASSWORD_MAX_LENGTH} characters.", field=field)
     try:
         validate_password(password, user=user)
     except ValidationError as error:
-        return ValidationFailed(InvalidInput(message, field="password") for message in error.messages)
+        return ValidationFailed(InvalidInput(message, field=field) for message in error.messages)
     return None
 
 
@@ -111,7 +114,8 @@ def user_register(
     """Create a buyer or seller account; sellers start unapproved. ADMIN accounts are never made
     here. Usernames (letters, digits, . _ -) and e-mails are unique whatever their case; the
     password passes Django's validators. Every problem is reported at once. Each attempt counts
-    towards the client IP's registration limit, refused or not."""
+    towards the client IP's registration limit, refused or not. A link to verify the e-mail is
+    sent once the account is saved."""
     throttle.registration_attempt_start(client_ip=client_ip)
     username, email = username.strip(), User.objects.normalize_email(email.strip())
     first_name, last_name = first_name.strip(), last_name.strip()
@@ -122,8 +126,8 @@ def user_register(
     )
     collect(
         _check_username(username),
-        _check_email(email),
-        _check_password(password, user=candidate),
+        email_error(email),
+        password_error(password, user=candidate),
         name_error(first_name, field="first_name", label="First name", max_length=NAME_MAX_LENGTH),
         name_error(last_name, field="last_name", label="Last name", max_length=NAME_MAX_LENGTH),
     )
@@ -131,9 +135,10 @@ def user_register(
     try:
         with transaction.atomic():
             candidate.save()
+            emails.verification_send(user=candidate, address=candidate.email)
     except IntegrityError as error:
         # Another registration took the name or the e-mail since the checks above.
-        collect(_check_username(username), _check_email(email))
+        collect(_check_username(username), email_error(email))
         collect(_unique_violation(error))  # a constraint the checks did not see: still the input's fault
         raise
     return candidate
@@ -176,6 +181,8 @@ def seller_approve(*, user_id: int) -> User:
         raise NotFound("No user with this id.", field="user_id")
     if not user.is_seller:
         raise InvalidInput("Only seller accounts can be approved.", field="user_id")
+    if not user.email_verified:
+        raise NotEligible("The seller has not verified their e-mail yet.", field="user_id")
     if not user.is_approved_seller:
         user.is_approved_seller = True
         user.save(update_fields=["is_approved_seller"])

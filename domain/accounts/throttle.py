@@ -120,3 +120,14 @@ def registration_attempt_start(*, client_ip: str) -> None:
     list the e-mails in use). Raises RateLimited past REGISTER_THROTTLE_LIMIT within the window."""
     if _over_limit(_key("register", client_ip), settings.REGISTER_THROTTLE_LIMIT):
         raise RateLimited("Too many registrations from this address. Try again later.")
+
+
+def email_attempt_start(*, action: str, client_ip: str, address: str) -> None:
+    """Count a request that e-mails `address` (a password reset, a verification) from `client_ip`:
+    per IP and per address, ACCOUNT_EMAIL_THROTTLE_LIMIT each within the window, so nobody floods
+    a mailbox or probes many addresses. Counted whether or not the address has an account."""
+    limit = settings.ACCOUNT_EMAIL_THROTTLE_LIMIT
+    over_ip = _over_limit(_key(f"{action}-ip", client_ip), limit)
+    over_address = _over_limit(_key(f"{action}-address", address.strip().lower()), limit)
+    if over_ip or over_address:
+        raise RateLimited("Too many requests. Try again later.")

@@ -14,11 +14,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from domain.cart.models import Cart, CartItem
-from domain.errors import DomainError, EmptyCart, InvalidInput, OutOfStock, PaymentFailed, Required, collect
+from domain.errors import (
+    DomainError,
+    EmptyCart,
+    InvalidInput,
+    NotEligible,
+    OutOfStock,
+    PaymentFailed,
+    Required,
+    collect,
+)
 from domain.money import MAX_AMOUNT, ZERO
 from domain.text import text_error
 
@@ -76,6 +86,8 @@ def checkout_place(
     `idempotency_key` returns the first checkout's orders and charges nothing, also when two
     requests race: the (buyer, key) unique constraint makes the second wait for the first.
     """
+    if settings.CHECKOUT_REQUIRES_VERIFIED_EMAIL and not buyer.email_verified:
+        raise NotEligible("Verify your e-mail before you check out: follow the link we sent you.")
     request = _checkout_request(
         shipping_address=shipping_address,
         contact_phone=contact_phone,

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from domain.accounts.models import Store, User, UserType
 from domain.accounts.services import seller_approve, store_create
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                 first_name=first_name,
                 last_name=last_name,
                 user_type=user_type,
+                email_verified_at=timezone.now(),  # demo accounts need no e-mail round trip
             )
             users[username] = seller_approve(user_id=user.pk) if user.is_seller else user
         seller = users["demo-seller"]

@@ -1,0 +1,110 @@
+"""A person's data across the marketplace (Angola's Lei 22/11, in the spirit of the GDPR): they
+can take it (export) and leave (deletion that anonymises them).
+
+It reads and changes several areas at once (accounts, orders, reviews, wishlist, cart), so it sits
+above them rather than in any one of them.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from domain.accounts.credentials import WRONG_PASSWORD, tokens_revoke
+from domain.accounts.models import Store, User
+from domain.cart.models import Cart
+from domain.errors import InvalidCredentials, NotEligible
+from domain.orders.models import Order, OrderStatus
+from domain.reviews.models import Review
+from domain.wishlist.models import WishlistItem
+
+# A seller's orders still to be delivered (or cancelled) keep them from leaving.
+OPEN_STATUSES = [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED]
+DELETED_NAME = ("Conta", "eliminada")
+
+
+def account_export(*, user: User) -> dict:
+    """Everything the marketplace keeps about the user, as JSON-ready data with Python key names
+    (the API spells them its way): profile, orders (with lines and payment), reviews and wishlist."""
+    orders = (
+        Order.objects.filter(buyer=user)
+        .select_related("store", "payment")
+        .prefetch_related("items")
+        .order_by("created_at", "id")
+    )
+    return {
+        "profile": {
+            "username": user.username,
+            "email": user.email,
+            "email_verified": user.email_verified,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": user.phone,
+            "user_type": user.user_type.upper(),
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "orders": [_order(order) for order in orders],
+        "reviews": [
+            {"product": name, "rating": rating, "comment": comment, "created_at": created.isoformat()}
+            for name, rating, comment, created in Review.objects.filter(user=user)
+            .order_by("created_at", "id")
+            .values_list("product__name", "rating", "comment", "created_at")
+        ],
+        "wishlist": [
+            {"product": name, "added_at": added.isoformat()}
+            for name, added in WishlistItem.objects.filter(user=user)
+            .order_by("added_at", "id")
+            .values_list("product__name", "added_at")
+        ],
+    }
+
+
+def account_delete(*, user: User, password: str) -> None:
+    """The user leaves, proving their password. The person is anonymised: names, e-mail, phone and
+    username replaced, login disabled, every token revoked, wishlist and cart deleted; reviews stay
+    under the anonymous name; orders keep what sellers must keep for their records (the shipping
+    address and phone of each order). A seller with orders still open cannot leave until they are
+    delivered or cancelled; their store leaves the catalogue."""
+    if not user.check_password(password or ""):
+        raise InvalidCredentials(WRONG_PASSWORD, field="password")
+    if user.is_seller and Order.objects.filter(store__seller=user, status__in=OPEN_STATUSES).exists():
+        raise NotEligible("Your store still has open orders: deliver or cancel them before you leave.")
+    with transaction.atomic():
+        WishlistItem.objects.filter(user=user).delete()
+        Cart.objects.filter(user=user).delete()
+        Store.objects.filter(seller=user).update(is_active=False, updated_at=timezone.now())
+        user.username = f"deleted-{user.pk}"
+        user.email = f"deleted-{user.pk}@deleted.invalid"
+        user.pending_email = ""
+        user.first_name, user.last_name = DELETED_NAME
+        user.phone = ""
+        user.is_active = False
+        user.is_approved_seller = False
+        user.deleted_at = timezone.now()
+        user.set_unusable_password()
+        user.save()
+        tokens_revoke(user)
+
+
+def _order(order: Order) -> dict:
+    payment = getattr(order, "payment", None)
+    return {
+        "order_number": order.order_number,
+        "store": order.store.name,
+        "status": order.status.upper(),
+        "total_amount": str(order.total_amount),
+        "shipping_address": order.shipping_address,
+        "contact_phone": order.contact_phone,
+        "created_at": order.created_at.isoformat(),
+        "items": [
+            {"product": item.product_name, "price": str(item.price), "quantity": item.quantity}
+            for item in order.items.all()
+        ],
+        "payment": None
+        if payment is None
+        else {
+            "method": payment.method.upper(),
+            "status": payment.status.upper(),
+            "amount": str(payment.amount),
+        },
+    }
