@@ -189,7 +189,7 @@ GRAPHQL_MAX_SELECTIONS = int(os.environ.get("GRAPHQL_MAX_SELECTIONS", "500"))
 # How often one response path may be selected (`{ me { id id } }` selects me.id twice).
 GRAPHQL_MAX_REPEATED_FIELDS = int(os.environ.get("GRAPHQL_MAX_REPEATED_FIELDS", "10"))
 # Estimated cost of one operation: each field 1, a connection multiplies by its page size.
-GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "10000"))
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "100000"))
 # Root fields of one mutation operation.
 GRAPHQL_MAX_MUTATIONS = int(os.environ.get("GRAPHQL_MAX_MUTATIONS", "4"))
 # Codegen and explorers need introspection and GraphiQL; each can be turned off.

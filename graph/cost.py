@@ -2,9 +2,10 @@
 
 Each field costs 1. A connection (a field with `first`/`last`) multiplies what it selects by its page
 size: `first`, else `last`, else the default page size, whether the value is written in the document,
-sent as a variable or taken from the variable's default. A plain list counts once (our lists are
-short: cart and order items, categories), and so do introspection lists, whose nesting graphql-core's
-MaxIntrospectionDepthRule bounds.
+sent as a variable or taken from the variable's default. A plain list multiplies what it selects by
+the most items it can hold (LIST_BOUNDS: the limits its writes enforce), so a connection nested under
+a cart's or an order's lines costs what it may really return. Introspection lists count once:
+graphql-core's MaxIntrospectionDepthRule bounds their nesting.
 Each fragment is costed once per request and added where it is spread, so the estimate takes time
 linear in the document.
 """
@@ -28,12 +29,31 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    get_nullable_type,
+    is_list_type,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
+
+from domain.accounts.selectors import PENDING_SELLERS_MAX
+from domain.cart.services import CART_MAX_LINES
+from domain.wishlist.services import WISHLIST_MAX_ITEMS
 
 from .limits import fragment_definitions
 
 PAGE_ARGUMENTS = ("first", "last")
+
+# Categories are few and made by admins; an estimate, not a limit.
+CATEGORIES_ESTIMATE = 100
+# The most items each plain list of the schema holds (a test keeps this table complete).
+LIST_BOUNDS: dict[tuple[str, str], int] = {
+    ("Cart", "items"): CART_MAX_LINES,
+    ("Order", "items"): CART_MAX_LINES,  # an order holds lines of one cart
+    ("CheckoutPayload", "orders"): CART_MAX_LINES,  # one order per store of the cart
+    ("Query", "myWishlist"): WISHLIST_MAX_ITEMS,
+    ("WishlistPayload", "items"): WISHLIST_MAX_ITEMS,
+    ("Query", "pendingSellers"): PENDING_SELLERS_MAX,
+    ("Query", "categories"): CATEGORIES_ESTIMATE,
+}
 
 
 def operation_cost(
@@ -45,8 +65,10 @@ def operation_cost(
     pagination = settings.STRAWBERRY_DJANGO
     default_page, max_page = pagination["PAGINATION_DEFAULT_LIMIT"], pagination["PAGINATION_MAX_LIMIT"]
 
-    def page_size(node: FieldNode, definition: GraphQLField) -> int:
+    def page_size(node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType | None) -> int:
         if not any(name in definition.args for name in PAGE_ARGUMENTS):
+            if parent is not None and is_list_type(get_nullable_type(definition.type)):
+                return LIST_BOUNDS.get((parent.name, node.name.value), 1)
             return 1
         given = {argument.name.value: argument.value for argument in node.arguments or ()}
         for name in PAGE_ARGUMENTS:
@@ -65,7 +87,7 @@ def operation_cost(
         definition = _field_definition(node.name.value, parent, schema)
         if definition is None or node.selection_set is None:
             return 1
-        return 1 + page_size(node, definition) * selection_cost(
+        return 1 + page_size(node, definition, parent) * selection_cost(
             node.selection_set, get_named_type(definition.type)
         )
 

@@ -22,7 +22,7 @@ from .selectors import cart_code_usable, cart_for_user
 
 CLEANUP_BATCH = 1000
 # A cart's size is bounded where it is written, so its totals fit GraphQL's 32-bit Int with room.
-CART_MAX_LINES = 100
+CART_MAX_LINES = 50
 LINE_MAX_QUANTITY = 10_000
 
 
