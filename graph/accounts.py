@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
+from django.db import transaction
 from django.db.models import QuerySet
 from strawberry import Info, relay
 from strawberry.file_uploads import Upload
@@ -199,12 +200,15 @@ class Mutation:
     def token_auth(
         self, info: Info, username: str, password: str, cart_code: str | None = None
     ) -> AuthPayload:
-        user = services.user_login(
-            login=username, password=password, client_ip=client_ip(info.context.request)
-        )
-        # The cart is the cart area's business: composed here, not inside the login.
-        cart = cart_services.cart_merge(user=user, cart_code=cart_code)
-        return auth_payload(auth.token_pair_issue(user=user), cart)
+        # One transaction: the login, the cart merged into the user's (the cart area's business,
+        # composed here rather than inside the login) and the tokens, all or none.
+        with transaction.atomic():
+            user = services.user_login(
+                login=username, password=password, client_ip=client_ip(info.context.request)
+            )
+            cart = cart_services.cart_merge(user=user, cart_code=cart_code)
+            pair = auth.token_pair_issue(user=user)
+        return auth_payload(pair, cart)
 
     @mutation(
         Public,

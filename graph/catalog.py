@@ -60,6 +60,12 @@ class Product(relay.Node):
     stock_quantity: int
     in_stock: bool
     is_active: bool
+    on_sale: bool = strawberry_django.field(
+        only=["is_active", "deleted_at", "store__is_active"],
+        select_related=["store"],
+        description="Buyable now: active, not deleted, and its store active. A cart line whose product "
+        "is not on sale is left out of the cart's totals and refused at checkout.",
+    )
     created_at: datetime
     updated_at: datetime
     store: Annotated[Store, strawberry.lazy("graph.accounts")]

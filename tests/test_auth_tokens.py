@@ -185,7 +185,7 @@ def test_login_loads_the_merged_cart_in_constant_queries(gql, buyer, django_asse
         cart = Cart.objects.create(cart_code=code)
         for _ in range(lines):
             CartItem.objects.create(cart=cart, product=make_product(), quantity=1)
-        with django_assert_num_queries(20):
+        with django_assert_num_queries(22):
             merged = login(gql, "buyer", cartCode=code)["cart"]
         assert (merged["totalQuantity"], len(merged["items"])) == (lines, lines)
         Cart.objects.filter(user=buyer).delete()
@@ -359,3 +359,20 @@ def test_a_jwt_cookie_never_authenticates_graphql(gql, client, admin, cookie):
     client.cookies[cookie] = get_token(admin)
     assert me(gql) is None
     assert error_codes(gql(PROTECTED)) == ["UNAUTHENTICATED"]
+
+
+def test_a_login_that_fails_to_issue_its_tokens_leaves_the_carts_alone(gql, buyer, monkeypatch):
+    from graph import auth as graph_auth
+
+    anonymous = Cart.objects.create(cart_code="c" * 32)
+    CartItem.objects.create(cart=anonymous, product=make_product(), quantity=1)
+
+    def broken(**kwargs):
+        raise RuntimeError("token store down")
+
+    monkeypatch.setattr(graph_auth, "token_pair_issue", broken)
+    result = gql.op("Login", {"username": "buyer", "password": PASSWORD, "cartCode": "c" * 32})
+    assert error_codes(result) == ["INTERNAL_SERVER_ERROR"]
+    assert Cart.objects.filter(cart_code="c" * 32).exists() and not Cart.objects.filter(user=buyer).exists()
+    buyer.refresh_from_db()
+    assert buyer.last_login is None

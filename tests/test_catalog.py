@@ -1082,3 +1082,24 @@ def test_store_products_in_a_list_of_stores_are_prefetched_and_filtered(gql, dja
             (e["node"]["products"]["totalCount"], len(e["node"]["products"]["edges"])) for e in edges
         ] == [(3, 2)] * stores
         assert all(p["node"]["isActive"] for e in edges for p in e["node"]["products"]["edges"])
+
+
+@pytest.mark.parametrize("active", [True, False])
+@pytest.mark.parametrize("deleted", [True, False])
+@pytest.mark.parametrize("store_active", [True, False])
+def test_a_products_on_sale_is_the_selectors_rule(seller, active, deleted, store_active):
+    product = add(seller, name="Rádio")
+    Product.objects.filter(pk=product.pk).update(
+        is_active=active, deleted_at=timezone.now() if deleted else None
+    )
+    Store.objects.filter(pk=seller.store.pk).update(is_active=store_active)
+    loaded = Product.objects.select_related("store").get(pk=product.pk)
+    assert loaded.on_sale == selectors.product_list_public().filter(pk=product.pk).exists()
+
+
+def test_a_cart_line_of_a_deactivated_store_shows_it_is_not_on_sale(gql, seller, buyer, admin):
+    product = add(seller, name="Rádio", price="100.00")
+    Cart.objects.create(user=buyer).items.create(product=product, quantity=1)
+    gql.op("DeactivateStore", {"storeId": gid("Store", seller.store.pk)}, user=admin)
+    cart = gql.ok("{ cart { subtotal items { product { isActive onSale } } } }", user=buyer)["cart"]
+    assert cart == {"subtotal": "0.00", "items": [{"product": {"isActive": True, "onSale": False}}]}

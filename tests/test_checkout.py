@@ -29,6 +29,7 @@ from domain.orders.models import (
     OrderStatus,
     Payment,
     PaymentMethod,
+    Refund,
     RefundReason,
 )
 
@@ -564,3 +565,20 @@ def test_a_racing_retry_with_the_same_key_checks_out_once(gateway):
     assert len(gateway.charges()) == 1
     assert gateway.refunds() == []
     assert stock_of(product) == 3
+
+
+def test_a_compensation_that_cannot_be_recorded_is_refunded_directly(
+    buyer, three_stores, gateway, monkeypatch, caplog
+):
+    gateway.decline_charge_number = 2
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Refund.objects, "create", broken)
+    fill_cart(buyer, *three_stores)
+    with pytest.raises(PaymentFailed):
+        place(buyer)
+    _, number, amount = gateway.charges()[0]
+    assert gateway.refunds() == [("refund", f"SIM-{number}", amount)]
+    assert "could not record the refund" in caplog.text

@@ -687,10 +687,10 @@ def test_store_orders_query_count_is_the_same_for_any_page_size(
 
 def test_cancel_order_query_count(gql, buyer, confirmed, django_assert_num_queries):
     # user; savepoint; order lock; lines; product locks; stock; payment; payment saved; refund owed;
-    # order saved; event; release; after the commit the refund: savepoint, refund locked, refund,
-    # payment and order marked refunded, release; the answer: order with store and payment; lines
-    # with products
-    with django_assert_num_queries(20):
+    # order saved; event; release; after the commit the refund: claimed (savepoint, lock, lease,
+    # release), the gateway asked outside any transaction, then settled (savepoint, refund, payment,
+    # order, release); the answer: order with store and payment; lines with products
+    with django_assert_num_queries(23):
         result = gql.op("CancelOrder", {"orderNumber": confirmed.order_number}, user=buyer)
     assert result["data"]["cancelOrder"]["order"]["status"] == "CANCELLED"
 
@@ -765,3 +765,26 @@ def test_a_restock_past_the_column_maximum_is_clamped_and_the_cancel_stands(
         fulfilment.order_cancel(actor=buyer, order_number=order.order_number)
     assert stock_of(product) == MAX_STOCK
     assert state(order) == ("cancelled", "refunded", "refunded")
+
+
+def test_a_refund_being_sent_is_not_sent_twice_until_its_lease_runs_out(
+    buyer, confirmed, gateway, monkeypatch
+):
+    from domain.orders import refunds
+    from domain.orders.models import Refund
+
+    def refuse(self, **kwargs):
+        raise ConnectionError("gateway down")
+
+    monkeypatch.setattr(gateway, "refund", refuse)
+    fulfilment.order_cancel(actor=buyer, order_number=confirmed.order_number)  # no commit: stays owed
+    monkeypatch.undo()
+    refund = Refund.objects.get()
+    Refund.objects.filter(pk=refund.pk).update(sending_since=timezone.now())  # another sender has it
+    assert refunds.refund_send(refund_id=refund.pk) is False
+    assert gateway.refunds() == []
+    Refund.objects.filter(pk=refund.pk).update(sending_since=timezone.now() - refunds.SEND_LEASE * 2)
+    assert refunds.refund_send(refund_id=refund.pk) is True
+    assert state(confirmed) == ("cancelled", "refunded", "refunded")
+    assert refunds.refund_send(refund_id=refund.pk) is False  # done: never again
+    assert len(gateway.refunds()) == 1

@@ -264,7 +264,7 @@ def _stock_check(*, products, wanted: dict[int, int]) -> None:
     shortages = []
     for product_id, quantity in wanted.items():
         product = products[product_id]
-        if not product.on_sale:
+        if not product.sellable:
             shortages.append(f"“{product.name}” is no longer sold")
         elif quantity > product.stock_quantity:
             shortages.append(f"“{product.name}”: {product.stock_quantity} available, {quantity} in your cart")

@@ -201,6 +201,8 @@ class Refund(models.Model):
         LatePayment, null=True, blank=True, on_delete=models.PROTECT, related_name="refund"
     )
     attempts = models.PositiveIntegerField(default=0)
+    # Set while a sender is asking the gateway (a lease: refunds.SEND_LEASE).
+    sending_since = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True, default="")
     refunded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

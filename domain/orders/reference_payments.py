@@ -14,7 +14,16 @@ from domain.money import MAX_AMOUNT, is_cents, money_round
 
 from . import refunds
 from .events import order_event, order_status_set
-from .models import LatePayment, Order, OrderStatus, Payment, PaymentMethod, PaymentStatus, RefundReason
+from .models import (
+    LatePayment,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundReason,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +121,17 @@ def _payment_late(
     if late is not None:  # a replay: a refund the gateway refused is sent again after the commit
         if late.refunded:
             return f"{refused} This payment was refunded already."
-        refunds.refund_send_after_commit(late.refund)
+        owed = Refund.objects.filter(late_payment=late).first()
+        if owed is None:  # recorded before refunds were rows of their own
+            refunds.refund_schedule(
+                transaction_id=transaction_id,
+                amount=late.amount,
+                reason=RefundReason.LATE_PAYMENT,
+                order=order,
+                late_payment=late,
+            )
+        else:
+            refunds.refund_send_after_commit(owed)
         return f"{refused} This payment was recorded already and will be refunded."
     _transaction_id_check(transaction_id)
     if amount > MAX_AMOUNT or not is_cents(amount):

@@ -12,15 +12,20 @@ crash between the gateway's answer and our commit refunds nothing twice.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import payments
 from .models import LatePayment, Order, Payment, PaymentStatus, Refund, RefundReason
 
 logger = logging.getLogger(__name__)
+
+# How long a sender holds a refund it is asking the gateway for before another may try it.
+SEND_LEASE = timedelta(minutes=5)
 
 
 def refund_schedule(
@@ -54,42 +59,65 @@ def refund_send_after_commit(refund: Refund) -> None:
 
 def refund_compensate(*, charges: list[tuple[str, Decimal]]) -> None:
     """Charges a checkout took before it rolled back: each is recorded as a refund owed (its own
-    transaction, after the rollback) and sent at once; a failure stays pending for the retry."""
+    transaction, after the rollback) and sent at once; a failure stays pending for the retry. If
+    even the record cannot be written (the database is what failed), the refund is asked directly
+    and logged as an error with the ids, so no charge outlives its checkout silently."""
     for transaction_id, amount in charges:
         logger.warning("checkout rolled back after charge %s of %s: refunding it", transaction_id, amount)
-        with transaction.atomic():
-            refund_schedule(
-                transaction_id=transaction_id, amount=amount, reason=RefundReason.CHECKOUT_ROLLED_BACK
+        try:
+            with transaction.atomic():
+                refund_schedule(
+                    transaction_id=transaction_id, amount=amount, reason=RefundReason.CHECKOUT_ROLLED_BACK
+                )
+        except Exception:
+            logger.exception(
+                "could not record the refund of charge %s of %s: asking it directly", transaction_id, amount
             )
+            try:
+                payments.gateway().refund(transaction_id=transaction_id, amount=amount)
+            except Exception:
+                logger.exception(
+                    "REFUND BY HAND: charge %s of %s of a failed checkout", transaction_id, amount
+                )
 
 
 def refund_send(*, refund_id: int) -> bool:
-    """Ask the gateway for one pending refund; True once it is refunded. A refund another worker
-    is sending right now is skipped; a gateway failure is counted, logged and left pending."""
+    """Ask the gateway for one pending refund; True once it is refunded.
+
+    The refund is claimed in a short transaction (a lease of SEND_LEASE, so a crashed sender does
+    not block it for ever and two senders do not both ask), the gateway is asked outside any
+    transaction (a slow provider holds no lock), and the result is recorded in another short one.
+    A gateway failure is counted, logged and left pending."""
+    now = timezone.now()
     with transaction.atomic():
         refund = (
             Refund.objects.select_for_update(skip_locked=True)
             .filter(pk=refund_id, refunded_at__isnull=True)
+            .filter(Q(sending_since__isnull=True) | Q(sending_since__lt=now - SEND_LEASE))
             .first()
         )
         if refund is None:
             return False
         refund.attempts += 1
-        try:
-            payments.gateway().refund(transaction_id=refund.transaction_id, amount=refund.amount)
-        except Exception as error:
-            refund.last_error = f"{type(error).__name__}: {error}"[:200]
-            refund.save(update_fields=["attempts", "last_error", "updated_at"])
-            logger.exception(
-                "refund %s of %s failed (attempt %s): it stays pending for retry_refunds",
-                refund.transaction_id,
-                refund.amount,
-                refund.attempts,
-            )
-            return False
-        refund.refunded_at = timezone.now()
-        refund.last_error = ""
-        refund.save(update_fields=["attempts", "last_error", "refunded_at", "updated_at"])
+        refund.sending_since = now
+        refund.save(update_fields=["attempts", "sending_since", "updated_at"])
+    try:
+        payments.gateway().refund(transaction_id=refund.transaction_id, amount=refund.amount)
+    except Exception as error:
+        Refund.objects.filter(pk=refund.pk).update(
+            sending_since=None, last_error=f"{type(error).__name__}: {error}"[:200], updated_at=timezone.now()
+        )
+        logger.exception(
+            "refund %s of %s failed (attempt %s): it stays pending for retry_refunds",
+            refund.transaction_id,
+            refund.amount,
+            refund.attempts,
+        )
+        return False
+    with transaction.atomic():
+        Refund.objects.filter(pk=refund.pk).update(
+            refunded_at=timezone.now(), sending_since=None, last_error="", updated_at=timezone.now()
+        )
         _settle(refund)
     return True
 

@@ -16,11 +16,11 @@ from domain.catalog.selectors import ON_SALE
 
 
 def stock_lock(*, product_ids) -> dict[int, Product]:
-    """Lock the products, in pk order; each carries `on_sale` (the catalogue's rule)."""
+    """Lock the products, in pk order; each carries `sellable` (the catalogue's ON_SALE)."""
     products = (
         Product.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=set(product_ids))
-        .annotate(on_sale=ON_SALE)
+        .annotate(sellable=ON_SALE)
         .only("pk", "store_id", "name", "price", "stock_quantity", "is_active", "deleted_at")
         .order_by("pk")
     )
