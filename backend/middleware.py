@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from graph.http import refusal
+from graph.http import internal_error, refusal
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="-")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -61,6 +61,24 @@ class RequestIdMiddleware:
             REQUEST_ID.reset(token)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+class GraphQLInternalErrorMiddleware:
+    """An exception that escapes the GraphQL view outside any resolver (the database gone while the
+    caller's token is read, say) is answered like a masked error inside it: JSON with code
+    INTERNAL_SERVER_ERROR and the request id, never Django's HTML error page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or match.url_name != "graphql":
+            return None
+        return internal_error(request, exception)
 
 
 class BodyLimitMiddleware:

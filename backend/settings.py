@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "backend.middleware.RequestIdMiddleware",
     "backend.middleware.BodyLimitMiddleware",
+    "backend.middleware.GraphQLInternalErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -110,6 +111,9 @@ elif default_db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATAB
     }
 else:
     default_db["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+if default_db["ENGINE"] != "django.db.backends.sqlite3":
+    # A connection the server dropped (restart, failover, pg_terminate_backend) is checked and
+    # replaced before a request uses it: persistent ones by Django, pooled ones by the pool's check.
     default_db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

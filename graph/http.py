@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 
+from .errors import INTERNAL_SERVER_ERROR
+
 logger = logging.getLogger("kitanda.graph")
 
 BAD_REQUEST = "BAD_REQUEST"
@@ -30,6 +32,18 @@ def refusal(status: int, message: str) -> HttpResponse:
     response = JsonResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status=status)
     response._has_been_logged = True  # Django's log_response skips it; logged here at INFO instead
     logger.info("HTTP request refused: %s %s", status, code)
+    return response
+
+
+def internal_error(request: HttpRequest, error: BaseException) -> HttpResponse:
+    """HTTP 500 for an exception that escaped the GraphQL view (outside any resolver, so not masked
+    by the schema): the same masked JSON error, logged here with its traceback, never shown."""
+    logger.error("Unexpected error in the GraphQL view", exc_info=error)
+    extensions = {"code": INTERNAL_SERVER_ERROR, "requestId": getattr(request, "request_id", None)}
+    response = JsonResponse(
+        {"errors": [{"message": "Internal error.", "extensions": extensions}]}, status=500
+    )
+    response._has_been_logged = True  # logged above, with the traceback
     return response
 
 

@@ -10,11 +10,16 @@ latest attempt. The per-login counter never depends on which account (if any) th
 otherwise locking a username would tell which e-mail is its own.
 
 Registrations are counted per client IP the same way (REGISTER_THROTTLE_LIMIT per window).
+
+The counters fail closed: while the cache cannot count (Redis down, or a cache that swallows its
+errors and counts nothing), every login and registration is refused with RATE_LIMITED, never let
+through uncounted. Giving a successful login's count back is a kindness and may fail quietly.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +29,8 @@ from django.http import HttpRequest
 
 from domain.errors import RateLimited
 from domain.text import text_storable
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "login-throttle"
 
@@ -70,55 +77,87 @@ def _key(kind: str, value: str) -> str:
     return f"{PREFIX}:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:40]}"
 
 
+class _CounterDown(Exception):
+    """The cache could not count an attempt: the caller refuses it (fail closed)."""
+
+
 def _count(key: str, window: int) -> int:
-    cache.add(key, 0, timeout=window)
     try:
-        return cache.incr(key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the key expired between add() and incr()
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except Exception as error:
+        logger.error("throttle: the cache cannot count attempts, refusing them", exc_info=True)
+        raise _CounterDown from error
+    if not isinstance(count, int):  # a cache ignoring its errors (IGNORE_EXCEPTIONS) counted nothing
+        logger.error("throttle: the cache returned no count, refusing the attempt")
+        raise _CounterDown
+    return count
 
 
 def _over_limit(key: str, limit: int) -> bool:
-    """Count one attempt on `key`: whether it is past `limit` within the window."""
+    """Count one attempt on `key`: whether it is past `limit` within the window. Raises
+    _CounterDown when the cache cannot count."""
     window = settings.LOGIN_THROTTLE_WINDOW
     count = _count(key, window)
     if count >= limit:
-        cache.touch(key, window)  # the lock-out runs a full window from the latest attempt
+        try:
+            cache.touch(key, window)  # the lock-out runs a full window from the latest attempt
+        except Exception as error:
+            logger.error("throttle: the cache cannot extend a lock-out, refusing the attempt", exc_info=True)
+            raise _CounterDown from error
     return count > limit
+
+
+LOGIN_UNAVAILABLE = "Logging in is paused for a moment. Try again in a few minutes."
+REGISTER_UNAVAILABLE = "Registration is paused for a moment. Try again in a few minutes."
 
 
 def login_attempt_start(*, client_ip: str, login: str) -> LoginAttempt:
     """Count a login attempt from `client_ip` with `login`, the username or e-mail as typed.
 
     Raises RateLimited, whatever the password, once the client IP or the IP + login has used
-    up its attempts within the window.
+    up its attempts within the window, and while the cache cannot count (fail closed).
     """
     attempt = LoginAttempt(
         ip_key=_key("ip", client_ip), account_key=_key("account", f"{client_ip}|{login_folded(login)}")
     )
-    # Both counted, even when the first is over: a locked-out guesser stays locked out.
-    over_ip = _over_limit(attempt.ip_key, settings.LOGIN_THROTTLE_IP_LIMIT)
-    over_login = _over_limit(attempt.account_key, settings.LOGIN_THROTTLE_LIMIT)
+    try:
+        # Both counted, even when the first is over: a locked-out guesser stays locked out.
+        over_ip = _over_limit(attempt.ip_key, settings.LOGIN_THROTTLE_IP_LIMIT)
+        over_login = _over_limit(attempt.account_key, settings.LOGIN_THROTTLE_LIMIT)
+    except _CounterDown:
+        raise RateLimited(LOGIN_UNAVAILABLE) from None
     if over_ip or over_login:
         raise RateLimited("Too many login attempts. Try again later.")
     return attempt
 
 
 def login_attempt_succeeded(attempt: LoginAttempt) -> None:
-    """A right password: the attempt is not a failure, and the account's failures are forgiven."""
+    """A right password: the attempt is not a failure, and the account's failures are forgiven.
+    If the cache fails now, the login still succeeds: the attempt was counted, only not given back."""
     try:
-        if cache.decr(attempt.ip_key) < 0:
-            cache.delete(attempt.ip_key)
-    except ValueError:  # expired meanwhile
-        pass
-    cache.delete(attempt.account_key)
+        try:
+            if cache.decr(attempt.ip_key) < 0:
+                cache.delete(attempt.ip_key)
+        except ValueError:  # expired meanwhile
+            pass
+        cache.delete(attempt.account_key)
+    except Exception:
+        logger.warning("throttle: the cache cannot give a successful login's count back", exc_info=True)
 
 
 def registration_attempt_start(*, client_ip: str) -> None:
     """Count a registration from `client_ip`, whatever its outcome (so that UNIQUE answers cannot
     list the e-mails in use). Raises RateLimited past REGISTER_THROTTLE_LIMIT within the window."""
-    if _over_limit(_key("register", client_ip), settings.REGISTER_THROTTLE_LIMIT):
+    try:
+        over = _over_limit(_key("register", client_ip), settings.REGISTER_THROTTLE_LIMIT)
+    except _CounterDown:
+        raise RateLimited(REGISTER_UNAVAILABLE) from None
+    if over:
         raise RateLimited("Too many registrations from this address. Try again later.")
 
 

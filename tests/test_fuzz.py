@@ -1,0 +1,296 @@
+"""Fuzz: every mutation of graph/operations, sent through /graphql/ with values drawn from its
+variables' types (and deliberately wrong ones): odd unicode, NUL, lone surrogates, huge strings and
+numbers, nulls, missing fields, wrong types. Never a 5xx, never INTERNAL_SERVER_ERROR, and an
+answer with errors has changed nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+    type_from_ast,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.cart.models import Cart
+from domain.orders.models import OrderStatus
+from domain.reviews.models import Review
+from graph.auth import token_pair_issue
+from graph.documents import operations
+from graph.schema import schema
+
+from .conftest import error_codes
+from .factories import make_category, make_product, make_seller
+from .helpers import fill_cart, gid, place
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES_PER_MUTATION = 15
+
+# Who sends each mutation: a caller who gets past the permission check, so the inputs are what is tested.
+CALLERS = {
+    "Register": None,
+    "Login": None,
+    "Refresh": None,
+    "Logout": None,
+    "ApproveSeller": "admin",
+    "CreateCategory": "admin",
+    "DeactivateStore": "admin",
+    "ActivateStore": "admin",
+    "CreateStore": "new_seller",
+    "UpdateStore": "seller",
+    "CreateProduct": "seller",
+    "UpdateProduct": "seller",
+    "DeleteProduct": "seller",
+    "UpdateOrderStatus": "seller",
+    "AddToCart": None,
+    "UpdateCartItem": "buyer",
+    "RemoveFromCart": "buyer",
+    "Checkout": "buyer",
+    "CancelOrder": "buyer",
+    "RequestRefund": "buyer",
+    "CreateReview": "buyer",
+    "UpdateReview": "buyer",
+    "DeleteReview": "buyer",
+    "AddToWishlist": "buyer",
+    "RemoveFromWishlist": "buyer",
+}
+
+
+def mutation_names() -> list[str]:
+    names = []
+    for name, text in operations().items():
+        (operation,) = [d for d in parse(text).definitions if isinstance(d, OperationDefinitionNode)]
+        if operation.operation == OperationType.MUTATION:
+            names.append(name)
+    return sorted(names)
+
+
+def test_every_mutation_of_the_operations_is_fuzzed():
+    assert set(mutation_names()) == set(CALLERS)
+
+
+# ---------------------------------------------------------------- strategies from the schema
+
+LONE_SURROGATES = st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1, max_size=3)
+STRINGS = st.one_of(
+    st.text(max_size=40),
+    st.text(max_size=40),
+    st.text(st.characters(codec=None), max_size=40),  # any code point but surrogates
+    st.sampled_from(["", " ", "\u200b", "\ufeff", "😀" * 3, "İ", "\u212a", "a" * 100_001, "é" * 5_000]),
+)
+# Refused as a whole by the endpoint (BAD_USER_INPUT), wherever they are: drawn among the broken values.
+WITH_NUL = st.builds(lambda s: f"a{s}\x00b", st.text(max_size=5))
+WITH_SURROGATE = st.builds(lambda a, s: a + s, st.text(max_size=5), LONE_SURROGATES)
+INTS = st.one_of(
+    st.integers(-3, 120), st.sampled_from([2**31 - 1, 2**31, -(2**31) - 1, 2**63, -(2**64), 10**30])
+)
+DECIMALS = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**6), max_value=10**6).map(
+        str
+    ),
+    st.sampled_from(
+        ["0", "-1", "1e1000", "1E-1000", "NaN", "Infinity", "-0", "0.001", "12,5", "1" * 60, "abc"]
+    ),
+    st.floats(allow_nan=False, allow_infinity=False),
+    INTS,
+)
+WRONG_TYPES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.lists(st.integers(), max_size=3),
+    st.just({"a": 1}),
+    WITH_NUL,
+    WITH_SURROGATE,
+)
+
+
+def value_of(graphql_type, name: str, hints: dict, *, broken: bool) -> st.SearchStrategy:
+    """Values for a variable or input field of this type. Well typed: nulls only where allowed,
+    required input fields present. Broken: also nulls, wrong types, NUL characters, missing fields
+    anywhere (the document is then refused before anything runs)."""
+    if isinstance(graphql_type, GraphQLNonNull):
+        right = _right(graphql_type.of_type, name, hints, broken=broken)
+        return st.one_of(right, right, WRONG_TYPES) if broken else right
+    right = _right(graphql_type, name, hints, broken=broken)
+    return st.one_of(st.none(), right, right, *([WRONG_TYPES] if broken else []))
+
+
+def _right(graphql_type, name: str, hints: dict, *, broken: bool) -> st.SearchStrategy:
+    if isinstance(graphql_type, GraphQLList):
+        return st.lists(value_of(graphql_type.of_type, name, hints, broken=broken), max_size=3)
+    if isinstance(graphql_type, GraphQLEnumType):
+        return st.sampled_from(list(graphql_type.values)) | (STRINGS if broken else st.nothing())
+    if isinstance(graphql_type, GraphQLInputObjectType):
+        fields = {
+            field_name: value_of(field.type, field_name, hints, broken=broken)
+            for field_name, field in graphql_type.fields.items()
+        }
+        required = {
+            k: v for k, v in fields.items() if isinstance(graphql_type.fields[k].type, GraphQLNonNull)
+        }
+        optional = {k: v for k, v in fields.items() if k not in required}
+        whole = st.fixed_dictionaries(required, optional=optional)
+        return whole | st.fixed_dictionaries({}, optional=fields) if broken else whole
+    assert isinstance(graphql_type, GraphQLScalarType), graphql_type
+    known = st.sampled_from(hints[name]) if hints.get(name) else st.nothing()
+    by_scalar = {
+        "String": STRINGS,
+        "ID": st.one_of(st.sampled_from(hints["ids"]), STRINGS),
+        "Int": INTS,
+        "Decimal": DECIMALS,
+        "Boolean": st.booleans(),
+        "Upload": st.none(),
+    }
+    return st.one_of(known, known, by_scalar[graphql_type.name])
+
+
+def variables_of(operation_name: str, hints: dict) -> st.SearchStrategy:
+    """Mostly well-typed variables (they reach the services), sometimes broken ones."""
+    (operation,) = [
+        d for d in parse(operations()[operation_name]).definitions if isinstance(d, OperationDefinitionNode)
+    ]
+    types = {
+        definition.variable.name.value: type_from_ast(schema._schema, definition.type)
+        for definition in operation.variable_definitions
+    }
+
+    def variables(broken: bool) -> st.SearchStrategy:
+        values = {name: value_of(kind, name, hints, broken=broken) for name, kind in types.items()}
+        if broken:
+            return st.fixed_dictionaries({}, optional=values)
+        required = {name: v for name, v in values.items() if isinstance(types[name], GraphQLNonNull)}
+        return st.fixed_dictionaries(
+            required, optional={n: v for n, v in values.items() if n not in required}
+        )
+
+    typed = variables(broken=False)
+    return st.one_of(typed, typed, typed, variables(broken=True))
+
+
+# ---------------------------------------------------------------- the world and its snapshot
+
+APPS = {"accounts", "catalog", "cart", "orders", "reviews", "wishlist", "refresh_token"}
+
+
+# Refusals that write on purpose: a revoked refresh token presented again revokes its whole family
+# (graph/auth.py, the README), so those refusals may set `revoked` on the family's tokens, nothing else.
+WRITES_ON_REFUSAL = {
+    "Refresh": {"refresh_token.RefreshToken": "revoked"},
+    "Logout": {"refresh_token.RefreshToken": "revoked"},
+}
+
+
+def snapshot(operation_name: str) -> dict:
+    """Every row of every table the API writes to (but a column a refusal may set on purpose)."""
+    ignored = WRITES_ON_REFUSAL.get(operation_name, {})
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in APPS:
+            continue
+        columns = [f.attname for f in model._meta.concrete_fields if f.name != ignored.get(model._meta.label)]
+        rows[model._meta.label] = list(model._base_manager.order_by("pk").values_list(*columns))
+    return rows
+
+
+def make_world(users: dict) -> dict:
+    """Objects the fuzzed ids, order numbers, codes and tokens may name, and the values to try."""
+    seller, buyer = users["seller"], users["buyer"]
+    category = make_category(name="Mercearia")
+    products = [make_product(store=seller.store, category=category, stock_quantity=50) for _ in range(2)]
+    foreign = make_product(store=make_seller().store)
+    fill_cart(buyer, (products[0], 1), (foreign, 1))
+    order = place(buyer)[0]
+    delivered = place_delivered(buyer, products[1])
+    review = Review.objects.create(product=products[1], user=buyer, rating=4, comment="Bom")
+    anonymous_cart = Cart.objects.create(cart_code="fuzz-cart-code-" + "x" * 30)
+    ids = [gid(p) for p in (*products, foreign)] + [
+        gid(seller.store),
+        gid(foreign.store),
+        gid(users["new_seller"]),
+        gid(buyer),
+        gid(category),
+        gid(review),
+        gid("Product", 10**12),
+        gid("Review", -1),
+    ]
+    return {
+        "ids": ids,
+        "orderNumber": [order.order_number, delivered.order_number, "KT-AAAAA-AAAAA"],
+        "cartCode": [anonymous_cart.cart_code],
+        "refreshToken": [token_pair_issue(user=buyer).refresh_token],
+        "status": list(OrderStatus.values),
+        "username": ["buyer", "seller", "buyer@example.ao", "nova.conta"],
+        "email": ["nova@example.ao", "BUYER@example.ao"],
+        "password": ["Kitanda-Pass-2026!", "Mukua-Doce-2026!"],
+        "cardNumber": ["4111 1111 1111 1111", "4000 0000 0000 0002"],
+        "contactPhone": ["+244 923 456 789"],
+        "phoneNumber": ["923456789", "900000000"],
+        "price": ["1500.00", "0.01"],
+    }
+
+
+def place_delivered(buyer, product):
+    fill_cart(buyer, (product, 1))
+    order = place(buyer)[0]
+    type(order).objects.filter(pk=order.pk).update(status=OrderStatus.DELIVERED)
+    return order
+
+
+def payload_errors(data: dict | None) -> list:
+    return [
+        error
+        for value in (data or {}).values()
+        if isinstance(value, dict)
+        for error in value.get("errors") or []
+    ]
+
+
+@pytest.fixture
+def fuzz_world(settings, admin, buyer, seller):
+    # The throttles would soon answer RATE_LIMITED to everything: the inputs are what is tested.
+    settings.LOGIN_THROTTLE_LIMIT = settings.LOGIN_THROTTLE_IP_LIMIT = settings.REGISTER_THROTTLE_LIMIT = (
+        10**6
+    )
+    users = {"admin": admin, "buyer": buyer, "seller": seller}
+    users["new_seller"] = make_seller(with_store=False, username="newstore")
+    return users, make_world(users)
+
+
+@pytest.mark.parametrize("operation_name", sorted(CALLERS))
+def test_fuzzed_mutation_inputs_are_answered_cleanly_and_refusals_change_nothing(
+    gql, fuzz_world, operation_name
+):
+    users, hints = fuzz_world
+    caller = users.get(CALLERS[operation_name])
+
+    @settings(
+        max_examples=EXAMPLES_PER_MUTATION,
+        deadline=None,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    )
+    @given(variables=variables_of(operation_name, hints))
+    def one_call(variables):
+        before = snapshot(operation_name)
+        result = gql.op(operation_name, variables, user=caller)  # asserts HTTP 200 or 400
+        assert "INTERNAL_SERVER_ERROR" not in error_codes(result), result
+        if result.get("errors") or payload_errors(result.get("data")):
+            assert snapshot(operation_name) == before, result
+
+    one_call()

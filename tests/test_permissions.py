@@ -1,0 +1,242 @@
+"""Who may call what, generated from the schema: every root Query and Mutation field of
+graph.schema.schema must have a declared expectation for each role, so that a new operation without
+one fails here. Each field is called with minimal valid arguments naming the seller's objects, and
+the answer is compared with the table.
+
+Outcomes: OK (no error at all), UNAUTHENTICATED / FORBIDDEN (the top-level code; nothing runs), or
+("payload", CODE): the call is let in and the service refuses it in the payload (NOT_FOUND for
+what the caller may not see, UNIQUE for a second store, ...)."""
+
+from __future__ import annotations
+
+import pytest
+from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
+
+from domain.accounts.models import Store
+from domain.reviews.models import Review
+from graph.schema import schema
+
+from .conftest import ROLES, error_codes
+from .factories import PASSWORD, make_category, make_product, make_seller, make_store
+from .helpers import ADDRESS, PHONE, VALID_CARD, fill_cart, gid, place
+
+pytestmark = pytest.mark.django_db
+
+OK, UNAUTHENTICATED, FORBIDDEN = "OK", "UNAUTHENTICATED", "FORBIDDEN"
+
+
+def payload(code: str) -> tuple[str, str]:
+    return ("payload", code)
+
+
+def roles(default, **overrides) -> dict:
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+ANYONE = roles(OK)
+LOGGED_IN = roles(OK, anonymous=UNAUTHENTICATED)
+ADMIN = roles(FORBIDDEN, anonymous=UNAUTHENTICATED, admin=OK)
+BUYER = roles(FORBIDDEN, anonymous=UNAUTHENTICATED, buyer=OK)
+SELLER = roles(FORBIDDEN, anonymous=UNAUTHENTICATED, unapproved_seller=OK, seller=OK, other_seller=OK)
+NOT_SEEN = payload("NOT_FOUND")
+
+# The seller's objects are named by the arguments below: "seller" owns them, "other_seller" does not.
+EXPECTED = {
+    "Query.me": ANYONE,
+    "Query.categories": ANYONE,
+    "Query.category": ANYONE,
+    "Query.products": ANYONE,
+    "Query.product": ANYONE,
+    "Query.stores": ANYONE,
+    "Query.store": ANYONE,
+    "Query.cart": ANYONE,
+    "Query.order": ANYONE,  # null for whoever may not see it
+    "Query.myOrders": BUYER,
+    "Query.myWishlist": LOGGED_IN,
+    "Query.storeOrders": SELLER,
+    "Query.storeProducts": SELLER,
+    "Query.pendingSellers": ADMIN,
+    "Mutation.register": ANYONE,
+    "Mutation.tokenAuth": ANYONE,
+    "Mutation.refreshToken": roles(payload("INVALID_TOKEN")),
+    "Mutation.revokeToken": roles(payload("INVALID_TOKEN")),
+    "Mutation.approveSeller": ADMIN,
+    "Mutation.createCategory": ADMIN,
+    "Mutation.deactivateStore": ADMIN,
+    "Mutation.activateStore": ADMIN,
+    "Mutation.createStore": {
+        **ADMIN,
+        "admin": FORBIDDEN,
+        "unapproved_seller": FORBIDDEN,
+        "seller": payload("UNIQUE"),
+        "other_seller": payload("UNIQUE"),
+    },
+    "Mutation.updateStore": {**SELLER, "unapproved_seller": NOT_SEEN},
+    "Mutation.createProduct": {**SELLER, "unapproved_seller": FORBIDDEN},
+    "Mutation.updateProduct": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
+    "Mutation.deleteProduct": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
+    "Mutation.addToCart": ANYONE,
+    # Anyone; only the buyer's cart holds the product, so the others have no such line.
+    "Mutation.updateCartItem": roles(NOT_SEEN, buyer=OK),
+    "Mutation.removeFromCart": roles(NOT_SEEN, buyer=OK),
+    "Mutation.checkout": BUYER,
+    "Mutation.cancelOrder": roles(NOT_SEEN, anonymous=UNAUTHENTICATED, buyer=OK, seller=OK, admin=OK),
+    "Mutation.requestRefund": BUYER,
+    "Mutation.updateOrderStatus": {
+        **SELLER,
+        "unapproved_seller": NOT_SEEN,
+        "other_seller": NOT_SEEN,
+        "admin": OK,
+    },
+    "Mutation.createReview": {**BUYER, "buyer": payload("NOT_ELIGIBLE")},  # no delivered order holds it
+    # A review is public: others can see it but not change it (FORBIDDEN); admins may delete it.
+    "Mutation.updateReview": roles(FORBIDDEN, anonymous=UNAUTHENTICATED, buyer=OK),
+    "Mutation.deleteReview": roles(FORBIDDEN, anonymous=UNAUTHENTICATED, buyer=OK, admin=OK),
+    "Mutation.addToWishlist": LOGGED_IN,
+    "Mutation.removeFromWishlist": LOGGED_IN,
+}
+
+
+def root_fields() -> list[str]:
+    graphql_schema = schema._schema
+    return [
+        f"{root.name}.{name}"
+        for root in (graphql_schema.query_type, graphql_schema.mutation_type)
+        if root is not None
+        for name in root.fields
+    ]
+
+
+def test_every_root_field_has_a_declared_expectation_for_every_role():
+    assert sorted(root_fields()) == sorted(EXPECTED), "declare who may call each new root field here"
+    for field, expected in EXPECTED.items():
+        assert set(expected) == set(ROLES), field
+
+
+@pytest.fixture
+def targets(seller, other_seller, buyer):
+    """What the calls name: the seller's store, product and a paid order of the buyer there, the
+    buyer's review, a seller waiting for approval, and stores to switch on and off."""
+    category = make_category(name="Mercearia")
+    product = make_product(store=seller.store, category=category, name="Arroz", stock_quantity=20)
+    reviewed = make_product(store=seller.store, category=category, name="Feijão")
+    fill_cart(buyer, (product, 1))
+    order = place(buyer)[0]
+    fill_cart(buyer, (product, 1))  # a cart to check out
+    return {
+        "category": category,
+        "product": product,
+        "order": order,
+        "review": Review.objects.create(product=reviewed, user=buyer, rating=4),
+        "reviewed": reviewed,
+        "pending": make_seller(approved=False, with_store=False, username="pending"),
+        "active_store": make_store(name="Loja Activa"),
+        "inactive_store": make_store(name="Loja Parada", is_active=False),
+    }
+
+
+def arguments(field: str, t: dict, seller) -> dict:
+    """Minimal valid arguments of each root field that takes any."""
+    product_id = gid(t["product"])
+    return {
+        "Query.category": {"slug": t["category"].slug},
+        "Query.product": {"slug": t["product"].slug},
+        "Query.store": {"slug": seller.store.slug},
+        "Query.order": {"orderNumber": t["order"].order_number},
+        "Mutation.register": {
+            "input": {
+                "username": "nova.conta",
+                "email": "nova@example.ao",
+                "password": "Mukua-Doce-2026!",
+                "userType": "BUYER",
+                "firstName": "Nova",
+                "lastName": "Conta",
+            }
+        },
+        "Mutation.tokenAuth": {"username": "seller", "password": PASSWORD},
+        "Mutation.refreshToken": {"refreshToken": "not-a-token"},
+        "Mutation.revokeToken": {"refreshToken": "not-a-token"},
+        "Mutation.approveSeller": {"userId": gid(t["pending"])},
+        "Mutation.createCategory": {"input": {"name": "Bebidas"}},
+        "Mutation.deactivateStore": {"storeId": gid(t["active_store"])},
+        "Mutation.activateStore": {"storeId": gid(t["inactive_store"])},
+        "Mutation.createStore": {"input": {"name": "Nova Loja"}},
+        "Mutation.updateStore": {"input": {"description": "Tudo fresco"}},
+        "Mutation.createProduct": {
+            "input": {"name": "Óleo", "price": "999.99", "stockQuantity": 3, "categoryId": gid(t["category"])}
+        },
+        "Mutation.updateProduct": {"id": product_id, "input": {"stockQuantity": 7}},
+        "Mutation.deleteProduct": {"id": product_id},
+        "Mutation.addToCart": {"productId": product_id},
+        "Mutation.updateCartItem": {"productId": product_id, "quantity": 2},
+        "Mutation.removeFromCart": {"productId": product_id},
+        "Mutation.checkout": {
+            "input": {
+                "shippingAddress": ADDRESS,
+                "contactPhone": PHONE,
+                "paymentMethod": "CARD",
+                "cardNumber": VALID_CARD,
+            }
+        },
+        "Mutation.cancelOrder": {"orderNumber": t["order"].order_number},
+        "Mutation.requestRefund": {"orderNumber": t["order"].order_number},
+        "Mutation.updateOrderStatus": {"orderNumber": t["order"].order_number, "status": "PROCESSING"},
+        "Mutation.createReview": {"input": {"productId": gid(t["reviewed"]), "rating": 5}},
+        "Mutation.updateReview": {"id": gid(t["review"]), "input": {"rating": 3}},
+        "Mutation.deleteReview": {"id": gid(t["review"])},
+        "Mutation.addToWishlist": {"productId": product_id},
+        "Mutation.removeFromWishlist": {"productId": product_id},
+    }.get(field, {})
+
+
+def document(field: str, variables: dict) -> str:
+    """`query`/`mutation` calling just `field` with `variables`, typed as the schema declares its
+    arguments, selecting `__typename` (and a payload's error codes)."""
+    root_name, name = field.split(".")
+    graphql_schema = schema._schema
+    root = graphql_schema.query_type if root_name == "Query" else graphql_schema.mutation_type
+    definition = root.fields[name]
+    declared = ", ".join(f"${arg}: {definition.args[arg].type}" for arg in variables)
+    passed = ", ".join(f"{arg}: ${arg}" for arg in variables)
+    returned = definition.type
+    while isinstance(returned, GraphQLNonNull | GraphQLList):
+        returned = returned.of_type
+    selection = ""
+    if isinstance(returned, GraphQLObjectType):
+        selection = "{ __typename errors { code } }" if "errors" in returned.fields else "{ __typename }"
+    operation = "query" if root_name == "Query" else "mutation"
+    return (
+        f"{operation}{f'({declared})' if declared else ''} "
+        f"{{ {name}{f'({passed})' if passed else ''} {selection} }}"
+    )
+
+
+def outcome(result: dict):
+    if "errors" in result:
+        codes = error_codes(result)
+        return codes[0] if len(codes) == 1 and result["data"] is None else result["errors"]
+    (value,) = result["data"].values()
+    errors = value.get("errors") if isinstance(value, dict) else None
+    return payload(errors[0]["code"]) if errors else OK
+
+
+CASES = [(field, role) for field in EXPECTED for role in ROLES]
+
+
+@pytest.mark.parametrize(("field", "role"), CASES, indirect=["role"])
+def test_who_may_call_each_root_field(gql, targets, seller, field, role, request):
+    role_name = request.node.callspec.params["role"]
+    variables = arguments(field, targets, seller)
+    result = gql(document(field, variables), variables, user=role)
+    assert outcome(result) == EXPECTED[field][role_name], result
+
+
+def test_a_refused_call_changes_nothing(gql, targets, seller, other_seller):
+    """Refusals at the door (FORBIDDEN) run nothing: the other seller's attempt on the product."""
+    targets["product"].refresh_from_db()
+    before = list(Store.objects.values_list("pk", "is_active")), targets["product"].stock_quantity
+    variables = arguments("Mutation.updateProduct", targets, seller)
+    result = gql(document("Mutation.updateProduct", variables), variables, user=other_seller)
+    assert error_codes(result) == [FORBIDDEN]
+    targets["product"].refresh_from_db()
+    assert (list(Store.objects.values_list("pk", "is_active")), targets["product"].stock_quantity) == before
