@@ -1103,3 +1103,11 @@ def test_a_cart_line_of_a_deactivated_store_shows_it_is_not_on_sale(gql, seller,
     gql.op("DeactivateStore", {"storeId": gid("Store", seller.store.pk)}, user=admin)
     cart = gql.ok("{ cart { subtotal items { product { isActive onSale } } } }", user=buyer)["cart"]
     assert cart == {"subtotal": "0.00", "items": [{"product": {"isActive": True, "onSale": False}}]}
+
+
+def test_a_huge_category_name_is_refused_before_any_lookup(gql, admin, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the caller from the token; the name is refused unread
+        answer = gql.op("CreateCategory", {"input": {"name": "a" * 100_001}}, user=admin)["data"][
+            "createCategory"
+        ]
+    assert [(e["field"], e["code"]) for e in answer["errors"]] == [("name", "INVALID")]

@@ -63,6 +63,14 @@ CALLERS = {
     "DeleteReview": "buyer",
     "AddToWishlist": "buyer",
     "RemoveFromWishlist": "buyer",
+    "ChangePassword": "buyer",
+    "RequestPasswordReset": None,
+    "ResetPassword": None,
+    "VerifyEmail": None,
+    "ResendVerification": "buyer",
+    "UpdateProfile": "buyer",
+    "ChangeEmail": "buyer",
+    "DeleteAccount": "buyer",
 }
 
 

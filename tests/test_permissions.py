@@ -94,6 +94,15 @@ EXPECTED = {
     "Mutation.deleteReview": roles(FORBIDDEN, anonymous=UNAUTHENTICATED, buyer=OK, admin=OK),
     "Mutation.addToWishlist": LOGGED_IN,
     "Mutation.removeFromWishlist": LOGGED_IN,
+    "Query.exportMyData": LOGGED_IN,
+    "Mutation.changePassword": roles(payload("INVALID_CREDENTIALS"), anonymous=UNAUTHENTICATED),
+    "Mutation.requestPasswordReset": ANYONE,
+    "Mutation.resetPassword": roles(payload("INVALID_TOKEN")),
+    "Mutation.verifyEmail": roles(payload("INVALID_TOKEN")),
+    "Mutation.resendVerification": LOGGED_IN,
+    "Mutation.updateProfile": LOGGED_IN,
+    "Mutation.changeEmail": roles(payload("INVALID_CREDENTIALS"), anonymous=UNAUTHENTICATED),
+    "Mutation.deleteAccount": roles(payload("INVALID_CREDENTIALS"), anonymous=UNAUTHENTICATED),
 }
 
 
@@ -186,6 +195,13 @@ def arguments(field: str, t: dict, seller) -> dict:
         "Mutation.deleteReview": {"id": gid(t["review"])},
         "Mutation.addToWishlist": {"productId": product_id},
         "Mutation.removeFromWishlist": {"productId": product_id},
+        "Mutation.changePassword": {"currentPassword": "wrong", "newPassword": "Nova-Senha-2026!"},
+        "Mutation.requestPasswordReset": {"email": "ninguem@example.ao"},
+        "Mutation.resetPassword": {"token": "not-a-token", "newPassword": "Nova-Senha-2026!"},
+        "Mutation.verifyEmail": {"token": "not-a-token"},
+        "Mutation.updateProfile": {"input": {"firstName": "Nova"}},
+        "Mutation.changeEmail": {"newEmail": "novo@example.ao", "password": "wrong"},
+        "Mutation.deleteAccount": {"password": "wrong"},
     }.get(field, {})
 
 

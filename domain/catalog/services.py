@@ -74,11 +74,12 @@ def category_update(
 
 def category_errors(*, name: str, description: str = "", exclude_pk: int | None = None) -> list[DomainError]:
     """What is wrong with a category's name and description (empty when nothing is)."""
-    errors = [
-        name_error(name, field="name", label="Name", max_length=Category._meta.get_field("name").max_length),
-        _description_error(description),
-    ]
-    if name and Category.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+    name_problem = name_error(
+        name, field="name", label="Name", max_length=Category._meta.get_field("name").max_length
+    )
+    errors = [name_problem, _description_error(description)]
+    # Looked up only for a valid name: a huge one would reach the database for nothing.
+    if name_problem is None and Category.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
         errors.append(AlreadyExists("A category with this name already exists.", field="name"))
     return [error for error in errors if error is not None]
 
