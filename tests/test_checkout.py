@@ -297,18 +297,42 @@ def test_a_decline_refunds_the_orders_already_charged(
     }
 
 
-@pytest.mark.parametrize("method", [PaymentMethod.CARD, PaymentMethod.REFERENCE])
-def test_an_unreachable_gateway_is_a_payment_failure(buyer, three_stores, gateway, monkeypatch, method):
+def test_an_unreachable_gateway_for_a_reference_is_a_payment_failure(
+    buyer, three_stores, gateway, monkeypatch
+):
     def unreachable(self, **kwargs):
         raise ConnectionError("gateway unreachable")
 
-    monkeypatch.setattr(gateway, "charge", unreachable)
     monkeypatch.setattr(gateway, "issue_reference", unreachable)
     fill_cart(buyer, *three_stores)
     before = world()
     with pytest.raises(PaymentFailed, match="could not be reached"):
-        place(buyer, payment_method=method)
+        place(buyer, payment_method=PaymentMethod.REFERENCE)
     assert world() == before
+
+
+def test_a_charge_left_unanswered_is_voided_by_the_order_number(
+    buyer, three_stores, gateway, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A timeout may hide a charge that went through: it is voided by the order's number."""
+    voids = []
+
+    def unanswered(self, **kwargs):
+        raise TimeoutError("no answer in 30 s")
+
+    monkeypatch.setattr(gateway, "charge", unanswered)
+    monkeypatch.setattr(gateway, "void", lambda self, **kwargs: voids.append(kwargs), raising=False)
+    fill_cart(buyer, *three_stores)
+    before = world()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(PaymentFailed, match="did not answer"),
+    ):
+        place(buyer)
+    (void,) = voids
+    assert world() == before | {
+        "refunds": [(f"VOID-{void['order_number']}", void["amount"], "charge_unanswered", True)]
+    }
 
 
 def test_an_error_after_the_charges_refunds_them_and_keeps_nothing(

@@ -103,9 +103,14 @@ def test_a_gateway_failing_on_the_second_of_three_charges_changes_nothing_and_re
     charges = failing_gateway.charges()
     assert len(charges) == 2  # the third order is never charged
     _, first_order, first_amount = charges[0]
-    # Stock, cart, orders, payments and events are as before; the first charge is owed back and refunded.
+    _, unanswered_order, unanswered_amount = charges[1]
+    # Stock, cart, orders, payments and events are as before; the first charge is owed back and
+    # refunded, and whatever the unanswered second call may have charged is voided by its number.
     assert world() == before | {
-        "refunds": [(f"SIM-{first_order}", first_amount, RefundReason.CHECKOUT_ROLLED_BACK, True)]
+        "refunds": [
+            (f"SIM-{first_order}", first_amount, RefundReason.CHECKOUT_ROLLED_BACK, True),
+            (f"VOID-{unanswered_order}", unanswered_amount, RefundReason.CHARGE_UNANSWERED, True),
+        ]
     }
     assert failing_gateway.refunds() == [("refund", f"SIM-{first_order}", first_amount)]
     assert [stock_of(product) for product, _ in three_lines] == [5, 5, 5]

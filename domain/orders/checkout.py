@@ -98,11 +98,17 @@ def checkout_place(
     )
     for _ in range(ORDER_NUMBER_ATTEMPTS):
         charged: list[tuple[str, Decimal]] = []
+        unanswered: list[Order] = []
         try:
             with transaction.atomic():
-                return _checkout(buyer=buyer, request=request, charged=charged)
+                return _checkout(buyer=buyer, request=request, charged=charged, unanswered=unanswered)
         except _OrderNumberTaken:
             continue
+        except PaymentFailed:
+            refunds.refund_compensate(charges=charged)
+            for order in unanswered:
+                refunds.refund_void_unanswered(order_number=order.order_number, amount=order.total_amount)
+            raise
         except IntegrityError:
             refunds.refund_compensate(charges=charged)
             # The key's checkout was committed first (maybe by a racing request): answer with it.
@@ -187,7 +193,9 @@ def _check_payment(
 # ---------------------------------------------------------------- the transaction
 
 
-def _checkout(*, buyer, request: CheckoutRequest, charged: list[tuple[str, Decimal]]) -> list[Order]:
+def _checkout(
+    *, buyer, request: CheckoutRequest, charged: list[tuple[str, Decimal]], unanswered: list[Order]
+) -> list[Order]:
     # First statement: a second request with the same key blocks here until the first commits.
     checkout = Checkout.objects.create(buyer=buyer, idempotency_key=request.idempotency_key)
     cart = Cart.objects.select_for_update().filter(user=buyer).first()
@@ -242,7 +250,11 @@ def _checkout(*, buyer, request: CheckoutRequest, charged: list[tuple[str, Decim
     records, events = [], []
     for order in orders:
         events.append(order_event(order, actor=buyer, from_status="", to_status=OrderStatus.PENDING))
-        records.append(_payment_take(gateway=gateway, order=order, details=request.payment, charged=charged))
+        records.append(
+            _payment_take(
+                gateway=gateway, order=order, details=request.payment, charged=charged, unanswered=unanswered
+            )
+        )
         if records[-1].status == PaymentStatus.COMPLETED:
             events.append(
                 order_event(order, actor=None, to_status=OrderStatus.CONFIRMED, note="payment approved")
@@ -272,7 +284,9 @@ def _stock_check(*, products, wanted: dict[int, int]) -> None:
         raise OutOfStock("Not enough stock: " + "; ".join(shortages) + ".")
 
 
-def _payment_take(*, gateway, order: Order, details: PaymentDetails, charged: list) -> Payment:
+def _payment_take(
+    *, gateway, order: Order, details: PaymentDetails, charged: list, unanswered: list
+) -> Payment:
     payment = Payment(order=order, method=details.method, amount=order.total_amount)
     try:
         if details.method == PaymentMethod.REFERENCE:
@@ -290,7 +304,14 @@ def _payment_take(*, gateway, order: Order, details: PaymentDetails, charged: li
         )
     except Exception as error:
         logger.exception("payment gateway failed on order %s", order.order_number)
-        raise PaymentFailed("The payment provider could not be reached; nothing was charged.") from error
+        if details.method == PaymentMethod.REFERENCE:
+            raise PaymentFailed("The payment provider could not be reached; nothing was charged.") from error
+        # The charge may have gone through without an answer: it is voided once this rolls back.
+        unanswered.append(order)
+        raise PaymentFailed(
+            "The payment provider did not answer; your order was not placed, and anything it may "
+            "have charged will be returned."
+        ) from error
     if not result.approved:
         raise PaymentFailed(result.reason or "The payment was declined.", field=details.field)
     charged.append((result.transaction_id, order.total_amount))

@@ -182,6 +182,8 @@ class RefundReason(models.TextChoices):
     ORDER_CANCELLED = "order_cancelled", "Order cancelled or refunded"
     LATE_PAYMENT = "late_payment", "Late payment on a reference"
     CHECKOUT_ROLLED_BACK = "checkout_rolled_back", "Charge of a checkout that rolled back"
+    # A charge call failed without an answer: voided by the order's number (it may not exist).
+    CHARGE_UNANSWERED = "charge_unanswered", "Charge that may have gone through unanswered"
 
 
 class Refund(models.Model):

@@ -74,6 +74,13 @@ class PaymentGateway(abc.ABC):
         Must be idempotent per `transaction_id` (as providers' refunds of a charge are): asking
         again for a charge already refunded succeeds without moving money a second time."""
 
+    @abc.abstractmethod
+    def void(self, *, order_number: str, amount: Decimal) -> None:
+        """Cancel whatever was charged for `order_number` (the merchant reference every charge
+        carries), when a charge call failed without an answer and may or may not have gone
+        through. Nothing charged: nothing to do. Idempotent; raises RefundFailed when the
+        provider refuses or cannot answer."""
+
 
 class SimulatedGateway(PaymentGateway):
     """A deterministic stand-in: cards ending in 0002 and the mobile number 900000000 are declined,
@@ -99,6 +106,9 @@ class SimulatedGateway(PaymentGateway):
         return Reference(entity=settings.PAYMENT_REFERENCE_ENTITY, number=digits + luhn_check_digit(digits))
 
     def refund(self, *, transaction_id, amount) -> None:
+        return None
+
+    def void(self, *, order_number, amount) -> None:
         return None
 
 

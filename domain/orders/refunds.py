@@ -24,6 +24,8 @@ from .models import LatePayment, Order, Payment, PaymentStatus, Refund, RefundRe
 
 logger = logging.getLogger(__name__)
 
+# The transaction id recorded for a void: the order's number after this prefix.
+VOID_PREFIX = "VOID-"
 # How long a sender holds a refund it is asking the gateway for before another may try it.
 SEND_LEASE = timedelta(minutes=5)
 
@@ -57,7 +59,18 @@ def refund_send_after_commit(refund: Refund) -> None:
         transaction.on_commit(lambda: refund_send(refund_id=refund.pk), robust=True)
 
 
-def refund_compensate(*, charges: list[tuple[str, Decimal]]) -> None:
+def refund_void_unanswered(*, order_number: str, amount: Decimal) -> None:
+    """A charge call for `order_number` failed without an answer, and its checkout rolled back:
+    whatever it may have charged is voided by the order's number (recorded, then sent; a failure
+    stays pending for retry_refunds)."""
+    refund_compensate(
+        charges=[(f"{VOID_PREFIX}{order_number}", amount)], reason=RefundReason.CHARGE_UNANSWERED
+    )
+
+
+def refund_compensate(
+    *, charges: list[tuple[str, Decimal]], reason: RefundReason = RefundReason.CHECKOUT_ROLLED_BACK
+) -> None:
     """Charges a checkout took before it rolled back: each is recorded as a refund owed (its own
     transaction, after the rollback) and sent at once; a failure stays pending for the retry. If
     even the record cannot be written (the database is what failed), the refund is asked directly
@@ -66,15 +79,18 @@ def refund_compensate(*, charges: list[tuple[str, Decimal]]) -> None:
         logger.warning("checkout rolled back after charge %s of %s: refunding it", transaction_id, amount)
         try:
             with transaction.atomic():
-                refund_schedule(
-                    transaction_id=transaction_id, amount=amount, reason=RefundReason.CHECKOUT_ROLLED_BACK
-                )
+                refund_schedule(transaction_id=transaction_id, amount=amount, reason=reason)
         except Exception:
             logger.exception(
                 "could not record the refund of charge %s of %s: asking it directly", transaction_id, amount
             )
             try:
-                payments.gateway().refund(transaction_id=transaction_id, amount=amount)
+                if reason == RefundReason.CHARGE_UNANSWERED:
+                    payments.gateway().void(
+                        order_number=transaction_id.removeprefix(VOID_PREFIX), amount=amount
+                    )
+                else:
+                    payments.gateway().refund(transaction_id=transaction_id, amount=amount)
             except Exception:
                 logger.exception(
                     "REFUND BY HAND: charge %s of %s of a failed checkout", transaction_id, amount
@@ -102,7 +118,12 @@ def refund_send(*, refund_id: int) -> bool:
         refund.sending_since = now
         refund.save(update_fields=["attempts", "sending_since", "updated_at"])
     try:
-        payments.gateway().refund(transaction_id=refund.transaction_id, amount=refund.amount)
+        if refund.reason == RefundReason.CHARGE_UNANSWERED:
+            payments.gateway().void(
+                order_number=refund.transaction_id.removeprefix(VOID_PREFIX), amount=refund.amount
+            )
+        else:
+            payments.gateway().refund(transaction_id=refund.transaction_id, amount=refund.amount)
     except Exception as error:
         Refund.objects.filter(pk=refund.pk).update(
             sending_since=None, last_error=f"{type(error).__name__}: {error}"[:200], updated_at=timezone.now()
