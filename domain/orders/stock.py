@@ -44,8 +44,10 @@ def stock_return(*, quantities: dict[int, int]) -> None:
 def _stock_move(quantities: dict[int, int], *, sign: int) -> None:
     if not quantities:
         return
-    delta = Case(*(When(pk=pk, then=sign * quantity) for pk, quantity in quantities.items()))
-    moved = F("stock_quantity") + delta
-    Product.objects.filter(pk__in=quantities).update(
-        stock_quantity=Least(moved, MAX_STOCK) if sign > 0 else moved
-    )
+    if sign > 0:  # least(stock, MAX - q) + q: never past MAX_STOCK, and no sum that overflows first
+        moved = Case(
+            *(When(pk=pk, then=Least(F("stock_quantity"), MAX_STOCK - q) + q) for pk, q in quantities.items())
+        )
+    else:
+        moved = F("stock_quantity") - Case(*(When(pk=pk, then=q) for pk, q in quantities.items()))
+    Product.objects.filter(pk__in=quantities).update(stock_quantity=moved)
