@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from domain.cart.models import Cart, CartItem
+from domain.economics import rates
 from domain.errors import DomainError, EmptyCart, InvalidInput, OutOfStock, PaymentFailed, Required, collect
 from domain.money import MAX_AMOUNT, ZERO
 from domain.text import text_error
@@ -210,6 +211,10 @@ def _checkout(*, buyer, request: CheckoutRequest, charged: list[tuple[str, Decim
             )
         )
     _orders_insert(orders)
+    commission_rates = rates.commission_rates_in_force(
+        category_ids={product.category_id for product in products.values()}
+    )
+    tax_rate = rates.tax_rate_in_force()
     OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
@@ -217,6 +222,14 @@ def _checkout(*, buyer, request: CheckoutRequest, charged: list[tuple[str, Decim
             product_name=products[product_id].name,
             price=products[product_id].price,
             quantity=quantity,
+            **asdict(
+                rates.line_terms(
+                    price=products[product_id].price,
+                    quantity=quantity,
+                    commission_rate=commission_rates[products[product_id].category_id],
+                    tax_rate=tax_rate,
+                )
+            ),
         )
         for order in orders
         for product_id, quantity in by_store[order.store_id]

@@ -1,0 +1,25 @@
+"""Admin screens of the economics: category commission rates are edited here (through the rates
+service); the ledger, releases and payouts are read-only (payouts are recorded by the service that
+checks the available balance under the store's lock)."""
+
+from django.contrib import admin
+
+from . import rates
+from .models import CategoryCommission
+
+
+@admin.register(CategoryCommission)
+class CategoryCommissionAdmin(admin.ModelAdmin):
+    list_display = ("category", "rate", "updated_at")
+    list_select_related = ("category",)
+    search_fields = ("category__name",)
+
+    def save_model(self, request, obj, form, change):
+        rates.category_commission_set(category_id=obj.category_id, rate=obj.rate)
+
+    def delete_model(self, request, obj):
+        rates.category_commission_set(category_id=obj.category_id, rate=None)
+
+    def delete_queryset(self, request, queryset):
+        for category_id in queryset.values_list("category_id", flat=True):
+            rates.category_commission_set(category_id=category_id, rate=None)
