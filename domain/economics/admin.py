@@ -5,7 +5,20 @@ checks the available balance under the store's lock)."""
 from django.contrib import admin
 
 from . import rates
-from .models import CategoryCommission
+from .models import CategoryCommission, LedgerEntry
+
+
+class ReadOnly:
+    """Rows written by the economics services only: the admin may look, never add, edit or delete."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CategoryCommission)
@@ -23,3 +36,12 @@ class CategoryCommissionAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for category_id in queryset.values_list("category_id", flat=True):
             rates.category_commission_set(category_id=category_id, rate=None)
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("created_at", "store", "kind", "amount", "tax_amount", "order", "note")
+    list_filter = ("kind", "store")
+    search_fields = ("order__order_number", "store__name")
+    readonly_fields = [field.name for field in LedgerEntry._meta.fields]
+    list_select_related = ("store", "order")

@@ -24,3 +24,95 @@ class CategoryCommission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id}: {self.rate} %"
+
+
+class AppendOnlyError(Exception):
+    """A ledger row was about to be changed or deleted: the ledger only grows."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are inserted, never updated or deleted (on PostgreSQL a trigger refuses it too)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
+
+
+class AppendOnly(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
+
+
+class EntryKind(models.TextChoices):
+    SALE = "sale", "Sale"
+    COMMISSION = "commission", "Commission"
+    REFUND = "refund", "Refund"
+    COMMISSION_REVERSAL = "commission_reversal", "Commission reversal"
+    PAYOUT = "payout", "Payout"
+    ADJUSTMENT = "adjustment", "Adjustment"
+
+
+# The kinds an order causes (credited when it is paid, reversed when it is cancelled after that).
+ORDER_KINDS = [EntryKind.SALE, EntryKind.COMMISSION, EntryKind.REFUND, EntryKind.COMMISSION_REVERSAL]
+
+
+class LedgerEntry(AppendOnly):
+    """One movement of a store's money, signed as it changes the store's balance: a sale (+, its
+    IVA in tax_amount), the commission on it (−), a refund (−) and the commission given back (+),
+    a payout (−), an adjustment (±). Written in the transaction that causes it; never changed."""
+
+    store = models.ForeignKey("accounts.Store", on_delete=models.PROTECT, related_name="ledger_entries")
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    note = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EntryKind.values), name="ledger_kind_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=EntryKind.SALE, amount__gt=0)
+                    | Q(kind=EntryKind.COMMISSION, amount__lte=0)
+                    | Q(kind=EntryKind.REFUND, amount__lt=0)
+                    | Q(kind=EntryKind.COMMISSION_REVERSAL, amount__gte=0)
+                    | Q(kind=EntryKind.PAYOUT, amount__lt=0)
+                    | (Q(kind=EntryKind.ADJUSTMENT) & ~Q(amount=0))
+                ),
+                name="ledger_amount_sign",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ORDER_KINDS, order__isnull=False)
+                | Q(~Q(kind__in=ORDER_KINDS), order__isnull=True),
+                name="ledger_order_reference",
+            ),
+            # An order is credited once and reversed once, whatever races.
+            models.UniqueConstraint(
+                fields=["order", "kind"], condition=Q(order__isnull=False), name="ledger_once_per_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["store", "-created_at", "-id"], name="ledger_store_idx"),
+            models.Index(fields=["kind", "created_at"], name="ledger_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.kind} {self.amount}"

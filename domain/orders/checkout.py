@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from domain.cart.models import Cart, CartItem
-from domain.economics import rates
+from domain.economics import ledger, rates
 from domain.errors import DomainError, EmptyCart, InvalidInput, OutOfStock, PaymentFailed, Required, collect
 from domain.money import MAX_AMOUNT, ZERO
 from domain.text import text_error
@@ -257,6 +257,7 @@ def _checkout(*, buyer, request: CheckoutRequest, charged: list[tuple[str, Decim
         for order in confirmed:
             order.updated_at = now
         Order.objects.bulk_update(confirmed, ["status", "payment_status", "updated_at"])
+        ledger.ledger_record_payments(orders=confirmed)
     OrderEvent.objects.bulk_create(events)
     return orders
 
