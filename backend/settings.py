@@ -194,6 +194,9 @@ PAYMENT_REFERENCE_ENTITY = os.environ.get("PAYMENT_REFERENCE_ENTITY", "11223")
 COMMISSION_RATE = env_percent("COMMISSION_RATE", "10")
 # Angola's IVA, in percent: prices are gross of it; each order line records its rate and amount.
 IVA_RATE = env_percent("IVA_RATE", "14")
+# Days after DELIVERED before a paid order's money is released to its store (unless the buyer
+# confirms receipt first); `manage.py release_funds` releases what is due.
+PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))
 
 # ---------------------------------------------------------------- GraphQL
 STRAWBERRY_DJANGO = {

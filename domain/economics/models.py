@@ -116,3 +116,27 @@ class LedgerEntry(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.kind} {self.amount}"
+
+
+class ReleaseReason(models.TextChoices):
+    RECEIPT_CONFIRMED = "receipt_confirmed", "Receipt confirmed by the buyer"
+    HOLD_PASSED = "hold_passed", "Hold period after delivery passed"
+
+
+class OrderRelease(AppendOnly):
+    """A paid order's money becomes available to its store: when the buyer confirms receipt, or
+    PAYOUT_HOLD_DAYS after it was DELIVERED. Until then its ledger entries are pending."""
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.PROTECT, primary_key=True, related_name="release"
+    )
+    reason = models.CharField(max_length=20, choices=ReleaseReason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(reason__in=ReleaseReason.values), name="release_reason_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.reason}"
