@@ -23,11 +23,12 @@ from domain.cart import selectors as cart_selectors
 from domain.cart import services as cart_services
 from domain.cart.models import Cart as CartModel
 from domain.economics.models import LedgerEntry as LedgerEntryModel
+from domain.economics.models import Payout as PayoutModel
 
 from . import auth, economics
 from .catalog import PublicProducts
 from .common import Connection, connection, decode_id, media_url
-from .economics import LedgerEntry, StoreBalance
+from .economics import LedgerEntry, Payout, StoreBalance
 from .errors import UserError
 from .permissions import Admin, ApprovedSeller, Public, Seller, allow, mutation
 
@@ -83,6 +84,14 @@ class Store(relay.Node):
     )
     def ledger(self, info: Info) -> QuerySet[LedgerEntryModel] | None:
         return economics.store_ledger(self, info)
+
+    @connection(
+        Connection[Payout] | None,
+        only=["seller_id"],
+        description="OWNER: payouts to the store, newest first; null for anyone else.",
+    )
+    def payouts(self, info: Info) -> QuerySet[PayoutModel] | None:
+        return economics.store_payouts(self, info)
 
 
 # ---------------------------------------------------------------- inputs and payloads

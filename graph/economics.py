@@ -18,11 +18,11 @@ from strawberry import Info, relay
 
 from domain.accounts import selectors as account_selectors
 from domain.catalog import selectors as catalog_selectors
-from domain.economics import models, rates, release, selectors
+from domain.economics import models, payouts, rates, release, selectors
 from domain.orders import selectors as order_selectors
 
 from .catalog import Category
-from .common import decode_id
+from .common import Connection, connection, decode_id
 from .errors import UserError
 from .orders import OrderPayload
 from .permissions import Admin, Buyer, Seller, allow, mutation
@@ -79,6 +79,41 @@ class LedgerEntry(relay.Node):
         return bool(self.entry_released)
 
 
+@strawberry_django.type(models.Payout, name="Payout")
+class Payout(relay.Node):
+    id: relay.NodeID[int]
+    amount: Decimal
+    bank_reference: str
+    created_at: datetime
+    store: Annotated[Store, strawberry.lazy("graph.accounts")]
+
+
+@strawberry.input(name="PayoutInput")
+class PayoutInput:
+    store_id: strawberry.ID
+    amount: Decimal = strawberry.field(description="Kwanza; at most the store's available balance.")
+    bank_reference: str = strawberry.field(description="The bank transfer's reference, for the seller.")
+
+
+@strawberry.type(name="PayoutPayload")
+class PayoutPayload:
+    payout: Payout | None = strawberry_django.field(default=None)
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(name="AdjustmentInput")
+class AdjustmentInput:
+    store_id: strawberry.ID
+    amount: Decimal = strawberry.field(description="Kwanza, positive (credit) or negative (debit).")
+    note: str = strawberry.field(description="Why: shown to the seller in the ledger.")
+
+
+@strawberry.type(name="LedgerEntryPayload")
+class LedgerEntryPayload:
+    entry: LedgerEntry | None = strawberry_django.field(default=None)
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 @strawberry.type(name="CategoryCommissionPayload")
 class CategoryCommissionPayload:
     category: Category | None = strawberry_django.field(default=None)
@@ -98,9 +133,41 @@ class Query:
     def my_store(self, info: Info) -> Annotated[Store, strawberry.lazy("graph.accounts")] | None:
         return account_selectors.store_list_of_seller(seller=info.context.request.user)
 
+    @connection(
+        Connection[Payout],
+        extensions=allow(Admin),
+        description="ADMIN: payouts (of one store), newest first.",
+    )
+    def payouts(self, store_id: strawberry.ID | None = None) -> QuerySet[models.Payout]:
+        pk = None if store_id is None else decode_id(store_id, "Store", field="store_id")
+        return selectors.payout_list(store_id=pk)
+
 
 @strawberry.type
 class Mutation:
+    @mutation(
+        Admin,
+        description="ADMIN: record money sent to a store's bank, never more than its available balance; "
+        "the seller is e-mailed.",
+    )
+    def record_payout(self, info: Info, input: PayoutInput) -> PayoutPayload:
+        payout = payouts.payout_record(
+            admin=info.context.request.user,
+            store_id=decode_id(input.store_id, "Store", field="store_id"),
+            amount=input.amount,
+            bank_reference=input.bank_reference,
+        )
+        return PayoutPayload(payout=selectors.payout_list().filter(pk=payout.pk))
+
+    @mutation(Admin, description="ADMIN: credit or debit a store's available balance, with a note.")
+    def record_adjustment(self, input: AdjustmentInput) -> LedgerEntryPayload:
+        entry = payouts.ledger_adjust(
+            store_id=decode_id(input.store_id, "Store", field="store_id"),
+            amount=input.amount,
+            note=input.note,
+        )
+        return LedgerEntryPayload(entry=models.LedgerEntry.objects.filter(pk=entry.pk))
+
     @mutation(
         Admin,
         description="ADMIN: a category's own commission rate in percent (null: the platform's rate "
@@ -131,3 +198,10 @@ def store_ledger(store, info: Info) -> QuerySet[models.LedgerEntry] | None:
     if not selectors.store_money_visible(store=store, user=info.context.request.user):
         return None
     return selectors.ledger_list_for_store(store=store, user=info.context.request.user)
+
+
+def store_payouts(store, info: Info) -> QuerySet[models.Payout] | None:
+    """The Store.payouts resolver: the owner's payouts, newest first; null for anyone else."""
+    if not selectors.store_money_visible(store=store, user=info.context.request.user):
+        return None
+    return selectors.payout_list_for_store(store=store, user=info.context.request.user)

@@ -5,7 +5,7 @@ checks the available balance under the store's lock)."""
 from django.contrib import admin
 
 from . import rates
-from .models import CategoryCommission, LedgerEntry
+from .models import CategoryCommission, LedgerEntry, OrderRelease, Payout
 
 
 class ReadOnly:
@@ -45,3 +45,21 @@ class LedgerEntryAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ("order__order_number", "store__name")
     readonly_fields = [field.name for field in LedgerEntry._meta.fields]
     list_select_related = ("store", "order")
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("created_at", "store", "amount", "bank_reference", "recorded_by")
+    list_filter = ("store",)
+    search_fields = ("bank_reference", "store__name")
+    readonly_fields = [field.name for field in Payout._meta.fields]
+    list_select_related = ("store", "recorded_by")
+
+
+@admin.register(OrderRelease)
+class OrderReleaseAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("order", "reason", "created_at")
+    list_filter = ("reason",)
+    search_fields = ("order__order_number",)
+    readonly_fields = ("order", "reason", "created_at")
+    list_select_related = ("order",)

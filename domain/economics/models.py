@@ -3,6 +3,7 @@ store, the release of paid orders' money, payouts, and each store's low-stock th
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -80,6 +81,9 @@ class LedgerEntry(AppendOnly):
     order = models.ForeignKey(
         "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
     )
+    payout = models.OneToOneField(
+        "economics.Payout", null=True, blank=True, on_delete=models.PROTECT, related_name="entry"
+    )
     note = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -103,6 +107,11 @@ class LedgerEntry(AppendOnly):
                 condition=Q(kind__in=ORDER_KINDS, order__isnull=False)
                 | Q(~Q(kind__in=ORDER_KINDS), order__isnull=True),
                 name="ledger_order_reference",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=EntryKind.PAYOUT, payout__isnull=False)
+                | Q(~Q(kind=EntryKind.PAYOUT), payout__isnull=True),
+                name="ledger_payout_reference",
             ),
             # An order is credited once and reversed once, whatever races.
             models.UniqueConstraint(
@@ -140,3 +149,27 @@ class OrderRelease(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.reason}"
+
+
+class Payout(AppendOnly):
+    """Money an admin sent to a store's bank account; recorded with its PAYOUT ledger entry, never
+    above the store's available balance (payouts.py computes it under the store's lock)."""
+
+    store = models.ForeignKey("accounts.Store", on_delete=models.PROTECT, related_name="payouts")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    bank_reference = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive")]
+        indexes = [
+            models.Index(fields=["store", "-created_at", "-id"], name="payout_store_idx"),
+            models.Index(fields=["-created_at", "-id"], name="payout_newest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id}: {self.amount} ({self.bank_reference})"

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 
 from domain.money import ZERO, money_round
 
-from .models import EntryKind, LedgerEntry
+from .models import EntryKind, LedgerEntry, Payout
 
 RELEASED = Q(order__isnull=True) | Q(order__release__isnull=False)
 PENDING = Q(order__isnull=False, order__release__isnull=True)
@@ -54,3 +54,16 @@ def ledger_list_for_store(*, store, user) -> QuerySet[LedgerEntry]:
     if not store_money_visible(store=store, user=user):
         return LedgerEntry.objects.none()
     return LedgerEntry.objects.filter(store_id=store.pk).order_by("-created_at", "-id")
+
+
+def payout_list(*, store_id: int | None = None) -> QuerySet[Payout]:
+    """ADMIN: every payout (or one store's), newest first."""
+    payouts = Payout.objects.all() if store_id is None else Payout.objects.filter(store_id=store_id)
+    return payouts.order_by("-created_at", "-id")
+
+
+def payout_list_for_store(*, store, user) -> QuerySet[Payout]:
+    """The store's payouts, newest first; nothing for anyone but its owner."""
+    if not store_money_visible(store=store, user=user):
+        return Payout.objects.none()
+    return Payout.objects.filter(store_id=store.pk).order_by("-created_at", "-id")
