@@ -197,6 +197,8 @@ IVA_RATE = env_percent("IVA_RATE", "14")
 # Days after DELIVERED before a paid order's money is released to its store (unless the buyer
 # confirms receipt first); `manage.py release_funds` releases what is due.
 PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))
+# A product at or below this stock is "low" on a seller's dashboard (each store may set its own).
+LOW_STOCK_THRESHOLD = int(os.environ.get("LOW_STOCK_THRESHOLD", "5"))
 
 # ---------------------------------------------------------------- GraphQL
 STRAWBERRY_DJANGO = {

@@ -173,3 +173,15 @@ class Payout(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.store_id}: {self.amount} ({self.bank_reference})"
+
+
+class LowStockThreshold(models.Model):
+    """A store's own low-stock threshold for its dashboard (LOW_STOCK_THRESHOLD otherwise)."""
+
+    store = models.OneToOneField(
+        "accounts.Store", on_delete=models.CASCADE, primary_key=True, related_name="low_stock"
+    )
+    threshold = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.store_id}: {self.threshold}"
