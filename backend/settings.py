@@ -6,6 +6,7 @@ local-memory cache. Production sets DEBUG=0, SECRET_KEY, DATABASE_URL and REDIS_
 
 import os
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -23,6 +24,20 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_percent(name: str, default: str) -> Decimal:
+    """A rate in percent from 0 to 100 with at most two decimals, e.g. "14" or "12.5"."""
+    raw = os.environ.get(name) or default
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.01")):
+        raise ImproperlyConfigured(
+            f"{name} must be a percentage from 0 to 100 (two decimals at most), not {raw!r}."
+        )
+    return value.quantize(Decimal("0.01"))
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -55,6 +70,7 @@ INSTALLED_APPS = [
     "domain.orders",
     "domain.reviews",
     "domain.wishlist",
+    "domain.economics",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +192,17 @@ PAYMENT_WEBHOOK_SECRET = os.environ.get(
     "PAYMENT_WEBHOOK_SECRET", "kitanda-development-webhook-secret" if DEBUG else ""
 )
 PAYMENT_REFERENCE_ENTITY = os.environ.get("PAYMENT_REFERENCE_ENTITY", "11223")
+
+# ---------------------------------------------------------------- marketplace economics
+# The platform's commission on each order line, in percent (categories may have their own rate).
+COMMISSION_RATE = env_percent("COMMISSION_RATE", "10")
+# Angola's IVA, in percent: prices are gross of it; each order line records its rate and amount.
+IVA_RATE = env_percent("IVA_RATE", "14")
+# Days after DELIVERED before a paid order's money is released to its store (unless the buyer
+# confirms receipt first); `manage.py release_funds` releases what is due.
+PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))
+# A product at or below this stock is "low" on a seller's dashboard (each store may set its own).
+LOW_STOCK_THRESHOLD = int(os.environ.get("LOW_STOCK_THRESHOLD", "5"))
 
 # ---------------------------------------------------------------- GraphQL
 STRAWBERRY_DJANGO = {

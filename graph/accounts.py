@@ -23,10 +23,13 @@ from domain.accounts.throttle import client_ip
 from domain.cart import selectors as cart_selectors
 from domain.cart import services as cart_services
 from domain.cart.models import Cart as CartModel
+from domain.economics.models import LedgerEntry as LedgerEntryModel
+from domain.economics.models import Payout as PayoutModel
 
-from . import auth
+from . import auth, economics
 from .catalog import PublicProducts
 from .common import Connection, connection, decode_id, media_url
+from .economics import LedgerEntry, Payout, StoreBalance
 from .errors import UserError
 from .permissions import Admin, ApprovedSeller, Public, Seller, allow, mutation
 
@@ -75,6 +78,29 @@ class Store(relay.Node):
     products: Connection[Annotated[Product, strawberry.lazy("graph.catalog")]] = connection(
         field_cls=PublicProducts, description="The store's products that are on sale, newest first."
     )
+
+    # The store's money: its owner alone sees it (graph/economics.py); null for anyone else.
+    @strawberry_django.field(
+        only=["seller_id"], description="OWNER: the store's balance; null for anyone else."
+    )
+    def balance(self, info: Info) -> StoreBalance | None:
+        return economics.store_balance(self, info)
+
+    @connection(
+        Connection[LedgerEntry] | None,
+        only=["seller_id"],
+        description="OWNER: the store's ledger, newest first; null for anyone else.",
+    )
+    def ledger(self, info: Info) -> QuerySet[LedgerEntryModel] | None:
+        return economics.store_ledger(self, info)
+
+    @connection(
+        Connection[Payout] | None,
+        only=["seller_id"],
+        description="OWNER: payouts to the store, newest first; null for anyone else.",
+    )
+    def payouts(self, info: Info) -> QuerySet[PayoutModel] | None:
+        return economics.store_payouts(self, info)
 
 
 # ---------------------------------------------------------------- inputs and payloads

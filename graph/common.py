@@ -34,10 +34,15 @@ class PageArguments(StrawberryDjangoConnectionExtension):
             if argument.python_name == "first":
                 argument.default = DEFAULT_PAGE_SIZE
 
-    def resolve(self, next_, source, info, *, first=None, last=None, **kwargs):
+    def resolve(self, next_, source, info, *, first=None, last=None, before=None, after=None, **kwargs):
         if first is None and last is None:  # an explicit `first: null`
             first = DEFAULT_PAGE_SIZE
-        return super().resolve(next_, source, info, first=first, last=last, **kwargs)
+        nodes = next_(source, info, **kwargs)
+        if nodes is None:  # a nullable connection its resolver hides from this caller (Store.ledger)
+            return None
+        return super().resolve(
+            lambda *_, **__: nodes, source, info, first=first, last=last, before=before, after=after, **kwargs
+        )
 
 
 def connection(graphql_type: Any = None, **options: Any) -> Any:

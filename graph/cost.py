@@ -36,6 +36,8 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
 from domain.accounts.selectors import PENDING_SELLERS_MAX
 from domain.cart.services import CART_MAX_LINES
+from domain.economics import stats
+from domain.orders.models import OrderStatus
 from domain.wishlist.services import WISHLIST_MAX_ITEMS
 
 from .limits import fragment_definitions
@@ -53,6 +55,12 @@ LIST_BOUNDS: dict[tuple[str, str], int] = {
     ("WishlistPayload", "items"): WISHLIST_MAX_ITEMS,
     ("Query", "pendingSellers"): PENDING_SELLERS_MAX,
     ("Query", "categories"): CATEGORIES_ESTIMATE,
+    ("StoreStats", "revenueByDay"): stats.MAX_DAYS,
+    ("StoreStats", "topProductsByUnits"): stats.TOP_PRODUCTS,
+    ("StoreStats", "topProductsByRevenue"): stats.TOP_PRODUCTS,
+    ("StoreStats", "lowStockProducts"): stats.LOW_STOCK_MAX,
+    ("PlatformStats", "gmvByDay"): stats.MAX_DAYS,
+    ("PlatformStats", "ordersByStatus"): len(OrderStatus.values),
 }
 
 

@@ -68,6 +68,13 @@ class OrderItem(relay.Node):
     )
     price: Decimal
     quantity: int
+    tax_rate: Decimal | None = strawberry_django.field(
+        description="IVA in percent, as in force at checkout (prices include it); null on lines bought "
+        "before it was recorded."
+    )
+    tax_amount: Decimal | None = strawberry_django.field(
+        description="The IVA included in lineTotal, rounded half-up to the cent on this line."
+    )
 
     @strawberry_django.field(only=["price", "quantity"])
     def line_total(self) -> Decimal:

@@ -6,11 +6,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
-from . import accounts, cart, catalog, orders, profile, reviews, wishlist
+from . import accounts, cart, catalog, dashboard, economics, orders, profile, reviews, wishlist
 from .errors import MaskUnexpectedErrors, log_refused
 from .guards import MAX_PAGE_SIZE, GuardedDocument
 
-AREAS = (accounts, profile, catalog, cart, orders, reviews, wishlist)
+AREAS = (accounts, profile, catalog, cart, orders, reviews, wishlist, economics, dashboard)
 
 Query = merge_types("Query", tuple(area.Query for area in AREAS if hasattr(area, "Query")))
 _mutations = tuple(area.Mutation for area in AREAS if hasattr(area, "Mutation"))

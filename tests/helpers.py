@@ -17,6 +17,7 @@ from strawberry import relay
 
 from domain.cart.models import Cart, CartItem
 from domain.catalog.models import Product
+from domain.economics.models import LedgerEntry
 from domain.orders import checkout
 from domain.orders.models import Checkout, LatePayment, Order, OrderEvent, Payment, PaymentMethod, Refund
 from domain.orders.payments import Charge, SimulatedGateway
@@ -113,7 +114,16 @@ def world() -> dict:
             LatePayment.objects.order_by("pk").values_list("pk", "transaction_id", "refunded")
         ),
         "refunds": refunds_owed(),
+        "ledger": ledger_of(),
     }
+
+
+def ledger_of(store=None) -> list[tuple]:
+    """The ledger (of one store, or all): (store, kind, amount, tax, order number), oldest first."""
+    entries = LedgerEntry.objects.order_by("pk")
+    if store is not None:
+        entries = entries.filter(store=store)
+    return list(entries.values_list("store_id", "kind", "amount", "tax_amount", "order__order_number"))
 
 
 def refunds_owed() -> list[tuple]:

@@ -520,10 +520,11 @@ def test_checkout_query_count_does_not_grow_with_the_cart(gql, buyer, stores, dj
         buyer, *((make_product(store=shop, stock_quantity=5), 1 + n % 3) for n, shop in enumerate(shops * 2))
     )
     # user from the token; savepoint (the test's transaction; BEGIN outside tests); checkout row;
-    # cart lock; lines; product locks; orders; their lines; stock; cart lines deleted; cart touched;
-    # payments; orders confirmed; events; release; then the answer: orders with store and payment,
-    # their lines with products.
-    with django_assert_num_queries(17):
+    # cart lock; lines; product locks; orders; commission rates of their categories; their lines;
+    # stock; cart lines deleted; cart touched; payments; orders confirmed; their commissions and IVA;
+    # their ledger entries; events; release; then the answer: orders with store and payment, their
+    # lines with products.
+    with django_assert_num_queries(20):
         result = gql.op("Checkout", {"input": checkout_input(idempotencyKey="count")}, user=buyer)
     assert len(result["data"]["checkout"]["orders"]) == stores
 

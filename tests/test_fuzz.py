@@ -71,6 +71,11 @@ CALLERS = {
     "UpdateProfile": "buyer",
     "ChangeEmail": "buyer",
     "DeleteAccount": "buyer",
+    "ConfirmReceipt": "buyer",
+    "SetCategoryCommission": "admin",
+    "RecordPayout": "admin",
+    "RecordAdjustment": "admin",
+    "SetLowStockThreshold": "seller",
 }
 
 

@@ -686,11 +686,12 @@ def test_store_orders_query_count_is_the_same_for_any_page_size(
 
 
 def test_cancel_order_query_count(gql, buyer, confirmed, django_assert_num_queries):
-    # user; savepoint; order lock; lines; product locks; stock; payment; payment saved; refund owed;
-    # order saved; event; release; after the commit the refund: claimed (savepoint, lock, lease,
-    # release), the gateway asked outside any transaction, then settled (savepoint, refund, payment,
-    # order, release); the answer: order with store and payment; lines with products
-    with django_assert_num_queries(23):
+    # user; savepoint; order lock; lines; product locks; stock; payment; payment saved; what the
+    # ledger credited; its reversal; refund owed; order saved; event; release; after the commit the
+    # refund: claimed (savepoint, lock, lease, release), the gateway asked outside any transaction,
+    # then settled (savepoint, refund, payment, order, release); the answer: order with store and
+    # payment; lines with products
+    with django_assert_num_queries(25):
         result = gql.op("CancelOrder", {"orderNumber": confirmed.order_number}, user=buyer)
     assert result["data"]["cancelOrder"]["order"]["status"] == "CANCELLED"
 

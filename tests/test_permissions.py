@@ -103,6 +103,15 @@ EXPECTED = {
     "Mutation.updateProfile": LOGGED_IN,
     "Mutation.changeEmail": roles(payload("INVALID_CREDENTIALS"), anonymous=UNAUTHENTICATED),
     "Mutation.deleteAccount": roles(payload("INVALID_CREDENTIALS"), anonymous=UNAUTHENTICATED),
+    "Query.myStore": SELLER,  # null for a seller without a store
+    "Query.payouts": ADMIN,
+    "Query.storeStats": SELLER,
+    "Query.platformStats": ADMIN,
+    "Mutation.recordPayout": {**ADMIN, "admin": payload("NOT_ELIGIBLE")},  # nothing available yet
+    "Mutation.recordAdjustment": ADMIN,
+    "Mutation.setCategoryCommission": ADMIN,
+    "Mutation.confirmReceipt": {**BUYER, "buyer": payload("NOT_ELIGIBLE")},  # not delivered yet
+    "Mutation.setLowStockThreshold": {**SELLER, "unapproved_seller": payload("NOT_FOUND")},
 }
 
 
@@ -202,6 +211,18 @@ def arguments(field: str, t: dict, seller) -> dict:
         "Mutation.updateProfile": {"input": {"firstName": "Nova"}},
         "Mutation.changeEmail": {"newEmail": "novo@example.ao", "password": "wrong"},
         "Mutation.deleteAccount": {"password": "wrong"},
+        "Query.payouts": {"storeId": gid(seller.store)},
+        "Query.storeStats": {"from": "2026-11-01", "to": "2026-11-30"},
+        "Query.platformStats": {"from": "2026-11-01", "to": "2026-11-30"},
+        "Mutation.recordPayout": {
+            "input": {"storeId": gid(seller.store), "amount": "100.00", "bankReference": "TRF-1"}
+        },
+        "Mutation.recordAdjustment": {
+            "input": {"storeId": gid(seller.store), "amount": "50.00", "note": "Acerto"}
+        },
+        "Mutation.setCategoryCommission": {"categoryId": gid(t["category"]), "rate": "12.50"},
+        "Mutation.confirmReceipt": {"orderNumber": t["order"].order_number},
+        "Mutation.setLowStockThreshold": {"threshold": 3},
     }.get(field, {})
 
 
@@ -230,7 +251,8 @@ def document(field: str, variables: dict) -> str:
 def outcome(result: dict):
     if "errors" in result:
         codes = error_codes(result)
-        return codes[0] if len(codes) == 1 and result["data"] is None else result["errors"]
+        refused = result["data"] is None or all(value is None for value in result["data"].values())
+        return codes[0] if len(codes) == 1 and refused else result["errors"]  # (a nullable field is null)
     (value,) = result["data"].values()
     errors = value.get("errors") if isinstance(value, dict) else None
     return payload(errors[0]["code"]) if errors else OK

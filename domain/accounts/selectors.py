@@ -46,6 +46,11 @@ def store_get(*, store_id: int) -> Store | None:
     return Store.objects.filter(pk=store_id).first()
 
 
+def store_list_of_seller(*, seller: User) -> QuerySet[Store]:
+    """The seller's own store (at most one row; none while they have no store)."""
+    return Store.objects.filter(seller=seller)
+
+
 def store_of_seller(*, seller: User) -> Store | None:
     return Store.objects.filter(seller=seller).first()
 

@@ -21,7 +21,16 @@ class ViewOnly:
 class OrderItemInline(ViewOnly, admin.TabularInline):
     model = OrderItem
     extra = 0
-    readonly_fields = ("product", "product_name", "price", "quantity")
+    readonly_fields = (
+        "product",
+        "product_name",
+        "price",
+        "quantity",
+        "tax_rate",
+        "tax_amount",
+        "commission_rate",
+        "commission_amount",
+    )
     can_delete = False
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from domain.cart.models import Cart, CartItem
+from domain.economics import ledger, rates
 from domain.errors import (
     DomainError,
     EmptyCart,
@@ -230,6 +231,10 @@ def _checkout(
             )
         )
     _orders_insert(orders)
+    commission_rates = rates.commission_rates_in_force(
+        category_ids={product.category_id for product in products.values()}
+    )
+    tax_rate = rates.tax_rate_in_force()
     OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
@@ -237,6 +242,14 @@ def _checkout(
             product_name=products[product_id].name,
             price=products[product_id].price,
             quantity=quantity,
+            **asdict(
+                rates.line_terms(
+                    price=products[product_id].price,
+                    quantity=quantity,
+                    commission_rate=commission_rates[products[product_id].category_id],
+                    tax_rate=tax_rate,
+                )
+            ),
         )
         for order in orders
         for product_id, quantity in by_store[order.store_id]
@@ -268,6 +281,7 @@ def _checkout(
         for order in confirmed:
             order.updated_at = now
         Order.objects.bulk_update(confirmed, ["status", "payment_status", "updated_at"])
+        ledger.ledger_record_payments(orders=confirmed)
     OrderEvent.objects.bulk_create(events)
     return orders
 

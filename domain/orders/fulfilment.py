@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from domain.economics import ledger
 from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible, NotFound
 
 from . import refunds, selectors, stock
@@ -125,7 +126,8 @@ def _order_locked(*, actor, order_number: str) -> Order:
 
 def _order_close(order: Order, *, actor, note: str) -> None:
     """Cancel: stock back, a completed payment owed back (REFUND_PENDING: the gateway's refund goes
-    out once this transaction commits, see refunds.py), a pending one voided (FAILED), event written."""
+    out once this transaction commits, see refunds.py) and its ledger credit reversed, a pending one
+    voided (FAILED), event written."""
     quantities: dict[int, int] = defaultdict(int)
     for product_id, quantity in order.items.filter(product__isnull=False).values_list(
         "product_id", "quantity"
@@ -141,6 +143,7 @@ def _order_close(order: Order, *, actor, note: str) -> None:
             payment.status = PaymentStatus.FAILED
         payment.save(update_fields=["status", "updated_at"])
         if payment.status == PaymentStatus.REFUND_PENDING:
+            ledger.ledger_record_reversal(order=order)
             refunds.refund_schedule(
                 transaction_id=payment.transaction_id,
                 amount=payment.amount,

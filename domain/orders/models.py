@@ -95,6 +95,13 @@ class OrderItem(models.Model):
     product_name = models.CharField(max_length=200)
     price = models.DecimalField(max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
+    # The rates in force at checkout (percent) and this line's amounts, rounded half-up on the line
+    # (domain/economics/rates.py): a later rate change never rewrites them. Null on lines bought
+    # before the rates were recorded.
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    commission_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    tax_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     # Its products know their peers: one loader query per page (domain/peers.py).
     objects = PeersQuerySet.as_manager()

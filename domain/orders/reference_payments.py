@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from domain.economics import ledger
 from domain.errors import InvalidInput, NotEligible, NotFound
 from domain.money import MAX_AMOUNT, is_cents, money_round
 
@@ -92,6 +93,7 @@ def payment_confirm_reference(
                 note="payment reference paid",
                 payment_status=PaymentStatus.COMPLETED,
             )
+            ledger.ledger_record_payments(orders=[order])
             return order, True
     # Outside the transaction: what was recorded about the late payment stays.
     raise NotEligible(refused)

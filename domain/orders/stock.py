@@ -21,7 +21,7 @@ def stock_lock(*, product_ids) -> dict[int, Product]:
         Product.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=set(product_ids))
         .annotate(sellable=ON_SALE)
-        .only("pk", "store_id", "name", "price", "stock_quantity", "is_active", "deleted_at")
+        .only("pk", "store_id", "category_id", "name", "price", "stock_quantity", "is_active", "deleted_at")
         .order_by("pk")
     )
     return {product.pk: product for product in products}

@@ -1,0 +1,80 @@
+"""The ledger's writes: the one place a store's money moves.
+
+Entries are only ever inserted, in the transaction that causes them: a paid order credits its
+sale and debits its commission (checkout for CARD and MOBILE, the webhook for REFERENCE); a paid
+order that is cancelled or refunded reverses exactly what it was credited, in the transaction that
+cancels it (the gateway's refund goes out after that commit, see domain/orders/refunds.py). The
+(order, kind) unique constraint makes a second credit or reversal of one order fail, whatever races.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from domain.money import ZERO
+from domain.orders.models import Order, OrderItem
+
+from .models import EntryKind, LedgerEntry
+
+
+def ledger_record_payments(*, orders: Sequence[Order]) -> list[LedgerEntry]:
+    """Credit the stores of orders just paid: the sale (its IVA apart) and minus the commission of
+    its lines, as copied onto them at checkout. Call it in the transaction that marks them paid."""
+    if not orders:
+        return []
+    sums = {
+        row["order_id"]: row
+        for row in OrderItem.objects.filter(order__in=[order.pk for order in orders])
+        .values("order_id")
+        .annotate(commission=Coalesce(Sum("commission_amount"), ZERO), tax=Coalesce(Sum("tax_amount"), ZERO))
+    }
+    entries = []
+    for order in orders:
+        line = sums.get(order.pk, {"commission": ZERO, "tax": ZERO})
+        entries += [
+            LedgerEntry(
+                store_id=order.store_id,
+                kind=EntryKind.SALE,
+                amount=order.total_amount,
+                tax_amount=line["tax"],
+                order=order,
+            ),
+            LedgerEntry(
+                store_id=order.store_id, kind=EntryKind.COMMISSION, amount=-line["commission"], order=order
+            ),
+        ]
+    return LedgerEntry.objects.bulk_create(entries)
+
+
+def ledger_record_reversal(*, order: Order) -> list[LedgerEntry]:
+    """A paid order cancelled or refunded: refund its sale (and IVA) and give back its commission,
+    exactly as they were credited. Nothing for an order credited before the ledger, or reversed."""
+    credited = LedgerEntry.objects.filter(order=order).aggregate(
+        sale=Sum("amount", filter=Q(kind=EntryKind.SALE)),
+        tax=Sum("tax_amount", filter=Q(kind=EntryKind.SALE)),
+        commission=Sum("amount", filter=Q(kind=EntryKind.COMMISSION)),
+        reversed=Count("pk", filter=Q(kind=EntryKind.REFUND)),
+    )
+    if credited["sale"] is None or credited["reversed"]:
+        return []
+    return LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                store_id=order.store_id,
+                kind=EntryKind.REFUND,
+                amount=-credited["sale"],
+                tax_amount=-credited["tax"],
+                order=order,
+            ),
+            LedgerEntry(
+                store_id=order.store_id,
+                kind=EntryKind.COMMISSION_REVERSAL,
+                amount=-(credited["commission"] or Decimal(0)),
+                order=order,
+            ),
+        ]
+    )

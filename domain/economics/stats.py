@@ -1,0 +1,176 @@
+"""Dashboards: a seller's sales per day, best products and low stock; the platform's GMV,
+commission, orders by status and new sellers. Days are Luanda's (Africa/Luanda), whatever the
+server's time zone; each figure is one aggregate query on an indexed range of rows.
+
+Revenue and GMV count paid orders that still stand (payment COMPLETED: a cancelled or refunded
+order leaves them), by the day they were placed. Commission earned is what the ledger took in the
+period, net of the commissions it gave back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
+
+from domain.accounts.models import User, UserType
+from domain.catalog.models import Product
+from domain.errors import InvalidInput
+from domain.money import ZERO, money_round
+from domain.orders.models import Order, OrderItem, OrderStatus, PaymentStatus
+
+from .models import EntryKind, LedgerEntry, LowStockThreshold
+
+LUANDA = ZoneInfo("Africa/Luanda")
+MAX_DAYS = 366
+TOP_PRODUCTS = 10
+LOW_STOCK_MAX = 50
+MAX_THRESHOLD = 1_000_000
+
+
+@dataclass(frozen=True)
+class DaySales:
+    day: date
+    revenue: Decimal
+    orders: int
+
+
+@dataclass(frozen=True)
+class ProductSales:
+    product_id: int | None
+    product_name: str
+    units: int
+    revenue: Decimal
+
+
+@dataclass
+class StoreStats:
+    days: list[DaySales]
+    top_by_units: list[ProductSales]
+    top_by_revenue: list[ProductSales]
+    low_stock_threshold: int
+    low_stock_products: QuerySet[Product] = field(repr=False)
+
+
+@dataclass
+class PlatformStats:
+    gmv: Decimal
+    paid_orders: int
+    commission_earned: Decimal
+    orders_by_status: dict[str, int]
+    new_sellers: int
+    days: list[DaySales]
+
+
+def period(*, date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    """[from 00:00, the day after `to` 00:00) in Luanda; at most MAX_DAYS days."""
+    if date_to < date_from:
+        raise InvalidInput("The period ends before it starts.", field="to")
+    if (date_to - date_from).days >= MAX_DAYS:
+        raise InvalidInput(f"A period is at most {MAX_DAYS} days.", field="to")
+    start = datetime.combine(date_from, time.min, tzinfo=LUANDA)
+    return start, datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=LUANDA)
+
+
+def _paid(orders: QuerySet[Order], start: datetime, end: datetime) -> QuerySet[Order]:
+    return orders.filter(created_at__gte=start, created_at__lt=end, payment_status=PaymentStatus.COMPLETED)
+
+
+def _days(orders: QuerySet[Order], *, date_from: date, date_to: date) -> list[DaySales]:
+    """Every day of the period, those without sales at zero (one query)."""
+    rows = {
+        row["day"]: row
+        for row in orders.annotate(day=TruncDate("created_at", tzinfo=LUANDA))
+        .values("day")
+        .annotate(revenue=Sum("total_amount"), count=Count("pk"))
+        .order_by("day")
+    }
+    days = []
+    for offset in range((date_to - date_from).days + 1):
+        day = date_from + timedelta(days=offset)
+        row = rows.get(day)
+        days.append(
+            DaySales(
+                day=day,
+                revenue=money_round(row["revenue"]) if row else ZERO,
+                orders=row["count"] if row else 0,
+            )
+        )
+    return days
+
+
+def low_stock_threshold(*, store_id: int) -> int:
+    own = LowStockThreshold.objects.filter(store_id=store_id).values_list("threshold", flat=True).first()
+    return settings.LOW_STOCK_THRESHOLD if own is None else own
+
+
+def low_stock_threshold_set(*, store, threshold: int) -> int:
+    """The seller sets their store's low-stock threshold (0 to 1,000,000)."""
+    if not 0 <= threshold <= MAX_THRESHOLD:
+        raise InvalidInput(
+            f"The threshold is a number of units from 0 to {MAX_THRESHOLD:,}.", field="threshold"
+        )
+    with transaction.atomic():
+        LowStockThreshold.objects.update_or_create(store=store, defaults={"threshold": threshold})
+    return threshold
+
+
+def store_stats(*, store, date_from: date, date_to: date) -> StoreStats:
+    start, end = period(date_from=date_from, date_to=date_to)
+    orders = _paid(Order.objects.filter(store=store), start, end)
+    lines = (
+        OrderItem.objects.filter(order__in=orders)
+        .values("product_id")
+        .annotate(name=Max("product_name"), units=Sum("quantity"), revenue=Sum(F("price") * F("quantity")))
+    )
+
+    def top(ordering: str) -> list[ProductSales]:
+        return [
+            ProductSales(
+                product_id=row["product_id"],
+                product_name=row["name"],
+                units=row["units"],
+                revenue=money_round(row["revenue"]),
+            )
+            for row in lines.order_by(ordering, "product_id")[:TOP_PRODUCTS]
+        ]
+
+    threshold = low_stock_threshold(store_id=store.pk)
+    return StoreStats(
+        days=_days(orders, date_from=date_from, date_to=date_to),
+        top_by_units=top("-units"),
+        top_by_revenue=top("-revenue"),
+        low_stock_threshold=threshold,
+        low_stock_products=Product.objects.filter(
+            store=store, deleted_at__isnull=True, stock_quantity__lte=threshold
+        ).order_by("stock_quantity", "name", "id")[:LOW_STOCK_MAX],
+    )
+
+
+def platform_stats(*, date_from: date, date_to: date) -> PlatformStats:
+    start, end = period(date_from=date_from, date_to=date_to)
+    placed = Order.objects.filter(created_at__gte=start, created_at__lt=end)
+    paid = _paid(Order.objects.all(), start, end)
+    totals = paid.aggregate(gmv=Coalesce(Sum("total_amount"), ZERO), count=Count("pk"))
+    commission = LedgerEntry.objects.filter(
+        kind__in=[EntryKind.COMMISSION, EntryKind.COMMISSION_REVERSAL],
+        created_at__gte=start,
+        created_at__lt=end,
+    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    by_status = dict(placed.values("status").annotate(count=Count("pk")).values_list("status", "count"))
+    return PlatformStats(
+        gmv=money_round(totals["gmv"]),
+        paid_orders=totals["count"],
+        commission_earned=money_round(-commission),
+        orders_by_status={status: by_status.get(status, 0) for status in OrderStatus.values},
+        new_sellers=User.objects.filter(
+            Q(user_type=UserType.SELLER), date_joined__gte=start, date_joined__lt=end
+        ).count(),
+        days=_days(paid, date_from=date_from, date_to=date_to),
+    )

@@ -1,0 +1,85 @@
+"""The README's worked example, end to end through the API: two paid orders of three lines each,
+their commission and IVA, the refund of one, a payout, and the ledger that results."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from domain.economics.models import CategoryCommission
+from domain.economics.selectors import store_balance
+from domain.orders.models import Order, OrderItem, OrderStatus
+
+from .factories import make_category, make_product, make_user
+from .helpers import fill_cart, gid, ledger_of, place
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+def test_two_orders_a_refund_a_payout_and_the_ledger(gql, seller, admin, gateway):
+    """COMMISSION_RATE 10 %, "Livros" 12.5 %, IVA 14 %; amounts rounded half-up on each line.
+
+    order A  1 × 1000.05  10 %    100.01  IVA 122.81      order B  2 × 1000.05  10 %    200.01  IVA 245.63
+             3 ×  333.35  12.5 %  125.01  IVA 122.81               1 ×  333.35  12.5 %   41.67  IVA  40.94
+             1 ×  500.25  10 %     50.03  IVA  61.43               2 ×  500.25  10 %    100.05  IVA 122.87
+             2500.35              275.05  IVA 307.05               3333.95              341.73  IVA 409.44
+
+    A is delivered and its buyer confirms receipt (released); B's buyer asks a refund; the admin
+    pays out 2000.00 of A's 2225.30. The ledger sums to 225.30 = available 225.30 + pending 0.00.
+    """
+    books = make_category(name="Livros")
+    CategoryCommission.objects.create(category=books, rate=D("12.50"))
+    lamp = make_product(store=seller.store, name="Candeeiro", price="1000.05", stock_quantity=10)
+    novel = make_product(
+        store=seller.store, name="Romance", price="333.35", category=books, stock_quantity=10
+    )
+    mat = make_product(store=seller.store, name="Esteira", price="500.25", stock_quantity=10)
+    ana, bento = make_user(username="ana"), make_user(username="bento")
+    fill_cart(ana, (lamp, 1), (novel, 3), (mat, 1))
+    (a,) = place(ana)
+    fill_cart(bento, (lamp, 2), (novel, 1), (mat, 2))
+    (b,) = place(bento)
+    commission = {
+        order.order_number: sum(
+            OrderItem.objects.filter(order=order).values_list("commission_amount", flat=True)
+        )
+        for order in (a, b)
+    }
+    assert (a.total_amount, commission[a.order_number]) == (D("2500.35"), D("275.05"))
+    assert (b.total_amount, commission[b.order_number]) == (D("3333.95"), D("341.73"))
+
+    Order.objects.filter(pk=a.pk).update(status=OrderStatus.SHIPPED)
+    confirm = (
+        "mutation C($n: String!) { confirmReceipt(orderNumber: $n) { order { status } errors { code } } }"
+    )
+    assert (
+        gql.ok(confirm, {"n": a.order_number}, user=ana)["confirmReceipt"]["order"]["status"] == "DELIVERED"
+    )
+    refund = "mutation R($n: String!) { requestRefund(orderNumber: $n) { order { status } errors { code } } }"
+    assert (
+        gql.ok(refund, {"n": b.order_number}, user=bento)["requestRefund"]["order"]["status"] == "CANCELLED"
+    )
+    pay = "mutation P($i: PayoutInput!) { recordPayout(input: $i) { payout { amount } errors { code } } }"
+    variables = {"i": {"storeId": gid(seller.store), "amount": "2000.00", "bankReference": "BAI-2026-0001"}}
+    assert gql.ok(pay, variables, user=admin)["recordPayout"] == {
+        "payout": {"amount": "2000.00"},
+        "errors": [],
+    }
+
+    rows = [(kind, amount, tax, number) for _, kind, amount, tax, number in ledger_of(seller.store)]
+    assert rows == [
+        ("sale", D("2500.35"), D("307.05"), a.order_number),
+        ("commission", D("-275.05"), D("0.00"), a.order_number),
+        ("sale", D("3333.95"), D("409.44"), b.order_number),
+        ("commission", D("-341.73"), D("0.00"), b.order_number),
+        ("refund", D("-3333.95"), D("-409.44"), b.order_number),
+        ("commission_reversal", D("341.73"), D("0.00"), b.order_number),
+        ("payout", D("-2000.00"), D("0.00"), None),
+    ]
+    balance = store_balance(store_id=seller.store.pk)
+    assert (balance.available, balance.pending, balance.paid_out) == (D("225.30"), D("0.00"), D("2000.00"))
+    assert sum(row[1] for row in rows) == balance.available + balance.pending
+    print("\n".join(f"{kind:20} {amount:>10} {tax:>8} {number or ''}" for kind, amount, tax, number in rows))
