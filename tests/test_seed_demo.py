@@ -4,6 +4,7 @@ tops the catalogue up with bulk writes."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -98,3 +99,16 @@ def test_products_n_tops_the_catalogue_up_in_bulk_and_searchably():
     assert every_row() == before
     seed("--products", "160")
     assert Product.objects.count() == 160
+
+
+def test_the_readme_shows_the_printed_example_queries_and_accounts():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    try_it = readme[readme.index("## Try it") : readme.index("## Layout")]
+    for _, query in seed_demo.EXAMPLE_QUERIES:
+        assert f"\n{query}\n" in try_it
+    usernames = [spec["seller"][0] for spec in seed_demo.STORES] + [
+        username for username, *_ in seed_demo.BUYERS
+    ]
+    for username in [seed_demo.ADMIN[0], seed_demo.PENDING_SELLER[0], *usernames]:
+        assert f"`{username}`" in try_it
+    assert seed_demo.DEMO_PASSWORD in try_it
