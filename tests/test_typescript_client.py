@@ -62,6 +62,12 @@ def test_the_generated_client_has_a_typed_document_for_every_operation():
     assert documents == set(operations())
 
 
+def test_the_buy_flow_runs_every_operation():
+    sources = (CLIENT / "src" / "buy-flow.ts").read_text() + (CLIENT / "src" / "client.ts").read_text()
+    used = set(re.findall(r"\b(\w+)Document\b", sources))
+    assert set(operations()) - used == set()
+
+
 # ---------------------------------------------------------------- with node
 
 

@@ -3,12 +3,13 @@
  *
  *   KITANDA_URL=http://127.0.0.1:8000 PAYMENT_WEBHOOK_SECRET=... node dist/buy-flow.js
  *
- * An admin approves a new seller, who opens a store and puts two products on sale (one with an
+ * An admin makes a category and approves a new seller, who opens a store and puts two products on sale (one with an
  * uploaded image); a new buyer browses and searches anonymously, fills an anonymous cart, logs in
  * with its cart code, pays by CARD (a declined card first), then by REFERENCE confirmed through
  * the signed payment webhook; the seller moves the CARD order to DELIVERED; the buyer follows it,
- * reviews the product, keeps a wishlist, asks for a refund of the other order, refreshes the
- * session and logs out. Exits 1 at the first surprise.
+ * reviews the product, keeps a wishlist, asks for a refund of the other order, cancels a third;
+ * the admin hides and shows the store, the seller deletes a product; the session is refreshed and
+ * logged out. Every one of the project's operations runs at least once. Exits 1 at the first surprise.
  *
  * Environment: KITANDA_URL (default http://127.0.0.1:8000), KITANDA_ADMIN / KITANDA_PASSWORD (an
  * admin account, default the demo's demo-admin / kitanda-demo-2026), PAYMENT_WEBHOOK_SECRET
@@ -18,15 +19,21 @@ import { createHmac, randomUUID } from "node:crypto";
 
 import { KitandaClient, expiresWithin } from "./client.js";
 import {
+  ActivateStoreDocument,
   AddToCartDocument,
   AddToWishlistDocument,
   ApproveSellerDocument,
   CartDocument,
   CategoriesDocument,
+  CancelOrderDocument,
   CheckoutDocument,
+  CreateCategoryDocument,
   CreateProductDocument,
   CreateReviewDocument,
   CreateStoreDocument,
+  DeactivateStoreDocument,
+  DeleteProductDocument,
+  DeleteReviewDocument,
   MeDocument,
   MyOrdersDocument,
   MyWishlistDocument,
@@ -48,6 +55,7 @@ import {
   UpdateOrderStatusDocument,
   UpdateProductDocument,
   UpdateReviewDocument,
+  UpdateStoreDocument,
   type CheckoutInput,
   type OrderStatus,
 } from "./generated/graphql.js";
@@ -137,8 +145,10 @@ async function main(): Promise<void> {
       .createStore,
     "createStore",
   ).store!;
-  const categories = (await seller.request(CategoriesDocument)).categories;
-  check(categories.length > 0, "the server has categories (run manage.py seed_demo)");
+  const categoryName = `Teste ${RUN}`;
+  ok((await admin.request(CreateCategoryDocument, { input: { name: categoryName } })).createCategory, "createCategory");
+  const category = (await seller.request(CategoriesDocument)).categories.find((c) => c.name === categoryName);
+  check(category, "the new category is listed");
   const image = new Blob([Buffer.from(PIXEL_PNG, "base64")], { type: "image/png" });
   const made = [];
   for (const [name, price, image_] of [
@@ -146,7 +156,7 @@ async function main(): Promise<void> {
     [`Esteira de Junco ${RUN}`, "4000.00", null],
   ] as const) {
     const created = await seller.request(CreateProductDocument, {
-      input: { name, price, stockQuantity: 10, categoryId: categories[0].id, description: "Feito à mão.", image: image_ },
+      input: { name, price, stockQuantity: 10, categoryId: category.id, description: "Feito à mão.", image: image_ },
     });
     made.push(ok(created.createProduct, `createProduct ${name}`).product!);
   }
@@ -259,6 +269,26 @@ async function main(): Promise<void> {
   ).order!;
   check(refunded.status === "CANCELLED", "the refunded order is cancelled");
   step("reviewed after delivery (4 then 5 stars), wishlist kept, the REFERENCE order refunded");
+
+  // ---------------------------------------------------------------- the rest of the lifecycle
+  ok((await buyer.request(AddToCartDocument, { productId: gourd.id, quantity: 1 })).addToCart, "addToCart");
+  const third = ok((await checkout({ cardNumber: "4111111111111111" })).checkout, "checkout").orders![0];
+  const cancelled = ok((await buyer.request(CancelOrderDocument, { orderNumber: third.orderNumber })).cancelOrder, "cancelOrder");
+  check(cancelled.order!.status === "CANCELLED", "the buyer cancelled a confirmed order");
+  ok((await buyer.request(DeleteReviewDocument, { id: review.id })).deleteReview, "deleteReview");
+  check((await buyer.request(ProductDetailDocument, { slug: gourd.slug })).product?.myReview === null, "review deleted");
+  const renamed = ok(
+    (await seller.request(UpdateStoreDocument, { input: { description: "Artesanato de teste." } })).updateStore,
+    "updateStore",
+  ).store!;
+  check(renamed.description === "Artesanato de teste.", "the store was updated");
+  ok((await admin.request(DeactivateStoreDocument, { storeId: store.id })).deactivateStore, "deactivateStore");
+  check((await visitor.request(StoreDetailDocument, { slug: store.slug })).store === null, "a deactivated store is hidden");
+  ok((await admin.request(ActivateStoreDocument, { storeId: store.id })).activateStore, "activateStore");
+  check((await visitor.request(StoreDetailDocument, { slug: store.slug })).store !== null, "and shown again");
+  ok((await seller.request(DeleteProductDocument, { id: mat.id })).deleteProduct, "deleteProduct");
+  check((await visitor.request(ProductDetailDocument, { slug: mat.slug })).product === null, "a deleted product is gone");
+  step("an order cancelled, a review deleted, the store updated, hidden and shown again, a product deleted");
 
   // ---------------------------------------------------------------- the session: refresh and logout
   const eager = new KitandaClient({ endpoint: ENDPOINT, tokens: buyer.tokens, refreshMarginSeconds: 7200 });
