@@ -63,6 +63,7 @@ import {
 const BASE = (process.env.KITANDA_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
 const ENDPOINT = `${BASE}/graphql/`;
 const ADMIN = process.env.KITANDA_ADMIN ?? "demo-admin";
+const SELLER = process.env.KITANDA_SELLER ?? "demo-seller";
 const PASSWORD = process.env.KITANDA_PASSWORD ?? "kitanda-demo-2026";
 const WEBHOOK_SECRET = process.env.PAYMENT_WEBHOOK_SECRET ?? "kitanda-development-webhook-secret";
 const ENTITY = process.env.PAYMENT_REFERENCE_ENTITY ?? "11223";
@@ -135,16 +136,27 @@ async function main(): Promise<void> {
   check(!sellerUser.isApprovedSeller, "a new seller starts unapproved");
   const { session: admin } = await loggedIn(ADMIN, PASSWORD);
   const pending = (await admin.request(PendingSellersDocument)).pendingSellers;
-  check(pending.some((user) => user.username === sellerName), "the new seller waits for approval");
-  ok((await admin.request(ApproveSellerDocument, { userId: sellerUser.id })).approveSeller, "approveSeller");
-  step(`admin ${ADMIN} approved seller ${sellerName}`);
-
-  const { session: seller } = await loggedIn(sellerName);
-  const store = ok(
-    (await seller.request(CreateStoreDocument, { input: { name: `Loja do Teste ${RUN}`, description: "Loja de teste." } }))
-      .createStore,
-    "createStore",
-  ).store!;
+  const approval = (await admin.request(ApproveSellerDocument, { userId: sellerUser.id })).approveSeller;
+  let seller: KitandaClient;
+  let store: { id: string; slug: string };
+  if (approval.errors.length === 0) {
+    check(pending.some((user) => user.username === sellerName), "the new seller waited for approval");
+    step(`admin ${ADMIN} approved seller ${sellerName}`);
+    seller = (await loggedIn(sellerName)).session;
+    const created = await seller.request(CreateStoreDocument, {
+      input: { name: `Loja do Teste ${RUN}`, description: "Loja de teste." },
+    });
+    store = ok(created.createStore, "createStore").store!;
+  } else {
+    // A server that approves only sellers whose e-mail is verified, through a link sent by e-mail
+    // that this script cannot follow: the flow goes on with an approved seller's store.
+    check(approval.errors[0].code === "NOT_ELIGIBLE", `approveSeller: ${approval.errors[0].message}`);
+    step(`${sellerName} cannot be approved before verifying the e-mail: the flow goes on with ${SELLER}`);
+    seller = (await loggedIn(SELLER, PASSWORD)).session;
+    const mine = (await seller.request(MeDocument)).me?.store;
+    check(mine, `${SELLER} has a store`);
+    store = mine;
+  }
   const categoryName = `Teste ${RUN}`;
   ok((await admin.request(CreateCategoryDocument, { input: { name: categoryName } })).createCategory, "createCategory");
   const category = (await seller.request(CategoriesDocument)).categories.find((c) => c.name === categoryName);
@@ -163,9 +175,9 @@ async function main(): Promise<void> {
   const [gourd, mat] = made;
   check(gourd.imageUrl && gourd.thumbnailUrl, "the uploaded image has a URL and a thumbnail");
   ok((await seller.request(UpdateProductDocument, { id: mat.id, input: { stockQuantity: 5 } })).updateProduct, "updateProduct");
-  const shelf = (await seller.request(StoreProductsDocument, { first: 10 })).storeProducts;
-  check(shelf.totalCount === 2, `the store shows its 2 products, not ${shelf.totalCount}`);
-  step(`seller opened ${store.slug} with ${gourd.slug} (uploaded image) and ${mat.slug}`);
+  const shelf = (await seller.request(StoreProductsDocument, { first: 100 })).storeProducts;
+  check(shelf.edges.some((e) => e.node.slug === gourd.slug), "the seller's dashboard lists the new product");
+  step(`seller stocked ${store.slug} with ${gourd.slug} (uploaded image) and ${mat.slug}`);
 
   // ---------------------------------------------------------------- anonymous browsing
   const visitor = client();
@@ -173,12 +185,14 @@ async function main(): Promise<void> {
   check(newest.edges.length > 0, "the catalogue lists products");
   const found = (await visitor.request(ProductListDocument, { search: `cabaca ${RUN}`, first: 5 })).products;
   check(found.edges.length === 1 && found.edges[0].node.slug === gourd.slug, "search finds the new product, accents aside");
-  const inStore = (await visitor.request(ProductListDocument, { store: store.slug, inStock: true, sort: "PRICE_ASC" })).products;
+  const inStore = (
+    await visitor.request(ProductListDocument, { search: RUN, store: store.slug, inStock: true, sort: "PRICE_ASC" })
+  ).products;
   check(inStore.edges.map((e) => e.node.slug).join() === `${gourd.slug},${mat.slug}`, "filter by store, sorted by price");
   const stores = (await visitor.request(StoreListDocument, { first: 100 })).stores;
   check(stores.edges.length > 0, "stores are listed");
   const storePage = (await visitor.request(StoreDetailDocument, { slug: store.slug })).store;
-  check(storePage?.products.totalCount === 2, "the store's page shows its products");
+  check(storePage && (storePage.products.totalCount ?? 0) >= 2, "the store's page shows its products");
   const detail = (await visitor.request(ProductDetailDocument, { slug: gourd.slug })).product;
   check(detail?.stockQuantity === 10 && detail.myReview === null, "product detail");
   step(`browsed ${newest.totalCount} products, ${stores.totalCount} stores; search and filters work`);
@@ -234,8 +248,12 @@ async function main(): Promise<void> {
   step(`REFERENCE: order ${byReference.orderNumber}, entity ${ENTITY} reference ${reference}, paid through the webhook`);
 
   // ---------------------------------------------------------------- the seller ships, the buyer follows
-  const storeOrders = (await seller.request(StoreOrdersDocument, { status: "CONFIRMED", first: 10 })).storeOrders;
-  check(storeOrders.totalCount === 2, `the seller sees both paid orders, not ${storeOrders.totalCount}`);
+  const storeOrders = (await seller.request(StoreOrdersDocument, { status: "CONFIRMED", first: 100 })).storeOrders;
+  const confirmedNumbers = storeOrders.edges.map((e) => e.node.orderNumber);
+  check(
+    [cardOrder.orderNumber, byReference.orderNumber].every((n) => confirmedNumbers.includes(n)),
+    "the seller sees both paid orders",
+  );
   const followed: OrderStatus[] = [];
   for (const status of ["PROCESSING", "SHIPPED", "DELIVERED"] as const) {
     ok(
@@ -277,11 +295,13 @@ async function main(): Promise<void> {
   check(cancelled.order!.status === "CANCELLED", "the buyer cancelled a confirmed order");
   ok((await buyer.request(DeleteReviewDocument, { id: review.id })).deleteReview, "deleteReview");
   check((await buyer.request(ProductDetailDocument, { slug: gourd.slug })).product?.myReview === null, "review deleted");
-  const renamed = ok(
+  const described = ok(
     (await seller.request(UpdateStoreDocument, { input: { description: "Artesanato de teste." } })).updateStore,
     "updateStore",
   ).store!;
-  check(renamed.description === "Artesanato de teste.", "the store was updated");
+  check(described.description === "Artesanato de teste.", "the store was updated");
+  const restore = { description: storePage.description ?? "" };
+  ok((await seller.request(UpdateStoreDocument, { input: restore })).updateStore, "updateStore back");
   ok((await admin.request(DeactivateStoreDocument, { storeId: store.id })).deactivateStore, "deactivateStore");
   check((await visitor.request(StoreDetailDocument, { slug: store.slug })).store === null, "a deactivated store is hidden");
   ok((await admin.request(ActivateStoreDocument, { storeId: store.id })).activateStore, "activateStore");
