@@ -38,7 +38,7 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
-def test_the_demo_shows_every_role_status_and_feature_and_a_second_run_changes_nothing(
+def test_the_demo_shows_every_role_status_and_feature_a_second_run_changes_nothing_and_n_products_scale_it(
     settings, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):  # the refund of the cancelled order
@@ -81,8 +81,7 @@ def test_the_demo_shows_every_role_status_and_feature_and_a_second_run_changes_n
     assert seed_demo.DEMO_PASSWORD in printed
     assert printed.count("query {") == 3
 
-
-def test_products_n_tops_the_catalogue_up_in_bulk_and_searchably():
+    # --products N tops the catalogue up with bulk inserts, searchable like the others.
     seed("--products", "150")
     assert Product.objects.count() == 150
     bulk = Product.objects.filter(slug__startswith="lote-")
