@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format schema bench clean
+.PHONY: run test lint format schema bench clean client client-generate client-check
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,29 @@ format: $(VENV)/.installed-dev
 
 schema: $(VENV)/.installed
 	$(PY) manage.py export_schema graph.schema:schema --path schema.graphql
+
+# The generated TypeScript client (clients/typescript, needs node and npm): install it from the
+# lockfile, regenerate the manifest and the typed documents, fail when the committed generated code
+# differs from that fresh generation, and type-check everything with tsc --noEmit.
+CLIENT := clients/typescript
+
+client: $(VENV)/.installed
+	cd $(CLIENT) && npm ci --no-audit --no-fund
+	$(MAKE) --no-print-directory client-check
+
+client-generate: $(VENV)/.installed
+	cd $(CLIENT) && PYTHON=$(abspath $(PY)) npm run --silent generate
+
+client-check: $(VENV)/.installed
+	@committed=$$(mktemp -d) && cp -R $(CLIENT)/src/generated/. $$committed/ && \
+	$(MAKE) --no-print-directory client-generate && \
+	if ! diff -rq $$committed $(CLIENT)/src/generated; then \
+	  diff -ru $$committed $(CLIENT)/src/generated | cut -c1-200 | head -n 40; \
+	  echo "$(CLIENT)/src/generated differs from a fresh generation: commit what make client-generate made"; \
+	  rm -rf $$committed; exit 1; \
+	fi; rm -rf $$committed
+	cd $(CLIENT) && npm run --silent check
+	@echo "client: generated code current, tsc --noEmit clean"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -155,6 +155,16 @@ def gql(client):
     return GraphQLClient(client)
 
 
+@pytest.fixture(scope="session")
+def kitanda_server(tmp_path_factory):
+    """A real server on a loopback port (tests/live.py), seeded with seed_demo, shared by the tests
+    that drive it from outside (node, a browser); stopped at the end of the session."""
+    from .live import live_server
+
+    with live_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
 def error_codes(result: dict) -> list[str]:
     return [error.get("extensions", {}).get("code") for error in result.get("errors", [])]
 

@@ -1050,24 +1050,6 @@ def test_store_products_query_count(gql, seller, django_assert_num_queries, coun
     assert len(page["edges"]) == count
 
 
-# ---------------------------------------------------------------- demo data
-
-
-def test_seed_demo_uses_the_services_and_is_idempotent():
-    from django.core.management import call_command
-
-    from domain.catalog.management.commands.seed_demo import CATEGORIES, PRODUCTS
-
-    call_command("seed_demo", stdout=io.StringIO())
-    first = snapshot()
-    call_command("seed_demo", stdout=io.StringIO())
-    assert snapshot() == first
-    assert Category.objects.count() == len(CATEGORIES)
-    store = Store.objects.get(slug="loja-da-mutamba")
-    assert store.products.count() == len(PRODUCTS)
-    assert selectors.product_search(search="cafe moido").get().slug == "cafe-do-amboim-500-g"
-
-
 def test_store_products_in_a_list_of_stores_are_prefetched_and_filtered(gql, django_assert_num_queries):
     query = """query($n: Int) { stores(first: $n) { edges { node { slug
         products(first: 2) { totalCount edges { node { slug isActive } } } } } } }"""

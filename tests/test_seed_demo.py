@@ -1,0 +1,113 @@
+"""manage.py seed_demo: demo data worth exploring, made through the services, idempotent; --products N
+tops the catalogue up with bulk writes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from domain.accounts.models import Store, User, UserType
+from domain.catalog import selectors
+from domain.catalog.management.commands import seed_demo
+from domain.catalog.models import Category, Product
+from domain.catalog.search import search_text_for
+from domain.orders.models import Order, OrderStatus, PaymentMethod, PaymentStatus
+from domain.reviews.models import Review
+from domain.wishlist.models import WishlistItem
+
+pytestmark = pytest.mark.django_db
+
+
+def every_row() -> dict[str, list[tuple]]:
+    """Every column of every row of the project's own models (timestamps included)."""
+    rows = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("domain."):
+            fields = [field.attname for field in model._meta.concrete_fields]
+            rows[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
+    return rows
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_shows_every_role_status_and_feature_a_second_run_changes_nothing_and_n_products_scale_it(
+    settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the refund of the cancelled order
+        printed = seed()
+    first = every_row()
+    assert seed() == printed
+    assert every_row() == first
+
+    assert User.objects.get(username="demo-admin").is_marketplace_admin
+    pending = User.objects.get(username="demo-pending-seller")
+    assert pending.user_type == UserType.SELLER and not pending.is_approved_seller
+    stores = Store.objects.filter(is_active=True).select_related("seller")
+    assert len(stores) == 5
+    assert all(store.seller.can_sell and store.logo for store in stores)
+    assert {category.name for category in Category.objects.all()} >= {"Alimentação", "Casa e Decoração"}
+
+    products = Product.objects.all()
+    assert 55 <= len(products) <= 70
+    assert all(product.image and product.thumbnail for product in products)
+    assert (settings.MEDIA_ROOT / products[0].thumbnail.name).is_file()
+    assert products.filter(stock_quantity=0).exists() and products.filter(is_active=False).exists()
+    assert selectors.product_search(search="cafe moido").get().slug == "cafe-do-amboim-500-g"
+
+    ana = Order.objects.filter(buyer__username="demo-buyer")
+    assert set(ana.values_list("status", flat=True)) == set(OrderStatus.values)
+    waiting = ana.select_related("payment").get(status=OrderStatus.PENDING)
+    assert (
+        waiting.payment.method == PaymentMethod.REFERENCE and waiting.payment.status == PaymentStatus.PENDING
+    )
+    assert waiting.payment.reference_number in printed and waiting.order_number in printed
+    assert ana.get(status=OrderStatus.CANCELLED).payment_status == PaymentStatus.REFUNDED
+
+    assert Review.objects.count() >= 15
+    rated = products.filter(rating_count__gt=1).first()
+    assert rated is not None and 1 <= rated.rating_average <= 5
+    assert WishlistItem.objects.filter(user__username="demo-buyer").count() == 4
+
+    for username in ["demo-admin", "demo-seller", "demo-pending-seller", "demo-buyer"]:
+        assert username in printed
+    assert seed_demo.DEMO_PASSWORD in printed
+    assert printed.count("query {") == 3
+
+    # --products N tops the catalogue up with bulk inserts, searchable like the others.
+    seed("--products", "150")
+    assert Product.objects.count() == 150
+    bulk = Product.objects.filter(slug__startswith="lote-")
+    assert bulk.count() == 150 - len([p for store in seed_demo.STORES for p in store["products"]])
+    sample = bulk.select_related("category").first()
+    assert sample.search_text == search_text_for(
+        name=sample.name, description=sample.description, category_name=sample.category.name
+    )
+    word = sample.name.split()[0]
+    assert selectors.product_search(search=word.lower()).filter(pk=sample.pk).exists()
+
+    before = every_row()
+    seed("--products", "150")
+    assert every_row() == before
+    seed("--products", "160")
+    assert Product.objects.count() == 160
+
+
+def test_the_readme_shows_the_printed_example_queries_and_accounts():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    try_it = readme[readme.index("## Try it") : readme.index("## Layout")]
+    for _, query in seed_demo.EXAMPLE_QUERIES:
+        assert f"\n{query}\n" in try_it
+    usernames = [spec["seller"][0] for spec in seed_demo.STORES] + [
+        username for username, *_ in seed_demo.BUYERS
+    ]
+    for username in [seed_demo.ADMIN[0], seed_demo.PENDING_SELLER[0], *usernames]:
+        assert f"`{username}`" in try_it
+    assert seed_demo.DEMO_PASSWORD in try_it
