@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "domain.orders",
     "domain.reviews",
     "domain.wishlist",
+    "domain.notifications",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,55 @@ PAYMENT_WEBHOOK_SECRET = os.environ.get(
     "PAYMENT_WEBHOOK_SECRET", "kitanda-development-webhook-secret" if DEBUG else ""
 )
 PAYMENT_REFERENCE_ENTITY = os.environ.get("PAYMENT_REFERENCE_ENTITY", "11223")
+
+# ---------------------------------------------------------------- background work (Celery)
+# With no broker, tasks run eagerly in-process right after the commit that enqueued them.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "kitanda")
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged once it has run, so a worker that dies mid-task leaves it to another one:
+# every task is idempotent (a retried notification sends nothing twice).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "Africa/Luanda"
+# The periodic jobs (celery beat). Intervals in seconds.
+ORDER_EXPIRY_INTERVAL = int(os.environ.get("ORDER_EXPIRY_INTERVAL", "3600"))
+ORDER_EXPIRY_HOURS = int(os.environ.get("ORDER_EXPIRY_HOURS", "48"))
+CART_CLEANUP_INTERVAL = int(os.environ.get("CART_CLEANUP_INTERVAL", "86400"))
+CART_IDLE_DAYS = int(os.environ.get("CART_IDLE_DAYS", "30"))
+REFUND_RETRY_INTERVAL = int(os.environ.get("REFUND_RETRY_INTERVAL", "900"))
+CELERY_BEAT_SCHEDULE = {
+    "expire-pending-orders": {
+        "task": "orders.expire_pending_orders",
+        "schedule": float(ORDER_EXPIRY_INTERVAL),
+    },
+    "cleanup-old-carts": {"task": "cart.cleanup_old_carts", "schedule": float(CART_CLEANUP_INTERVAL)},
+    "retry-refunds": {"task": "orders.retry_refunds", "schedule": float(REFUND_RETRY_INTERVAL)},
+}
+
+# ---------------------------------------------------------------- e-mail
+# Console by default (printed by the process that sends it); SMTP once EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "") or None
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kitanda <nao-responder@kitanda.ao>")
 
 # ---------------------------------------------------------------- GraphQL
 STRAWBERRY_DJANGO = {

@@ -20,6 +20,8 @@ from django.utils import timezone
 from domain.cart.models import Cart, CartItem
 from domain.errors import DomainError, EmptyCart, InvalidInput, OutOfStock, PaymentFailed, Required, collect
 from domain.money import MAX_AMOUNT, ZERO
+from domain.notifications.models import NoticeKind
+from domain.notifications.services import notify_after_commit
 from domain.text import text_error
 
 from . import payments, refunds, stock
@@ -245,6 +247,11 @@ def _checkout(*, buyer, request: CheckoutRequest, charged: list[tuple[str, Decim
             order.updated_at = now
         Order.objects.bulk_update(confirmed, ["status", "payment_status", "updated_at"])
     OrderEvent.objects.bulk_create(events)
+    notify_after_commit(
+        (order.pk, kind)
+        for order in orders
+        for kind in (NoticeKind.BUYER_PLACED, NoticeKind.SELLER_NEW_ORDER)
+    )
     return orders
 
 

@@ -11,6 +11,8 @@ from django.db import transaction
 
 from domain.errors import InvalidInput, NotEligible, NotFound
 from domain.money import MAX_AMOUNT, is_cents, money_round
+from domain.notifications.models import NoticeKind
+from domain.notifications.services import notify_after_commit
 
 from . import refunds
 from .events import order_event, order_status_set
@@ -82,6 +84,9 @@ def payment_confirm_reference(
                 actor=None,
                 note="payment reference paid",
                 payment_status=PaymentStatus.COMPLETED,
+            )
+            notify_after_commit(
+                [(order.pk, NoticeKind.BUYER_PAID), (order.pk, NoticeKind.SELLER_REFERENCE_PAID)]
             )
             return order, True
     # Outside the transaction: what was recorded about the late payment stays.
