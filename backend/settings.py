@@ -260,10 +260,41 @@ STATICFILES_DIRS = [BASE_DIR / "graph" / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads (product images, thumbnails, store logos): the local folder, or `s3` for any S3-compatible
+# object storage through django-storages (boto3), public-read, under AWS_LOCATION in the bucket.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # A CDN (or the bucket's public host) in front: URLs are https://<domain>/<location>/<name>.
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # Public objects and plain URLs; an empty AWS_DEFAULT_ACL leaves access to the bucket policy.
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL", "public-read") or None,
+            "querystring_auth": False,
+            # Names are never reused (a suffix is added when taken), so objects can be cached for ever.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    media_storage = {"BACKEND": MEDIA_STORAGE}  # a storage class's dotted path
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": media_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if MEDIA_STORAGE == "s3" and not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+    raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
 # Absolute media URLs are built from the request; this base wins when set (CDN, proxy).
 MEDIA_BASE_URL = os.environ.get("MEDIA_BASE_URL", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
