@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "backend.middleware.RequestIdMiddleware",
     "backend.observability.ObservabilityMiddleware",
+    "backend.db_router.ReplicaReadsMiddleware",
     "backend.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,25 +96,41 @@ TEMPLATES = [
 # ---------------------------------------------------------------- database
 SQLITE_PATH = BASE_DIR / "db.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    default_db = dj_database_url.parse(DATABASE_URL)
-else:
-    default_db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}
 
-if default_db["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers queue for the lock instead of failing with "database is locked".
-    default_db.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
-elif default_db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", False):
-    # Under ASGI workers, Django's psycopg pool replaces persistent connections.
-    default_db["CONN_MAX_AGE"] = 0
-    default_db.setdefault("OPTIONS", {})["pool"] = {
-        "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
-        "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
-    }
-else:
-    default_db["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-    default_db["CONN_HEALTH_CHECKS"] = True
-DATABASES = {"default": default_db}
+
+def database_from_url(url: str) -> dict:
+    """A DATABASES entry for a URL (SQLite's file when empty), with this project's connection options."""
+    database = (
+        dj_database_url.parse(url)
+        if url
+        else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}
+    )
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Writers queue for the lock instead of failing with "database is locked".
+        database.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    elif database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", False):
+        # Under ASGI workers, Django's psycopg pool replaces persistent connections.
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+        }
+    else:
+        database["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+        database["CONN_HEALTH_CHECKS"] = True
+    return database
+
+
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Read replicas (streaming standbys of the primary): backend/db_router.py sends the catalogue reads
+# that may lag to them, everything else to the primary. Tests and migrations use the primary only.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{number}"] = database_from_url(url) | {"TEST": {"MIRROR": "default"}}
+    DATABASE_REPLICAS.append(f"replica{number}")
+DATABASE_ROUTERS = ["backend.db_router.PrimaryReplicaRouter"]
+# Read-your-writes: for this many seconds after a request that wrote, the caller reads the primary.
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- cache
