@@ -36,37 +36,41 @@ BROKER_DB = 7
 
 @pytest.fixture
 def worker(settings, tmp_path):
-    """A `celery worker` on this run's own queue (Redis database 7) and the test database; this
-    process sends to it instead of running tasks eagerly. Its e-mails are files in the returned
-    folder."""
+    """A `celery worker` on Redis database 7 (this project's tests' broker, emptied at its start) and
+    the test database; this process sends to it instead of running tasks eagerly. Its e-mails are
+    files in the returned folder."""
     broker = redis_url(BROKER_DB)
-    queue = f"kitanda-test-{os.getpid()}"
     outbox = tmp_path / "outbox"
     outbox.mkdir()
     env = {
         **os.environ,
         "DATABASE_URL": database_url(connection.settings_dict),
         "CELERY_BROKER_URL": broker,
-        "CELERY_QUEUE": queue,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(outbox),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "PAYMENT_GATEWAY": "domain.orders.payments.SimulatedGateway",
     }
-    command = [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool", "solo", "-Q", queue]
+    command = [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool", "solo"]
     command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "--purge", "-l", "INFO"]
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")}
-    # The producer pool is made at the first send, and this is the first: it connects to `broker`.
-    app.conf.update(task_always_eager=False, broker_url=broker, task_default_queue=queue)
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    log = tmp_path / "worker.log"
     try:
-        with running(command, env=env, log=tmp_path / "worker.log") as process:
-            assert eventually(lambda: "ready" in (tmp_path / "worker.log").read_text(), timeout=60), (
-                tmp_path / "worker.log"
-            ).read_text()
+        with running(command, env=env, log=log) as process:
+            assert eventually(lambda: "ready" in log.read_text(), timeout=60), log.read_text()
+            _switch(task_always_eager=False, broker_url=broker)
             yield outbox
-            assert process.poll() is None, (tmp_path / "worker.log").read_text()
+            assert process.poll() is None, log.read_text()
     finally:
-        app.conf.update(saved)
+        _switch(**saved)
+
+
+def _switch(**conf) -> None:
+    """Change the app's broker settings, dropping the connections made with the old ones (an eager
+    task run earlier in this process made them, to the in-memory broker)."""
+    app.conf.update(conf)
+    app._pool = None  # kombu keeps the pools per broker (and reuses them when switching back)
+    app.amqp._producer_pool = None
 
 
 def mails(outbox) -> list[str]:
