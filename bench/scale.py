@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.pgcluster import primary_and_replica, unavailable  # noqa: E402
-from tests.services import running, wait_for_port  # noqa: E402
+from tests.processes import running, wait_for_port  # noqa: E402
 
 HOST, APP_PORT, FRONT_PORT = "127.0.0.1", 8571, 8570
 PRIMARY_PORT, REPLICA_PORT = 5551, 5552
@@ -213,7 +213,7 @@ def drive(port: int, clients: int, buyers: list[str], seconds: float, catalogue:
         "elapsed": elapsed,
         "requests": len(samples),
         "failed": sum(1 for _, _, ok in samples if not ok),
-        "checkouts": len(by_operation["Checkout"]),
+        "checkouts": len(by_operation.get("Checkout", [])),
         "latency": {name: _percentiles(values) for name, values in by_operation.items()},
     }
 
