@@ -1,5 +1,7 @@
 """gunicorn's configuration, read from the project root (or given with `-c gunicorn.conf.py`), for the
-ASGI workers (backend.workers.KitandaUvicornWorker) and the WSGI ones (gthread) alike.
+ASGI workers (backend.workers.KitandaUvicornWorker) and the WSGI ones (gthread) alike. It is THE
+config: deploy/systemd/kitanda-web.service runs gunicorn with it; the command line picks the worker
+class (-k) and may override the rest.
 
 The client address and scheme are the application's to decide, from TRUSTED_PROXY_COUNT (Django
 reads X-Forwarded-For in domain.accounts.throttle.client_ip and X-Forwarded-Proto through
@@ -8,5 +10,34 @@ any peer, whatever TRUSTED_PROXY_COUNT says: by default it believes X-Forwarded-
 friends) from 127.0.0.1, which would let a local caller claim HTTPS while no proxy is trusted.
 """
 
+import os
+
 forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}
+
+# Where nginx reaches it (deploy/nginx/kitanda.conf's upstream): loopback or a private interface.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Workers: WEB_CONCURRENCY (gunicorn reads it itself), else 2 per core + 1.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))  # gthread workers only
+# A worker is replaced after this many requests (give or take the jitter, so they do not all restart
+# at once): whatever a long-lived process accumulates is returned.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# A request running longer than this gets its worker killed and replaced; shutdowns wait this long.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Longer than nginx's upstream keepalive_timeout, so nginx closes idle connections first.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
+# Access lines come from Django (ACCESS_LOG, JSON with the request id); gunicorn logs its own events.
+accesslog = None
+errorlog = "-"
+proc_name = "kitanda"
+
+
+def child_exit(server, worker) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR, a dead worker's metric files are merged away (backend/observability.py)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

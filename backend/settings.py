@@ -71,10 +71,13 @@ INSTALLED_APPS = [
     "domain.reviews",
     "domain.wishlist",
     "domain.economics",
+    "domain.notifications",
 ]
 
 MIDDLEWARE = [
     "backend.middleware.RequestIdMiddleware",
+    "backend.observability.ObservabilityMiddleware",
+    "backend.db_router.ReplicaReadsMiddleware",
     "backend.middleware.BodyLimitMiddleware",
     "backend.middleware.GraphQLInternalErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -110,28 +113,44 @@ TEMPLATES = [
 # ---------------------------------------------------------------- database
 SQLITE_PATH = BASE_DIR / "db.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    default_db = dj_database_url.parse(DATABASE_URL)
-else:
-    default_db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}
 
-if default_db["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers queue for the lock instead of failing with "database is locked".
-    default_db.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
-elif default_db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", False):
-    # Under ASGI workers, Django's psycopg pool replaces persistent connections.
-    default_db["CONN_MAX_AGE"] = 0
-    default_db.setdefault("OPTIONS", {})["pool"] = {
-        "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
-        "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
-    }
-else:
-    default_db["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-if default_db["ENGINE"] != "django.db.backends.sqlite3":
-    # A connection the server dropped (restart, failover, pg_terminate_backend) is checked and
-    # replaced before a request uses it: persistent ones by Django, pooled ones by the pool's check.
-    default_db["CONN_HEALTH_CHECKS"] = True
-DATABASES = {"default": default_db}
+
+def database_from_url(url: str) -> dict:
+    """A DATABASES entry for a URL (SQLite's file when empty), with this project's connection options."""
+    database = (
+        dj_database_url.parse(url)
+        if url
+        else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(SQLITE_PATH)}
+    )
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Writers queue for the lock instead of failing with "database is locked".
+        database.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    elif database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", False):
+        # Under ASGI workers, Django's psycopg pool replaces persistent connections.
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+        }
+    else:
+        database["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        # A connection the server dropped (restart, failover, pg_terminate_backend) is checked and
+        # replaced before a request uses it: persistent ones by Django, pooled ones by the pool's check.
+        database["CONN_HEALTH_CHECKS"] = True
+    return database
+
+
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Read replicas (streaming standbys of the primary): backend/db_router.py sends the catalogue reads
+# that may lag to them, everything else to the primary. Tests and migrations use the primary only.
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{number}"] = database_from_url(url) | {"TEST": {"MIRROR": "default"}}
+    DATABASE_REPLICAS.append(f"replica{number}")
+DATABASE_ROUTERS = ["backend.db_router.PrimaryReplicaRouter"]
+# Read-your-writes: for this many seconds after a request that wrote, the caller reads the primary.
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- cache
@@ -204,6 +223,55 @@ PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))
 # A product at or below this stock is "low" on a seller's dashboard (each store may set its own).
 LOW_STOCK_THRESHOLD = int(os.environ.get("LOW_STOCK_THRESHOLD", "5"))
 
+# ---------------------------------------------------------------- background work (Celery)
+# With no broker, tasks run eagerly in-process right after the commit that enqueued them.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "kitanda")
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged once it has run, so a worker that dies mid-task leaves it to another one:
+# every task is idempotent (a retried notification sends nothing twice).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "Africa/Luanda"
+# The periodic jobs (celery beat). Intervals in seconds.
+ORDER_EXPIRY_INTERVAL = int(os.environ.get("ORDER_EXPIRY_INTERVAL", "3600"))
+ORDER_EXPIRY_HOURS = int(os.environ.get("ORDER_EXPIRY_HOURS", "48"))
+CART_CLEANUP_INTERVAL = int(os.environ.get("CART_CLEANUP_INTERVAL", "86400"))
+CART_IDLE_DAYS = int(os.environ.get("CART_IDLE_DAYS", "30"))
+REFUND_RETRY_INTERVAL = int(os.environ.get("REFUND_RETRY_INTERVAL", "900"))
+CELERY_BEAT_SCHEDULE = {
+    "expire-pending-orders": {
+        "task": "orders.expire_pending_orders",
+        "schedule": float(ORDER_EXPIRY_INTERVAL),
+    },
+    "cleanup-old-carts": {"task": "cart.cleanup_old_carts", "schedule": float(CART_CLEANUP_INTERVAL)},
+    "retry-refunds": {"task": "orders.retry_refunds", "schedule": float(REFUND_RETRY_INTERVAL)},
+}
+
+# ---------------------------------------------------------------- e-mail
+# Console by default (printed by the process that sends it); SMTP once EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "") or None
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kitanda <nao-responder@kitanda.ao>")
+
 # ---------------------------------------------------------------- GraphQL
 STRAWBERRY_DJANGO = {
     "PAGINATION_DEFAULT_LIMIT": 20,
@@ -241,10 +309,41 @@ STATICFILES_DIRS = [BASE_DIR / "graph" / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads (product images, thumbnails, store logos): the local folder, or `s3` for any S3-compatible
+# object storage through django-storages (boto3), public-read, under AWS_LOCATION in the bucket.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # A CDN (or the bucket's public host) in front: URLs are https://<domain>/<location>/<name>.
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # Public objects and plain URLs; an empty AWS_DEFAULT_ACL leaves access to the bucket policy.
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL", "public-read") or None,
+            "querystring_auth": False,
+            # Names are never reused (a suffix is added when taken), so objects can be cached for ever.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    media_storage = {"BACKEND": MEDIA_STORAGE}  # a storage class's dotted path
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": media_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if MEDIA_STORAGE == "s3" and not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+    raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
 # Absolute media URLs are built from the request; this base wins when set (CDN, proxy).
 MEDIA_BASE_URL = os.environ.get("MEDIA_BASE_URL", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
@@ -270,13 +369,37 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# ---------------------------------------------------------------- observability
+# JSON log lines in production (one object per line, request id included), plain text while DEBUG.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+# One log line per request (method, path, status, duration, user id); runserver prints its own.
+ACCESS_LOG = env_bool("ACCESS_LOG", not DEBUG)
+# Prometheus metrics at /metrics/: off (404) unless enabled; with a token, only for that bearer.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from backend.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        # E-mail, username, IP, cookies and request bodies reach Sentry only when this allows it.
+        send_pii=env_bool("SENTRY_SEND_PII", False),
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "backend.middleware.RequestIdFilter"}},
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "backend.observability.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
@@ -287,13 +410,7 @@ REGISTER_THROTTLE_LIMIT = int(os.environ.get("REGISTER_THROTTLE_LIMIT", "10"))
 
 
 # ---------------------------------------------------------------- accounts: e-mails and links
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kitanda <nao-responder@kitanda.ao>")
+# (The mail server itself is configured under "e-mail" above.)
 # Where the e-mailed links lead: the frontend's pages /verificar-email and /repor-senha take ?token=.
 FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))

@@ -7,12 +7,14 @@ from django.views.decorators.csrf import csrf_exempt
 from graph.schema import schema
 from graph.views import KitandaGraphQLView
 
+from .observability import metrics
 from .views import health
 from .webhooks import payment_webhook
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("metrics/", metrics, name="metrics"),
     path(
         "graphql/",
         # Header-only authentication, so the endpoint needs no CSRF token.

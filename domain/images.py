@@ -2,7 +2,8 @@
 
     prepared = image_prepare(upload, field="image")     # raises InvalidInput on `field`
     product.image.save(prepared.image.name, prepared.image, save=False)
-    product.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
+    # later, in a background task (domain/catalog/thumbnails.py), from the stored image:
+    thumbnail = image_thumbnail(stored_bytes, name="photo.jpg")
 
 Rules: JPEG, PNG or WebP only (decided from the content, never from the file name), at most
 5 MB and 4096 px a side. The stored image is re-encoded in its own format with the EXIF
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import io
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
 from typing import IO
 
@@ -38,13 +40,18 @@ _UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError
 @dataclass(frozen=True)
 class PreparedImage:
     """A checked image, ready to be saved into an ImageField (names are suggestions; the storage
-    makes them unique)."""
+    makes them unique). Its thumbnail is made only when asked for."""
 
     image: ContentFile
-    thumbnail: ContentFile
     format: str
     width: int
     height: int
+    upright: Image.Image = field(repr=False, compare=False)
+
+    @cached_property
+    def thumbnail(self) -> ContentFile:
+        stem = PurePath(self.image.name).stem
+        return ContentFile(_thumbnail(self.upright), name=f"{stem}-thumb.webp")
 
 
 def image_prepare(upload: IO[bytes], *, field: str) -> PreparedImage:
@@ -79,11 +86,20 @@ def image_prepare(upload: IO[bytes], *, field: str) -> PreparedImage:
     extension = FORMATS[image_format]
     return PreparedImage(
         image=ContentFile(_encode(upright, image_format), name=f"{stem}.{extension}"),
-        thumbnail=ContentFile(_thumbnail(upright), name=f"{stem}-thumb.webp"),
         format=image_format,
         width=upright.width,
         height=upright.height,
+        upright=upright,
     )
+
+
+def image_thumbnail(data: bytes, *, name: str) -> ContentFile:
+    """The WebP thumbnail (at most 400 px a side) of an image that image_prepare stored already."""
+    with Image.open(io.BytesIO(data)) as stored:
+        stored.load()
+        thumbnail = _thumbnail(stored)
+    stem = slugify(PurePath(name).stem)[:60] or "image"
+    return ContentFile(thumbnail, name=f"{stem}-thumb.webp")
 
 
 def _read_bounded(upload: IO[bytes], *, field: str) -> bytes:

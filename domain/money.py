@@ -21,3 +21,15 @@ def money_round(value: Decimal) -> Decimal:
 def is_cents(value: Decimal) -> bool:
     """A finite amount with at most two decimal places."""
     return value.is_finite() and value == value.quantize(CENT)
+
+
+def kwanza(value: Decimal) -> str:
+    """An amount as Angolans read it: 1.234.567,50 Kz."""
+    whole, cents = f"{money_round(value):.2f}".split(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    groups = []
+    while digits:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return f"{sign}{'.'.join(groups) or '0'},{cents} Kz"

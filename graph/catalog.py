@@ -78,7 +78,12 @@ class Product(relay.Node):
     def image_url(self, info: Info) -> str | None:
         return media_url(info, self.image)
 
-    @strawberry_django.field(only=["thumbnail"])
+    @strawberry_django.field(
+        only=["thumbnail"],
+        description="A WebP of at most 400 px a side, made in the background from the image: null "
+        "while there is no image, and for a new image until its thumbnail task has run (so "
+        "createProduct and updateProduct with an image answer null here).",
+    )
     def thumbnail_url(self, info: Info) -> str | None:
         return media_url(info, self.thumbnail)
 

@@ -689,9 +689,10 @@ def test_cancel_order_query_count(gql, buyer, confirmed, django_assert_num_queri
     # user; savepoint; order lock; lines; product locks; stock; payment; payment saved; what the
     # ledger credited; its reversal; refund owed; order saved; event; release; after the commit the
     # refund: claimed (savepoint, lock, lease, release), the gateway asked outside any transaction,
-    # then settled (savepoint, refund, payment, order, release); the answer: order with store and
-    # payment; lines with products
-    with django_assert_num_queries(25):
+    # then settled (savepoint, refund, payment, order, release); the e-mail task (in-process without
+    # a broker): notice claimed, savepoint, locked, order with buyer, store and payment, lines,
+    # events, marked sent, release; the answer: order with store and payment; lines with products
+    with django_assert_num_queries(33):
         result = gql.op("CancelOrder", {"orderNumber": confirmed.order_number}, user=buyer)
     assert result["data"]["cancelOrder"]["order"]["status"] == "CANCELLED"
 

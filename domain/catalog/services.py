@@ -32,6 +32,7 @@ from domain.text import name_error, text_error
 from .models import MAX_STOCK, Category, Product
 from .search import search_text_for
 from .selectors import product_list_public
+from .thumbnails import product_thumbnail_after_commit
 
 MAX_DESCRIPTION = 10_000
 
@@ -124,9 +125,10 @@ def product_create(
     )
     if prepared is not None:
         _attach_image(product, prepared)
-    return insert_with_unique_slug(
-        obj=product, name=name, fallback="produto", files=(product.image, product.thumbnail)
-    )
+    product = insert_with_unique_slug(obj=product, name=name, fallback="produto", files=(product.image,))
+    if prepared is not None:
+        product_thumbnail_after_commit(product)
+    return product
 
 
 def product_update(
@@ -184,9 +186,10 @@ def product_update(
             old_files = [product.image.name, product.thumbnail.name]
             _attach_image(product, prepared)
             update_fields += ["image", "thumbnail"]
-            new_files = (product.image, product.thumbnail)
+            new_files = (product.image,)
             storage = product.image.storage
             transaction.on_commit(lambda: files_delete(*old_files, storage=storage))
+            product_thumbnail_after_commit(product)
         else:
             new_files = ()
         try:
@@ -317,6 +320,7 @@ def _category_error(category_id: int | None, category: Category | None) -> Domai
 
 
 def _attach_image(product: Product, prepared: PreparedImage) -> None:
-    """Write the image and its thumbnail to the storage (the row is saved by the caller)."""
+    """Write the image to the storage (the row is saved by the caller); its thumbnail is made in
+    the background once the row is committed (thumbnails.py), so until then it has none."""
     product.image.save(prepared.image.name, prepared.image, save=False)
-    product.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
+    product.thumbnail = None

@@ -31,6 +31,8 @@ from domain.errors import (
     collect,
 )
 from domain.money import MAX_AMOUNT, ZERO
+from domain.notifications.models import NoticeKind
+from domain.notifications.services import notify_after_commit
 from domain.text import text_error
 
 from . import payments, refunds, stock
@@ -283,6 +285,11 @@ def _checkout(
         Order.objects.bulk_update(confirmed, ["status", "payment_status", "updated_at"])
         ledger.ledger_record_payments(orders=confirmed)
     OrderEvent.objects.bulk_create(events)
+    notify_after_commit(
+        (order.pk, kind)
+        for order in orders
+        for kind in (NoticeKind.BUYER_PLACED, NoticeKind.SELLER_NEW_ORDER)
+    )
     return orders
 
 

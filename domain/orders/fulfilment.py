@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from domain.economics import ledger
 from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible, NotFound
+from domain.notifications.models import NoticeKind
+from domain.notifications.services import notify_after_commit
 
 from . import refunds, selectors, stock
 from .events import order_status_set
@@ -49,6 +51,8 @@ def order_update_status(*, actor, order_number: str, status: str) -> Order:
                 f"A {current.name} order moves {hint}, not to {OrderStatus(status).name}.", field="status"
             )
         order_status_set(order, status, actor=actor)
+        if status == OrderStatus.SHIPPED:
+            notify_after_commit([(order.pk, NoticeKind.BUYER_SHIPPED)])
     return order
 
 
@@ -153,3 +157,4 @@ def _order_close(order: Order, *, actor, note: str) -> None:
             )
         payment_status = payment.status
     order_status_set(order, OrderStatus.CANCELLED, actor=actor, note=note, payment_status=payment_status)
+    notify_after_commit([(order.pk, NoticeKind.BUYER_CANCELLED)])

@@ -12,6 +12,8 @@ from django.db import transaction
 from domain.economics import ledger
 from domain.errors import InvalidInput, NotEligible, NotFound
 from domain.money import MAX_AMOUNT, is_cents, money_round
+from domain.notifications.models import NoticeKind
+from domain.notifications.services import notify_after_commit
 
 from . import refunds
 from .events import order_event, order_status_set
@@ -94,6 +96,9 @@ def payment_confirm_reference(
                 payment_status=PaymentStatus.COMPLETED,
             )
             ledger.ledger_record_payments(orders=[order])
+            notify_after_commit(
+                [(order.pk, NoticeKind.BUYER_PAID), (order.pk, NoticeKind.SELLER_REFERENCE_PAID)]
+            )
             return order, True
     # Outside the transaction: what was recorded about the late payment stays.
     raise NotEligible(refused)

@@ -686,6 +686,7 @@ export type Product = Node & {
   slug: Scalars['String']['output'];
   stockQuantity: Scalars['Int']['output'];
   store: Store;
+  /** A WebP of at most 400 px a side, made in the background from the image: null while there is no image, and for a new image until its thumbnail task has run (so createProduct and updateProduct with an image answer null here). */
   thumbnailUrl?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
 };

@@ -1,0 +1,153 @@
+"""Read replicas: which database answers a read.
+
+With DATABASE_REPLICA_URLS set, reads that may lag a little go to a replica: the public catalogue
+(products, categories, stores) and review lists, in a GraphQL *query* (GET, or a POST whose document
+holds no `mutation`), outside any transaction, by a caller who has not written in the last
+REPLICA_PIN_SECONDS. Everything else reads the primary: writes and anything in a transaction, every
+mutation from its first statement on, the caller's own cart, orders, wishlist and reviews (their models
+are not replica models; a caller's own review is read with `.using("default")`), the webhook, the
+admin, commands and Celery tasks (no request). Without replicas every read goes to the primary.
+
+Read-your-writes: a request that wrote pins its caller (by user id, in the shared cache, so on every
+app server) to the primary for REPLICA_PIN_SECONDS; the rest of that request reads the primary too.
+
+For a response cache (the catalogue cache keyed on the catalogue's version): a page read from a
+lagging replica must not be stored under a version the replica has not reached yet. Two hooks:
+
+    replica_was_read()   # True once the current request has read anything from a replica
+    with primary_reads(): ...   # the block reads the primary only (e.g. to fill a cache entry)
+
+Fill an entry only when `not replica_was_read()`, or compute the value to store under
+`primary_reads()`. Migrations and tests use the primary only (each replica's TEST MIRROR is it).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import random
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+# The models whose reads may lag: the public catalogue and review lists.
+REPLICA_MODELS = frozenset({"catalog.product", "catalog.category", "accounts.store", "reviews.review"})
+_MUTATION = re.compile(rb"\bmutation\b")
+
+
+class RequestReads:
+    """One request's routing state: may it read a replica, has it, has it written."""
+
+    def __init__(self, request: HttpRequest | None):
+        self.request = request
+        self.replica: str | None = None  # chosen once per request
+        self.replica_read = False
+        self.wrote = False
+        self._eligible: bool | None = None
+
+    def eligible(self) -> bool:
+        if self._eligible is None:
+            self._eligible = self.request is not None and _query_by_unpinned_caller(self.request)
+        return self._eligible and not self.wrote
+
+
+_READS: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar("replica_reads", default=None)
+_PRIMARY_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("primary_only", default=False)
+
+
+def replica_was_read() -> bool:
+    """Whether the current request has read anything from a replica so far."""
+    state = _READS.get()
+    return state is not None and state.replica_read
+
+
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Within the block, every read of this request goes to the primary."""
+    token = _PRIMARY_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _PRIMARY_ONLY.reset(token)
+
+
+def pin_key(user_id) -> str:
+    return f"replica-pin:{user_id}"
+
+
+class PrimaryReplicaRouter:
+    def db_for_read(self, model, **hints) -> str | None:
+        if not settings.DATABASE_REPLICAS:
+            return None
+        state = _READS.get()
+        if (
+            state is None
+            or _PRIMARY_ONLY.get()
+            or model._meta.label_lower not in REPLICA_MODELS
+            or connections[DEFAULT_DB_ALIAS].in_atomic_block
+            or not state.eligible()
+        ):
+            return DEFAULT_DB_ALIAS
+        if state.replica is None:
+            state.replica = random.choice(settings.DATABASE_REPLICAS)
+        state.replica_read = True
+        return state.replica
+
+    def db_for_write(self, model, **hints) -> str:
+        state = _READS.get()
+        if state is not None:
+            state.wrote = True
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
+        return True  # the replicas hold the primary's rows
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
+        return db == DEFAULT_DB_ALIAS
+
+
+class ReplicaReadsMiddleware:
+    """Gives each request its routing state, and pins a caller who wrote to the primary."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.DATABASE_REPLICAS:
+            return self.get_response(request)
+        state = RequestReads(request)
+        token = _READS.set(state)
+        try:
+            response = self.get_response(request)
+        finally:
+            _READS.reset(token)
+        if state.wrote:
+            user = _known_user(request)
+            if user is not None:
+                cache.set(pin_key(user.pk), 1, timeout=settings.REPLICA_PIN_SECONDS)
+        return response
+
+
+def _query_by_unpinned_caller(request: HttpRequest) -> bool:
+    if request.path != reverse("graphql"):
+        return False
+    if request.method == "POST":
+        # Multipart bodies are uploads, i.e. mutations; a JSON document that may be a mutation reads
+        # the primary throughout (the word is required to write one: a shorthand `{…}` is a query).
+        if request.content_type != "application/json" or _MUTATION.search(request.body):
+            return False
+    elif request.method != "GET":
+        return False
+    user = _known_user(request)
+    return user is None or not cache.get(pin_key(user.pk))
+
+
+def _known_user(request: HttpRequest):
+    from backend.observability import request_user
+
+    return request_user(request)

@@ -1,0 +1,27 @@
+"""Periodic order jobs (celery beat, see CELERY_BEAT_SCHEDULE in backend/settings.py): thin, the rules
+are in fulfilment.py and refunds.py. Both are safe to run twice or side by side."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from .fulfilment import order_expire_unpaid
+from .refunds import refund_retry_pending
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="orders.expire_pending_orders")
+def expire_pending_orders(*, hours: int | None = None) -> dict:
+    result = order_expire_unpaid(hours=hours or settings.ORDER_EXPIRY_HOURS)
+    logger.info("expired %s unpaid reference order(s); %s failed", len(result.expired), len(result.failed))
+    return {"expired": result.expired, "failed": result.failed}
+
+
+@shared_task(name="orders.retry_refunds")
+def retry_refunds(*, limit: int = 500) -> dict:
+    sent, pending = refund_retry_pending(limit=limit)
+    if sent or pending:
+        logger.info("refunds retried: %s refunded, %s still pending", sent, pending)
+    return {"refunded": sent, "pending": pending}

@@ -1,0 +1,165 @@
+"""Read replicas for real: a throwaway primary and streaming replica (initdb, pg_basebackup) on loopback
+ports, the replica's replay paused so that it lags on purpose. Catalogue reads come from the replica,
+writes go to the primary, a buyer who has just written reads the primary (their fresh order and the
+newest catalogue), everyone else sees the replica until it catches up. Plus the router's rules, which
+need no cluster."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+from django.test import RequestFactory
+
+from backend import db_router
+from backend.db_router import PrimaryReplicaRouter, RequestReads, primary_reads, replica_was_read
+from domain.cart.models import Cart
+from domain.catalog.models import Product
+from domain.orders.models import Order
+from domain.reviews.models import Review
+
+from . import pgcluster
+from .services import ROOT, free_port, services_leg
+
+needs_cluster = pytest.mark.skipif(
+    bool(pgcluster.unavailable()), reason=f"no throwaway PostgreSQL cluster: {pgcluster.unavailable()}"
+)
+
+
+@services_leg
+@needs_cluster
+def test_catalogue_reads_use_the_replica_and_a_buyer_reads_their_own_writes(tmp_path):
+    primary, replica = free_port(5500, 5599), None
+    replica = next(port for port in range(primary + 1, 5600) if port == free_port(port, 5599))
+    with pgcluster.primary_and_replica(primary_port=primary, replica_port=replica) as cluster:
+        env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL"}}
+        env |= {
+            "DATABASE_URL": cluster.url("primary"),
+            "DATABASE_REPLICA_URLS": cluster.url("replica"),
+            "REPLICA_PIN_SECONDS": "60",
+            "METRICS_ENABLED": "1",
+            "PAYMENT_GATEWAY": "domain.orders.payments.SimulatedGateway",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "ALLOWED_HOSTS": "testserver",
+        }
+        done = subprocess.run(
+            [sys.executable, "tests/replica_scenario.py", str(primary), str(replica)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+
+    # The replica lags (replay paused): the public catalogue, read from it, does not show the new product.
+    assert found["anonymous_before"] == ["old-product"]
+    assert found["buyer_before"] == ["old-product"]  # a logged-in buyer who has not written: the replica too
+    assert found["anonymous_used_replica"] is True
+    # Writes go to the primary: the order is there and not (yet) on the lagging replica.
+    assert found["checkout_errors"] == []
+    assert found["order_on_primary"] is True and found["order_on_replica"] is False
+    # Read-your-writes: the buyer sees their fresh order, and (pinned to the primary) the newest catalogue.
+    assert found["my_orders"] == [found["order_number"]]
+    assert found["buyer_after_writing"] == ["new-product", "old-product"]
+    # Everyone else keeps the replica's view until it catches up.
+    assert found["anonymous_after"] == ["old-product"]
+    assert found["anonymous_caught_up"] == ["new-product", "old-product"]
+    assert found["order_on_replica_caught_up"] is True
+    assert found["reads"]["replica"] > 0 and found["reads"]["primary"] > 0
+
+
+# ---------------------------------------------------------------- the router's rules
+
+
+@pytest.fixture
+def replicas(settings):
+    settings.DATABASE_REPLICAS = ["replica1"]
+    return PrimaryReplicaRouter()
+
+
+def reading(request):
+    state = RequestReads(request)
+    token = db_router._READS.set(state)
+    return state, token
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_catalogue_queries_outside_transactions_read_a_replica(replicas, rf: RequestFactory):
+    query = rf.post(
+        "/graphql/", data='{"query": "{ products { totalCount } }"}', content_type="application/json"
+    )
+    state, token = reading(query)
+    try:
+        assert not replica_was_read()
+        assert replicas.db_for_read(Product) == "replica1" and replica_was_read()
+        assert replicas.db_for_read(Review) == "replica1"
+        assert replicas.db_for_read(Order) == "default"
+        assert replicas.db_for_read(Cart) == "default"
+        with primary_reads():
+            assert replicas.db_for_read(Product) == "default"
+        from django.db import transaction
+
+        with transaction.atomic():
+            assert replicas.db_for_read(Product) == "default"
+        assert replicas.db_for_write(Product) == "default" and state.wrote
+        assert replicas.db_for_read(Product) == "default"  # after a write, the rest of the request too
+    finally:
+        db_router._READS.reset(token)
+    assert replicas.db_for_read(Product) == "default"  # no request: commands, tasks
+    assert replicas.allow_migrate("replica1", "catalog") is False and replicas.allow_migrate(
+        "default", "catalog"
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "content_type", "replica"),
+    [
+        ("post", '{"query": "mutation { logout }"}', "application/json", False),
+        (
+            "post",
+            '{"query": "query A { a } mutation B { b }", "operationName": "A"}',
+            "application/json",
+            False,
+        ),
+        ("post", "--x\r\n", "multipart/form-data; boundary=x", False),
+        ("get", None, None, True),
+    ],
+)
+def test_mutations_and_uploads_read_the_primary(replicas, rf, method, body, content_type, replica):
+    if method == "get":
+        request = rf.get("/graphql/", {"query": "{ products { totalCount } }"})
+    else:
+        request = rf.post("/graphql/", data=body, content_type=content_type)
+    _, token = reading(request)
+    try:
+        assert (replicas.db_for_read(Product) == "replica1") is replica
+    finally:
+        db_router._READS.reset(token)
+
+
+def test_a_caller_who_wrote_is_pinned_to_the_primary(replicas, rf):
+    buyer = SimpleNamespace(pk=4242, is_authenticated=True)
+    request = rf.post(
+        "/graphql/", data='{"query": "{ products { totalCount } }"}', content_type="application/json"
+    )
+    request.user = buyer
+    _, token = reading(request)
+    try:
+        assert replicas.db_for_read(Product) == "replica1"
+    finally:
+        db_router._READS.reset(token)
+    from django.core.cache import cache
+
+    cache.set(db_router.pin_key(buyer.pk), 1, 30)
+    _, token = reading(request)
+    try:
+        assert replicas.db_for_read(Product) == "default"
+    finally:
+        db_router._READS.reset(token)
