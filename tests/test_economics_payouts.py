@@ -54,7 +54,7 @@ def test_a_payout_takes_money_out_of_the_available_balance_and_emails_the_seller
     assert ledger_of()[-1] == (seller.store.pk, "payout", D("-2000.00"), D("0.00"), None)
     (message,) = mail.outbox
     assert message.to == [seller.email]
-    assert message.subject == "Kitanda: pagamento de 2 000,00 Kz enviado"
+    assert message.subject == "Kitanda: pagamento de 2.000,00 Kz enviado"
     assert "Referência bancária: BAI-778812" in message.body
     assert f"«{seller.store.name}»" in message.body
 

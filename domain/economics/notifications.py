@@ -1,26 +1,18 @@
-"""E-mails about a store's money, in Portuguese. Each is sent after the transaction that causes it
-commits (transaction.on_commit), never for a change that rolled back.
-
-Sent with Django's send_mail for now; the notification task layer can route `payout_notify`
-(a plain function of ids) through a background task without changing its callers.
-"""
+"""E-mails about a store's money, in Portuguese, sent by a background task (tasks.py) once the
+transaction that causes them commits, never for a change that rolled back."""
 
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from domain.money import kwanza
+
 from .models import Payout
 
 logger = logging.getLogger(__name__)
-
-
-def kwanza(amount: Decimal) -> str:
-    """1234567.5 → '1 234 567,50 Kz' (the Angolan way of writing money)."""
-    return f"{amount:,.2f}".replace(",", " ").replace(".", ",") + " Kz"
 
 
 def payout_notify(*, payout_id: int) -> None:

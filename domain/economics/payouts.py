@@ -7,16 +7,16 @@ records the movement, so two payouts racing can never exceed what is available t
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 
 from domain.accounts.models import Store
+from domain.background import enqueue_after_commit
 from domain.errors import DomainError, InvalidInput, NotEligible, NotFound, collect
 from domain.money import MAX_AMOUNT, is_cents
 from domain.text import text_error
 
-from . import notifications
+from . import tasks
 from .models import EntryKind, LedgerEntry, Payout
 from .selectors import store_balance
 
@@ -48,7 +48,7 @@ def payout_record(*, admin, store_id: int, amount: Decimal, bank_reference: str)
         LedgerEntry.objects.create(
             store=store, kind=EntryKind.PAYOUT, amount=-amount, payout=payout, note=f"bank {bank_reference}"
         )
-        transaction.on_commit(partial(notifications.payout_notify, payout_id=payout.pk), robust=True)
+        enqueue_after_commit(tasks.payout_mail_send, payout_id=payout.pk)
     return payout
 
 
