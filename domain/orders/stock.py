@@ -12,6 +12,7 @@ from django.db.models import Case, F, When
 
 from domain.catalog.models import Product
 from domain.catalog.selectors import ON_SALE
+from domain.catalog.versions import catalog_changed
 
 
 def stock_lock(*, product_ids) -> dict[int, Product]:
@@ -43,3 +44,5 @@ def _stock_move(quantities: dict[int, int], *, sign: int) -> None:
         return
     delta = Case(*(When(pk=pk, then=sign * quantity) for pk, quantity in quantities.items()))
     Product.objects.filter(pk__in=quantities).update(stock_quantity=F("stock_quantity") + delta)
+    # QuerySet.update sends no signal: the response cache learns of the move here, after the commit.
+    catalog_changed(product_ids=quantities)
