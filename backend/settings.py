@@ -59,8 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # What /graphql/ needs: the request id, the body limit, security headers, CORS.
+    # What /graphql/ needs: the request id, compression, the body limit, security headers, CORS.
     "backend.middleware.RequestIdMiddleware",
+    "backend.compression.CompressionMiddleware",
     "backend.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -212,6 +213,8 @@ GRAPHQL_PERSISTED_TTL = int(os.environ.get("GRAPHQL_PERSISTED_TTL", "86400"))
 GRAPHQL_RESPONSE_CACHE = env_bool("GRAPHQL_RESPONSE_CACHE", True)
 GRAPHQL_RESPONSE_CACHE_TTL = int(os.environ.get("GRAPHQL_RESPONSE_CACHE_TTL", "600"))
 GRAPHQL_CACHE_MAX_AGE = int(os.environ.get("GRAPHQL_CACHE_MAX_AGE", "30"))
+# Responses of this many bytes and more are compressed (brotli where accepted, else gzip).
+COMPRESS_MIN_BYTES = int(os.environ.get("COMPRESS_MIN_BYTES", "1024"))
 
 # ---------------------------------------------------------------- i18n, static, media
 LANGUAGE_CODE = "pt"

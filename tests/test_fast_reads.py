@@ -38,3 +38,82 @@ def test_the_admin_keeps_its_full_stack():
     page = browser.get("/admin/login/")
     assert page.status_code == 200 and "csrftoken" in page.cookies
     assert browser.get("/admin").status_code == 301  # APPEND_SLASH (CommonMiddleware)
+
+
+# ---------------------------------------------------------------- compression
+
+PAGE = "{ products(first: 12) { edges { node { id name slug description price } } } }"
+
+
+@pytest.fixture
+def page_of_products(db):
+    from .factories import make_product
+
+    for _ in range(12):
+        make_product(description="Feito em Angola, com cuidado. " * 3)
+
+
+@pytest.mark.parametrize(
+    "encoding, expected",
+    [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"), ("identity", None)],
+)
+def test_large_answers_are_compressed_as_the_client_accepts(client, page_of_products, encoding, expected):
+    import gzip
+
+    import brotli
+
+    response = client.get("/graphql/", {"query": PAGE}, HTTP_ACCEPT_ENCODING=encoding)
+    assert response.get("Content-Encoding") == expected
+    assert "Accept-Encoding" in response["Vary"]
+    body = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[expected](response.content)
+    assert len(json.loads(body)["data"]["products"]["edges"]) == 12
+    if expected:  # a compressed answer's ETag is weak, and revalidates
+        assert response["ETag"].startswith('W/"')
+        again = client.get(
+            "/graphql/", {"query": PAGE}, HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH=response["ETag"]
+        )
+        assert again.status_code == 304
+
+
+def test_small_answers_are_not_compressed(client):
+    response = client.get("/graphql/", {"query": "{ categories { slug } }"}, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert "Content-Encoding" not in response
+
+
+# ---------------------------------------------------------------- the lean resolver path
+
+
+def test_plain_columns_relations_and_ids_take_the_lean_path():
+    from graph.schema import LEAN_FIELDS
+
+    lean = set(LEAN_FIELDS)
+    assert {"Product.id", "Product.price", "Product.averageRating", "Product.store", "Store.name"} <= lean
+    # Resolvers, caller fields, connections and permission-guarded fields keep Strawberry's path.
+    assert not {"Product.thumbnailUrl", "Product.myReview", "Product.reviews", "Review.authorName"} & lean
+
+
+def test_no_schema_extension_needs_the_per_field_hook():
+    """The lean fields skip schema extensions' `resolve`: none of ours may depend on it."""
+    from strawberry.extensions import SchemaExtension
+
+    from graph.schema import schema
+
+    for extension in schema.extensions:
+        extension_class = extension if isinstance(extension, type) else type(extension)
+        assert getattr(extension_class, "resolve", SchemaExtension.resolve) is SchemaExtension.resolve, (
+            extension
+        )
+
+
+def test_lean_ids_and_columns_answer_as_before(gql):
+    from strawberry import relay
+
+    from .factories import make_product
+
+    product = make_product(price="12.50")
+    node = gql.ok("{ products { edges { node { id price stockQuantity store { id name } } } } }")["products"][
+        "edges"
+    ][0]["node"]
+    assert node["id"] == relay.to_base64("Product", product.pk)
+    assert node["store"] == {"id": relay.to_base64("Store", product.store.pk), "name": product.store.name}
+    assert (node["price"], node["stockQuantity"]) == ("12.50", 10)
