@@ -9,6 +9,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from . import accounts, cart, catalog, orders, reviews, wishlist
 from .errors import MaskUnexpectedErrors, log_refused
 from .guards import MAX_PAGE_SIZE, GuardedDocument
+from .lean import install_lean_resolvers
 
 AREAS = (accounts, catalog, cart, orders, reviews, wishlist)
 
@@ -44,3 +45,5 @@ schema = KitandaSchema(
     config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
     extensions=[Optimizer, MaskUnexpectedErrors, GuardedDocument],
 )
+# Plain columns and relay ids skip Strawberry's per-field machinery (graph/lean.py).
+LEAN_FIELDS = install_lean_resolvers(schema)

@@ -77,7 +77,7 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
         hit = response_cache.cached(plan)
         if hit is not None:
             body, etag = hit
-            return _public(request, HttpResponse(body, content_type="application/json"), etag)
+            return _public(request, HttpResponse(body, content_type="application/json"), etag, cache="HIT")
 
         sub_response = self.get_sub_response(request)
         context = self.get_context(request, response=sub_response) if context is UNSET else context
@@ -98,7 +98,7 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
             return _private(response)
         etag = response_cache.etag_of(response.content)
         response_cache.store(plan, response.content, etag, result.data)
-        return _public(request, response, etag)
+        return _public(request, response, etag, cache="MISS")
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -107,12 +107,13 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _public(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
+def _public(request: HttpRequest, response: HttpResponse, etag: str, *, cache: str) -> HttpResponse:
     """An answer anyone may keep for GRAPHQL_CACHE_MAX_AGE seconds and revalidate by its ETag;
-    a 304 when the client holds it already."""
+    a 304 when the client holds it already. X-Cache tells whether the server's cache answered."""
     if _matches(request.META.get("HTTP_IF_NONE_MATCH"), etag):
         response = HttpResponseNotModified()
     response["ETag"] = etag
+    response["X-Cache"] = cache
     response["Cache-Control"] = f"public, max-age={settings.GRAPHQL_CACHE_MAX_AGE}"
     patch_vary_headers(response, VARY)
     return response

@@ -47,6 +47,7 @@ def test_if_none_match_answers_304_from_the_cache_and_after_a_miss(client, setti
     again = persisted_get(client, "ProductList", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == etag and again["Cache-Control"].startswith("public")
+    assert again["X-Cache"] == "HIT"
     settings.GRAPHQL_RESPONSE_CACHE = False  # computed again, the same answer: still 304
     assert persisted_get(client, "ProductList", HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
     assert persisted_get(client, "ProductList", HTTP_IF_NONE_MATCH='"other"').status_code == 200
