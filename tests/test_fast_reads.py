@@ -117,3 +117,20 @@ def test_lean_ids_and_columns_answer_as_before(gql):
     assert node["id"] == relay.to_base64("Product", product.pk)
     assert node["store"] == {"id": relay.to_base64("Store", product.store.pk), "name": product.store.name}
     assert (node["price"], node["stockQuantity"]) == ("12.50", 10)
+
+
+def test_guards_run_once_per_document_and_variables_and_again_when_limits_change(gql, settings, monkeypatch):
+    from graph import guards
+
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    costed = []
+    real = guards.operation_cost
+    monkeypatch.setattr(guards, "operation_cost", lambda *a: costed.append(1) or real(*a))
+    query = "query($n: Int) { products(first: $n) { totalCount } }"
+    for _ in range(3):
+        gql.ok(query, {"n": 5})
+    assert len(costed) == 1
+    gql.ok(query, {"n": 6})
+    assert len(costed) == 2
+    settings.GRAPHQL_MAX_COST = 1
+    assert gql(query, {"n": 5})["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
