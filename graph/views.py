@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
 from cross_web import HTTPException
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -23,10 +24,11 @@ from . import response_cache
 from .auth import user_from_authorization
 from .http import StrictRequests
 from .loaders import Loaders
-from .persisted import PersistedQueryProblem, document_for
+from .persisted import Document, PersistedQueryProblem, document_for
 
 PRIVATE = "private, no-store"
 VARY = ("Authorization", "Accept")
+MAX_KEYED_VARIABLES = 1024
 
 
 @dataclass
@@ -34,6 +36,9 @@ class Context(StrawberryDjangoContext):
     """`info.context`: Strawberry's Django context (`.request`, `.response`) and the request's loaders."""
 
     loaders: Loaders
+    # The document, operation and variables being run, when they are small enough to key the
+    # optimizer's kept plans (graph/plans.py); None otherwise.
+    document_key: tuple | None = None
 
 
 class KitandaGraphQLView(StrictRequests, GraphQLView):
@@ -81,6 +86,8 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
 
         sub_response = self.get_sub_response(request)
         context = self.get_context(request, response=sub_response) if context is UNSET else context
+        if document is not None:
+            context.document_key = _document_key(document, data.operation_name, data.variables)
         root_value = self.get_root_value(request) if root_value is UNSET else root_value
         result = self.execute_single(
             request=request,
@@ -99,6 +106,14 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
         etag = response_cache.etag_of(response.content)
         response_cache.store(plan, response.content, etag, result.data)
         return _public(request, response, etag, cache="MISS")
+
+
+def _document_key(document: Document, operation_name: str | None, variables: dict | None) -> tuple | None:
+    try:
+        encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return None
+    return (document.sha256, operation_name, encoded) if len(encoded) <= MAX_KEYED_VARIABLES else None
 
 
 def _private(response: HttpResponse) -> HttpResponse:

@@ -134,3 +134,24 @@ def test_guards_run_once_per_document_and_variables_and_again_when_limits_change
     assert len(costed) == 2
     settings.GRAPHQL_MAX_COST = 1
     assert gql(query, {"n": 5})["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+def test_the_optimizer_plans_a_document_once(gql, settings, monkeypatch, django_assert_num_queries):
+    from strawberry_django import optimizer as library
+
+    from graph import plans
+
+    from .factories import make_product
+
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    make_product()
+    planned = []
+    real = library._get_model_hints
+    monkeypatch.setattr(library, "_get_model_hints", lambda *a, **k: planned.append(1) or real(*a, **k))
+    plans.PLANS.clear()
+    first = gql.op("ProductList", {"first": 5})
+    assert planned and plans.PLANS
+    planned.clear()
+    with django_assert_num_queries(1):  # the kept plan joins store and category as before
+        assert gql.op("ProductList", {"first": 5}) == first
+    assert planned == []
