@@ -125,7 +125,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 def _public(request: HttpRequest, response: HttpResponse, etag: str, *, cache: str) -> HttpResponse:
     """An answer anyone may keep for GRAPHQL_CACHE_MAX_AGE seconds and revalidate by its ETag;
     a 304 when the client holds it already. X-Cache tells whether the server's cache answered."""
-    if _matches(request.META.get("HTTP_IF_NONE_MATCH"), etag):
+    if request.method == "GET" and _matches(request.META.get("HTTP_IF_NONE_MATCH"), etag):
         response = HttpResponseNotModified()
     response["ETag"] = etag
     response["X-Cache"] = cache
