@@ -156,6 +156,33 @@ def test_the_api_answers_when_the_cache_is_down(gql, seller, monkeypatch):
     assert shelf(gql)[product.slug]["price"] == "250.00"
 
 
+@pytest.mark.django_db
+def test_admin_edits_of_stores_and_reviews_are_seen(
+    gql, seller, buyer, rf, django_capture_on_commit_callbacks
+):
+    from django.contrib import admin
+
+    from domain.accounts.admin import StoreAdmin
+    from domain.accounts.models import Store
+    from domain.reviews.admin import ReviewAdmin
+
+    product = make_product(store=seller.store)
+    assert shelf(gql)[product.slug]["store"]["name"] == seller.store.name
+    seller.store.name = "Loja Renomeada"
+    with django_capture_on_commit_callbacks(execute=True):
+        StoreAdmin(Store, admin.site).save_model(rf.post("/"), seller.store, None, True)
+    assert shelf(gql)[product.slug]["store"]["name"] == "Loja Renomeada"
+    review = Review.objects.create(product=product, user=buyer, rating=5)
+    review.rating = 3
+    reviews = ReviewAdmin(Review, admin.site)
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.save_model(rf.post("/"), review, None, True)
+    assert shelf(gql)[product.slug]["averageRating"] == 3.0
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.delete_model(rf.post("/"), review)
+    assert shelf(gql)[product.slug]["averageRating"] is None
+
+
 # ---------------------------------------------------------------- freshness, committed for real
 
 committed = [
