@@ -17,12 +17,14 @@ on these fields: graph/schema.py's have none (a test checks it).
 
 from __future__ import annotations
 
+import inspect
 from base64 import b64encode
 
 from django.db import models
 from graphql import GraphQLEnumType, GraphQLField, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
 from strawberry import relay
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 from strawberry_django.fields.field import StrawberryDjangoField
 from strawberry_django.relay.utils import resolve_model_id
 
@@ -36,21 +38,70 @@ def install_lean_resolvers(schema) -> list[str]:
         if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
             continue
         definition = graphql_type.extensions.get(DEFINITION)
-        django = getattr(getattr(definition, "origin", None), "__strawberry_django_definition__", None)
-        model = getattr(django, "model", None)
-        if model is None:
+        if definition is None or graphql_type.name in ("Query", "Mutation"):
             continue
+        django = getattr(definition.origin, "__strawberry_django_definition__", None)
+        model = getattr(django, "model", None)
         for name, graphql_field in graphql_type.fields.items():
-            resolver = _lean_resolver(graphql_type.name, definition.origin, model, name, graphql_field)
+            if model is not None:
+                resolver = _lean_resolver(graphql_type.name, definition.origin, model, name, graphql_field)
+            else:
+                resolver = _lean_plain_resolver(graphql_field)
+            if resolver is None:
+                resolver = _lean_method(graphql_field)
             if resolver is not None:
                 graphql_field.resolve = resolver
                 installed.append(f"{graphql_type.name}.{name}")
     return installed
 
 
+def _lean_plain_resolver(field: GraphQLField):
+    """A plain Strawberry type's attribute (a connection's edges, an edge's node and cursor, a
+    page's info): what Strawberry's default resolver reads, `getattr(object, python_name)`."""
+    strawberry_field = field.extensions.get(DEFINITION)
+    if (
+        type(strawberry_field) is not StrawberryField
+        or strawberry_field.base_resolver is not None
+        or strawberry_field.extensions
+        or strawberry_field.is_async
+        or isinstance(_named(field), GraphQLEnumType)
+    ):
+        return None
+    return _attribute(strawberry_field.python_name)
+
+
+def _lean_method(field: GraphQLField):
+    """A resolver method of a model type taking (self) or (self, info), without arguments or
+    extensions, returning a scalar (image URLs, a display name, the caller's wishlist flag): called
+    directly with graphql-core's info, whose `.context` is Strawberry's."""
+    strawberry_field = field.extensions.get(DEFINITION)
+    resolver = getattr(strawberry_field, "base_resolver", None)
+    named = _named(field)
+    if (
+        resolver is None
+        or strawberry_field.extensions
+        or strawberry_field.arguments
+        or resolver.is_async
+        or not isinstance(named, GraphQLScalarType)
+        or isinstance(named, GraphQLEnumType)
+    ):
+        return None
+    function = resolver.wrapped_func
+    parameters = tuple(inspect.signature(function).parameters)
+    if parameters == ("self",):
+        return lambda source, info, **kwargs: function(source)
+    if parameters == ("self", "info"):
+        return lambda source, info, **kwargs: function(source, info)
+    return None
+
+
+def _named(field: GraphQLField):
+    return field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+
+
 def _lean_resolver(type_name: str, origin: type, model: type[models.Model], name: str, field: GraphQLField):
     strawberry_field = field.extensions.get(DEFINITION)
-    named = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    named = _named(field)
     if name == "id" and issubclass(origin, relay.Node) and named.name == "ID":
         # strawberry-django's resolve_id reads the pk's column off the row, like getattr does.
         if getattr(origin.resolve_id, "__func__", None) is not resolve_model_id:
