@@ -1,7 +1,13 @@
-"""gunicorn's configuration, read from the project root (or given with `-c gunicorn.conf.py`), for the
-ASGI workers (backend.workers.KitandaUvicornWorker) and the WSGI ones (gthread) alike. It is THE
-config: deploy/systemd/kitanda-web.service runs gunicorn with it; the command line picks the worker
-class (-k) and may override the rest.
+"""gunicorn's configuration, read from the project root (or given with `-c gunicorn.conf.py`). It is
+THE config: deploy/systemd/kitanda-web.service runs gunicorn with it; the command line may override
+the rest (command-line options win over this file).
+
+By default it serves the WSGI application on gthread workers: measured with bench/catalog.py, the
+fastest way to serve this stack (the GraphQL view is synchronous, so under ASGI every request pays
+Django's thread hops on top of the ASGI stack). `WEB_CONCURRENCY` sets the workers and
+`GUNICORN_THREADS` the threads of each (each thread may hold a database connection). The ASGI entry
+point still works for whoever needs it:
+`gunicorn -c gunicorn.conf.py backend.asgi:application -k backend.workers.KitandaUvicornWorker`.
 
 The client address and scheme are the application's to decide, from TRUSTED_PROXY_COUNT (Django
 reads X-Forwarded-For in domain.accounts.throttle.client_ip and X-Forwarded-Proto through
@@ -11,6 +17,9 @@ friends) from 127.0.0.1, which would let a local caller claim HTTPS while no pro
 """
 
 import os
+
+wsgi_app = "backend.wsgi:application"
+worker_class = "gthread"
 
 forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}

@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
@@ -47,16 +48,38 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class RequestIdMiddleware:
+class BothModes:
+    """A middleware that runs in the mode of its chain (sync under WSGI, async under ASGI), so
+    Django never wraps it in a thread hop."""
+
+    sync_capable = True
+    async_capable = True
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+
+class RequestIdMiddleware(BothModes):
+    def __call__(self, request: HttpRequest):
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request.request_id = incoming if _SANE_ID.fullmatch(incoming) else uuid.uuid4().hex
+        if self.async_mode:
+            return self._acall(request)
         token = REQUEST_ID.set(request.request_id)
         try:
             response = self.get_response(request)
+        finally:
+            REQUEST_ID.reset(token)
+        response[REQUEST_ID_HEADER] = request.request_id
+        return response
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        token = REQUEST_ID.set(request.request_id)
+        try:
+            response = await self.get_response(request)
         finally:
             REQUEST_ID.reset(token)
         response[REQUEST_ID_HEADER] = request.request_id
@@ -81,16 +104,23 @@ class GraphQLInternalErrorMiddleware:
         return internal_error(request, exception)
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(BothModes):
     """Refuses a body whose Content-Length is over UPLOAD_MAX_BODY_BYTES before anything reads it.
     Under WSGI that is enough: Django reads at most Content-Length bytes, and nothing without one.
     Under ASGI the server hands Django the body as it comes, so BoundedBodyASGI (backend/asgi.py)
     also counts what arrives."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
+    def __call__(self, request: HttpRequest):
+        refused = self._refusal(request)
+        if self.async_mode:
+            return self._acall(request, refused)
+        return refused or self.get_response(request)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    async def _acall(self, request: HttpRequest, refused: HttpResponse | None) -> HttpResponse:
+        return refused or await self.get_response(request)
+
+    @staticmethod
+    def _refusal(request: HttpRequest) -> HttpResponse | None:
         limit = settings.UPLOAD_MAX_BODY_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -98,7 +128,7 @@ class BodyLimitMiddleware:
             return refusal(400, "Bad Content-Length header.")
         if length > limit:
             return refusal(413, TOO_LARGE.format(limit=limit))
-        return self.get_response(request)
+        return None
 
 
 class BoundedBodyASGI:

@@ -1,40 +1,64 @@
-"""Catalogue benchmark: requests/s of the contract's ProductList (first: 20) through GraphQL,
+"""Catalogue benchmark: requests/s of the storefront's ProductList (first: 20) through GraphQL,
 against a plain Django view that returns the same JSON from one hand-written ORM query.
 
-    .venv/bin/python bench/catalog.py [--duration 8] [--rounds 3] [--threads 4]
+    .venv/bin/python bench/catalog.py [--duration 5] [--rounds 3] [--threads 4]
 
 It creates a fresh PostgreSQL database (kitanda_bench_catalog, dropped at the end), migrates it,
 seeds 1,000 products over 20 stores through the catalogue services, and serves the project the
-production way on loopback: gunicorn + uvicorn worker, 1 worker each, DEBUG=0, a SECRET_KEY,
-DATABASE_POOL=1, REDIS_URL. Port 8101 answers GraphQL, port 8102 the plain view (both run the
-same settings, bench/catalog_settings.py, which only adds the plain view's URL). The load comes
-from Python threads over keep-alive http.client connections, bounded by count and by time; the
-two endpoints are measured in alternating rounds, never at the same time. Not a test.
+production way on loopback, 1 worker each, DEBUG=0, REDIS_URL (bench/load.py):
+
+- port 8401, ASGI: gunicorn + Kitanda's uvicorn worker, psycopg pool, response cache off;
+- port 8402, WSGI: gunicorn gthread, 4 threads, persistent connections, response cache off;
+- port 8403, WSGI as 8402 with the response cache on.
+
+Each serves the plain view too (bench/catalog_settings.py only adds its URL). It measures, in
+alternating rounds and never two at a time: the plain view and GraphQL (POST with the text) on
+each server kind; the persisted query over GET uncached; a cache hit; a 304 revalidation; and a
+mix of one checkout per 50 reads with its hit rate. Each figure is the median of the rounds,
+with its ratio to the plain view on its best server; the SQL queries per request come from the
+seeding process (Django's test client). Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import secrets
 import statistics
 import subprocess
 import sys
-import threading
-import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.load import HOST, ROOT, Call, Server, load, request, wait_until_up
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-HOST = "127.0.0.1"
-GRAPHQL_PORT, PLAIN_PORT = 8101, 8102
 PG = {"host": HOST, "port": 5432, "user": "postgres"}
-# Production settings redirect plain HTTP to HTTPS; behind its proxy the app sees this header.
-HEADERS = {"X-Forwarded-Proto": "https", "Host": HOST}
+BUYER, BUYER_PASSWORD = "bench-buyer", "bench-buyer-password-2026"
+CARD = "4111 1111 1111 1111"
+SERVERS = {
+    "asgi": Server(
+        "ASGI (uvicorn worker)",
+        8401,
+        ("-c", "gunicorn.conf.py", "backend.asgi:application", "-k", "backend.workers.KitandaUvicornWorker"),
+        {"DATABASE_POOL": "1", "GRAPHQL_RESPONSE_CACHE": "0"},
+    ),
+    "wsgi": Server(
+        "WSGI (gthread, 4 threads)",
+        8402,
+        ("-c", "gunicorn.conf.py", "backend.wsgi:application", "-k", "gthread", "--threads", "4"),
+        {"DATABASE_POOL": "0", "GRAPHQL_RESPONSE_CACHE": "0"},
+    ),
+    "cached": Server(
+        "WSGI (gthread, 4 threads), response cache on",
+        8403,
+        ("-c", "gunicorn.conf.py", "backend.wsgi:application", "-k", "gthread", "--threads", "4"),
+        {"DATABASE_POOL": "0", "GRAPHQL_RESPONSE_CACHE": "1"},
+    ),
+}
 
 STORES = 20
 CATEGORIES = ["Electrónicos", "Moda", "Alimentação", "Casa", "Beleza", "Desporto", "Livros", "Brinquedos"]
@@ -42,12 +66,11 @@ WORDS = ["Kianda", "Semba", "Mussulo", "Amboim", "Malanje", "Kwanza", "Ngola", "
 THINGS = ["Telemóvel", "Pano", "Café", "Mel", "Sandálias", "Rádio", "Cadeira", "Creme", "Bola", "Romance"]
 
 
-def product_list_document() -> str:
-    """The storefront's ProductList operation (graph/operations) with its ProductCard fragment."""
-    sys.path.insert(0, str(ROOT))
+def document(name: str) -> str:
+    """An operation of graph/operations, as its canonical text (the manifest's)."""
     from graph.documents import operation
 
-    return operation("ProductList")
+    return operation(name)
 
 
 # ---------------------------------------------------------------- database and data
@@ -61,7 +84,6 @@ def bench_env(database: str, port_label: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
-        "DATABASE_POOL": "1",
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "CACHE_KEY_PREFIX": f"kitanda-bench-{os.getpid()}-{port_label}",
         "LOG_LEVEL": "WARNING",
@@ -80,7 +102,34 @@ def recreate_database(name: str, *, drop_only: bool = False) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def seed(products: int) -> None:
+def queries_per_request(first: int) -> dict[str, int]:
+    """SQL queries of one request of each kind, through Django's test client (after seeding)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https")
+    body = json.dumps({"query": document("ProductList"), "variables": {"first": first}})
+
+    def count(send) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert send().status_code in (200, 304)
+        return len(captured.captured_queries)
+
+    def graphql():
+        return client.post("/graphql/", body, content_type="application/json")
+
+    with override_settings(GRAPHQL_RESPONSE_CACHE=False):
+        uncached = count(graphql)
+    graphql()  # fills the cache
+    return {
+        "plain": count(lambda: client.get(f"/bench/products/?first={first}")),
+        "graphql": uncached,
+        "hit": count(graphql),
+    }
+
+
+def seed(products: int, first: int) -> None:
     """Runs in a child process with the bench environment: migrate, then seed through the services."""
     import django
 
@@ -94,6 +143,7 @@ def seed(products: int) -> None:
     from domain.catalog.models import Product
 
     call_command("migrate", verbosity=0, interactive=False)
+
     with transaction.atomic():
         sellers = []
         for n in range(STORES):
@@ -119,6 +169,9 @@ def seed(products: int) -> None:
                 stock_quantity=n % 7,
                 category_id=categories[n % len(categories)].pk,
             )
+        buyer = User(username=BUYER, email="buyer@bench.ao", first_name="Comprador", last_name="Bench")
+        buyer.set_password(BUYER_PASSWORD)
+        buyer.save()
         # Ratings are kept by the review services; here they are set directly, as data.
         ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
         for offset, rating in enumerate(["3.50", "4.00", "4.50", "5.00"]):
@@ -127,195 +180,177 @@ def seed(products: int) -> None:
             )
         for pk in ids[::2]:
             Product.objects.filter(pk=pk).update(thumbnail=f"products/thumbnails/bench-{pk}.webp")
+        # What the mix's checkouts buy, one at a time: the newest product, always in the first page.
+        Product.objects.filter(pk=ids[-1]).update(stock_quantity=1_000_000)
     # Planner statistics, as autovacuum would have gathered on a live database.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    print("QUERIES " + json.dumps(queries_per_request(first)), flush=True)
 
 
-# ---------------------------------------------------------------- servers and load
+# ---------------------------------------------------------------- measurements
 
 
-def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    command = [
-        GUNICORN,
-        "backend.asgi:application",
-        "-k",
-        "uvicorn_worker.UvicornWorker",
-        "-w",
-        "1",
-        "-b",
-        f"{HOST}:{port}",
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+def persisted_path(name: str, variables: dict) -> str:
+    from urllib.parse import urlencode
+
+    from graph.persisted import sha256
+
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256(document(name))}}
+    query = {"operationName": name, "variables": json.dumps(variables), "extensions": json.dumps(extensions)}
+    return "/graphql/?" + urlencode(query)
 
 
-def request(port: int, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        headers = {**HEADERS, "Content-Type": "application/json"} if body else HEADERS
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+def graphql_post(name: str, variables: dict, token: str | None = None) -> Call:
+    body = json.dumps({"query": document(name), "variables": variables, "operationName": name}).encode()
+    headers = (("Authorization", f"Bearer {token}"),) if token else ()
+    return Call("POST", "/graphql/", body, headers)
 
 
-def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server on port {port} exited with {process.returncode}")
-        try:
-            status, _ = request(port, "GET", "/health/", None)
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"server on port {port} did not come up")
-
-
-def load(
-    port: int, method: str, path: str, body: bytes | None, *, threads: int, duration: float, limit: int
-) -> float:
-    """Requests/s over `threads` keep-alive connections, until `limit` requests or `duration` seconds."""
-    lock = threading.Lock()
-    done = [0]
-    failures: list[str] = []
-    deadline = time.monotonic() + duration
-    headers = {**HEADERS, "Content-Type": "application/json"} if body else HEADERS
-
-    def worker() -> None:
-        connection = http.client.HTTPConnection(HOST, port, timeout=30)
-        try:
-            while time.monotonic() < deadline:
-                with lock:
-                    if done[0] >= limit:
-                        return
-                connection.request(method, path, body=body, headers=headers)
-                response = connection.getresponse()
-                payload = response.read()
-                if response.status != 200 or b'"errors"' in payload:
-                    failures.append(f"{response.status} {payload[:200]!r}")
-                    return
-                with lock:
-                    done[0] += 1
-        finally:
-            connection.close()
-
-    started = time.monotonic()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = time.monotonic() - started
-    if failures:
-        raise SystemExit(f"port {port}: failed request: {failures[0]}")
-    return done[0] / elapsed
+def checkout_once(port: int, token: str, product_id: str) -> None:
+    """One buyer's checkout of one item: add to the cart, then check out (two writes)."""
+    for call in (
+        graphql_post("AddToCart", {"productId": product_id, "quantity": 1}, token),
+        graphql_post(
+            "Checkout",
+            {
+                "input": {
+                    "shippingAddress": "Rua Amílcar Cabral 12, Luanda",
+                    "contactPhone": "+244 923 456 789",
+                    "paymentMethod": "CARD",
+                    "cardNumber": CARD,
+                }
+            },
+            token,
+        ),
+    ):
+        status, _, body = request(port, call)
+        answer = json.loads(body)
+        if status != 200 or "errors" in answer or any(v.get("errors") for v in answer["data"].values()):
+            raise SystemExit(f"checkout failed: {body[:300]!r}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=1000)
     parser.add_argument("--first", type=int, default=20)
-    parser.add_argument("--duration", type=float, default=8.0, help="seconds per measurement")
-    parser.add_argument("--requests", type=int, default=20_000, help="most requests per measurement")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
+    parser.add_argument("--requests", type=int, default=50_000, help="most requests per measurement")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--reads-per-checkout", type=int, default=50)
     parser.add_argument("--database", default="kitanda_bench_catalog")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.seed_only:  # the child process that seeds
-        seed(args.products)
+        seed(args.products, args.first)
         return
 
     recreate_database(args.database)
-    servers: list[subprocess.Popen] = []
+    servers: list = []
     logs = Path(os.environ.get("TMPDIR", "/tmp"))
     try:
         print(f"seeding {args.products} products over {STORES} stores in {args.database} ...", flush=True)
-        subprocess.run(
-            [PYTHON, __file__, "--seed-only", "--products", str(args.products)],
+        seeded = subprocess.run(
+            [PYTHON, __file__, "--seed-only", "--products", str(args.products), "--first", str(args.first)],
             check=True,
             cwd=ROOT,
             env=bench_env(args.database, "seed"),
+            capture_output=True,
+            text=True,
         )
-        for port in (GRAPHQL_PORT, PLAIN_PORT):
-            servers.append(
-                start_server(port, bench_env(args.database, str(port)), logs / f"kitanda-bench-{port}.log")
-            )
-        for port, server in zip((GRAPHQL_PORT, PLAIN_PORT), servers, strict=True):
-            wait_until_up(port, server)
+        queries = json.loads(seeded.stdout.split("QUERIES ", 1)[1])
+        env = bench_env(args.database, "serve")  # one cache prefix: the servers share versions
+        for server in SERVERS.values():
+            servers.append(server.start(env, logs / f"kitanda-bench-{server.port}.log"))
+        for server, process in zip(SERVERS.values(), servers, strict=True):
+            wait_until_up(server.port, process)
+        asgi, wsgi, cached = (SERVERS[name].port for name in ("asgi", "wsgi", "cached"))
 
-        graphql_body = json.dumps(
-            {
-                "query": product_list_document(),
-                "variables": {"first": args.first},
-                "operationName": "ProductList",
-            }
-        ).encode()
-        plain_path = f"/bench/products/?first={args.first}"
-        status, graphql_answer = request(GRAPHQL_PORT, "POST", "/graphql/", graphql_body)
-        plain_status, plain_answer = request(PLAIN_PORT, "GET", plain_path, None)
-        if (status, plain_status) != (200, 200) or json.loads(graphql_answer) != json.loads(plain_answer):
-            raise SystemExit(f"the two answers differ:\n{graphql_answer[:500]!r}\n{plain_answer[:500]!r}")
+        variables = {"first": args.first}
+        plain = Call("GET", f"/bench/products/?first={args.first}")
+        post = graphql_post("ProductList", variables)
+        persisted = Call("GET", persisted_path("ProductList", variables))
+        _, _, plain_answer = request(wsgi, plain)
+        _, headers, graphql_answer = request(wsgi, post)
+        if json.loads(graphql_answer) != json.loads(plain_answer):
+            raise SystemExit(f"the answers differ:\n{graphql_answer[:500]!r}\n{plain_answer[:500]!r}")
+        _, headers, _ = request(cached, persisted)
+        revalidate = Call("GET", persisted.path, headers=(("If-None-Match", headers["ETag"]),), expect=304)
+        _, _, login = request(wsgi, graphql_post("Login", {"username": BUYER, "password": BUYER_PASSWORD}))
+        token = json.loads(login)["data"]["tokenAuth"]["token"]
+        sold = json.loads(graphql_answer)["data"]["products"]["edges"][0]["node"]["id"]
         print(f"same JSON from both ({len(graphql_answer)} bytes, {args.first} products); warming up ...")
-        load(GRAPHQL_PORT, "POST", "/graphql/", graphql_body, threads=args.threads, duration=2, limit=500)
-        load(PLAIN_PORT, "GET", plain_path, None, threads=args.threads, duration=2, limit=500)
 
-        graphql_rates, plain_rates = [], []
+        measures = {
+            "plain-asgi": ("plain view", "asgi", asgi, plain, None),
+            "plain-wsgi": ("plain view", "wsgi", wsgi, plain, None),
+            "graphql-asgi": ("GraphQL POST, uncached", "asgi", asgi, post, None),
+            "graphql-wsgi": ("GraphQL POST, uncached", "wsgi", wsgi, post, None),
+            "persisted-wsgi": ("persisted GET, uncached", "wsgi", wsgi, persisted, None),
+            "hit": ("persisted GET, cache hit", "cached", cached, persisted, None),
+            "304": ("persisted GET, 304 revalidation", "cached", cached, revalidate, None),
+            "mix": (
+                f"mix: 1 checkout per {args.reads_per_checkout} reads",
+                "cached",
+                cached,
+                persisted,
+                (args.reads_per_checkout, lambda: checkout_once(cached, token, sold)),
+            ),
+        }
+
+        def measure(key: str, duration: float, limit: int):
+            _, _, port, call, every = measures[key]
+            return load(port, call, threads=args.threads, duration=duration, limit=limit, every=every)
+
+        for key in measures:
+            measure(key, 1.5, 300)
+        results: dict[str, list] = {key: [] for key in measures}
         for round_number in range(1, args.rounds + 1):
-            measure = {
-                "graphql": lambda: load(
-                    GRAPHQL_PORT,
-                    "POST",
-                    "/graphql/",
-                    graphql_body,
-                    threads=args.threads,
-                    duration=args.duration,
-                    limit=args.requests,
-                ),
-                "plain": lambda: load(
-                    PLAIN_PORT,
-                    "GET",
-                    plain_path,
-                    None,
-                    threads=args.threads,
-                    duration=args.duration,
-                    limit=args.requests,
-                ),
-            }
-            # Alternate which goes first, so a drift in machine load does not favour one side.
-            order = ["plain", "graphql"] if round_number % 2 else ["graphql", "plain"]
-            rates = {name: measure[name]() for name in order}
-            graphql_rates.append(rates["graphql"])
-            plain_rates.append(rates["plain"])
-            print(
-                f"round {round_number}: plain view {rates['plain']:7.1f} req/s   "
-                f"GraphQL ProductList {rates['graphql']:7.1f} req/s   ratio {rates['graphql'] / rates['plain']:.2f}",
-                flush=True,
-            )
-        graphql_median, plain_median = statistics.median(graphql_rates), statistics.median(plain_rates)
-        print(
-            f"median: plain view {plain_median:.1f} req/s, GraphQL {graphql_median:.1f} req/s, "
-            f"ratio {graphql_median / plain_median:.2f} (goal >= 0.6); "
-            f"1 worker each, {args.threads} client threads, {args.products} products, first: {args.first}"
-        )
+            # Alternate the order, so a drift in machine load favours no measurement.
+            order = list(measures) if round_number % 2 else list(reversed(measures))
+            for key in order:
+                results[key].append(measure(key, args.duration, args.requests))
+            line = "  ".join(f"{key} {results[key][-1].rate:.0f}" for key in measures)
+            print(f"round {round_number}: {line}", flush=True)
+        report(args, measures, results, queries)
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
+        for process in servers:
+            process.terminate()
+        for process in servers:
             try:
-                server.wait(timeout=15)
+                process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                server.kill()
+                process.kill()
         if not args.keep_database:
             recreate_database(args.database, drop_only=True)
+
+
+def report(args, measures: dict, results: dict, queries: dict) -> None:
+    rate = {key: statistics.median(outcome.rate for outcome in results[key]) for key in measures}
+    best_plain = max(rate["plain-asgi"], rate["plain-wsgi"])
+    sql = {"plain-asgi": queries["plain"], "plain-wsgi": queries["plain"], "hit": queries["hit"], "304": 0}
+    print()
+    print(
+        f"Median of {args.rounds} rounds of {args.duration:.0f} s, 1 worker per server, {args.threads} client "
+        f"threads, {args.products} products, ProductList first: {args.first}; ratio to the plain view on "
+        f"its best server ({best_plain:.0f} req/s)."
+    )
+    print()
+    print("| measurement | server | req/s | ratio | SQL queries/request |")
+    print("|---|---|---:|---:|---:|")
+    for key, (label, server, *_rest) in measures.items():
+        queries_of = sql.get(key, queries["graphql"])
+        if key == "mix":
+            hits = sum(outcome.hits for outcome in results[key])
+            misses = sum(outcome.misses for outcome in results[key])
+            label += f" (hit rate {hits / max(hits + misses, 1):.1%})"
+            queries_of = f"{queries['graphql'] * misses / max(hits + misses, 1):.2f}"
+        print(
+            f"| {label} | {SERVERS[server].name} | {rate[key]:.0f} | {rate[key] / best_plain:.2f} | {queries_of} |"
+        )
 
 
 if __name__ == "__main__":

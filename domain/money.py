@@ -6,7 +6,7 @@ price, order total or payment the database can keep.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -19,8 +19,13 @@ def money_round(value: Decimal) -> Decimal:
 
 
 def is_cents(value: Decimal) -> bool:
-    """A finite amount with at most two decimal places."""
-    return value.is_finite() and value == value.quantize(CENT)
+    """A finite amount with at most two decimal places (False, not an error, for huge ones)."""
+    if not value.is_finite():
+        return False
+    try:
+        return value == value.quantize(CENT)
+    except InvalidOperation:  # more digits than the context holds: no amount of ours
+        return False
 
 
 def kwanza(value: Decimal) -> str:

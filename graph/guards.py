@@ -9,6 +9,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from django.conf import settings
 from graphql import (
     BREAK,
@@ -61,6 +62,9 @@ class GuardedDocument(SchemaExtension):
        operation's cost (graph.cost) and the number of root mutation fields.
 
     Parsing and validation are cached for small documents only, so the caches never keep a large one.
+    A small document that passed every guard with the same operation, variables and limits passes
+    them again without being looked at (PASSED), graphql-core's validation aside (a cache hit): the
+    guards run once per document text and variables.
     """
 
     def on_operation(self) -> Iterator[None]:
@@ -79,22 +83,59 @@ class GuardedDocument(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
+        key = _passed_key(context)
         try:
-            context.pre_execution_errors = _problems(context)
+            context.pre_execution_errors = _problems(context, passed=key is not None and key in PASSED)
         except Exception as error:  # a bug of ours: masked and logged like any other (graph.errors)
             context.pre_execution_errors = [GraphQLError(str(error), original_error=error)]
+        if key is not None and not context.pre_execution_errors:
+            if len(PASSED) >= CACHED_PASSES:
+                PASSED.clear()
+            PASSED.add(key)
         yield
 
 
-def _problems(context: ExecutionContext) -> list[GraphQLError]:
+# Requests (document, operation, variables, limits) that passed every guard: small ones only.
+PASSED: set[tuple] = set()
+CACHED_PASSES = 1024
+MAX_CACHED_VARIABLES_BYTES = 1024
+
+
+def _passed_key(context: ExecutionContext) -> tuple | None:
+    query = context.query
+    if query is None or len(query) > CACHED_DOCUMENT_MAX_BYTES:
+        return None
+    try:
+        variables = orjson.dumps(context.variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # text orjson will not encode (a lone surrogate): the guards look at it
+        return None
+    if len(variables) > MAX_CACHED_VARIABLES_BYTES:
+        return None
+    limits = (
+        settings.GRAPHQL_MAX_DEPTH,
+        settings.GRAPHQL_MAX_ALIASES,
+        settings.GRAPHQL_MAX_TOKENS,
+        settings.GRAPHQL_MAX_DOCUMENT_BYTES,
+        settings.GRAPHQL_MAX_SELECTIONS,
+        settings.GRAPHQL_MAX_REPEATED_FIELDS,
+        settings.GRAPHQL_MAX_COST,
+        settings.GRAPHQL_MAX_MUTATIONS,
+        settings.GRAPHQL_INTROSPECTION,
+        tuple(sorted(settings.STRAWBERRY_DJANGO.items())),
+    )
+    return (query, context._provided_operation_name, variables, limits, tuple(context.validation_rules))
+
+
+def _problems(context: ExecutionContext, *, passed: bool) -> list[GraphQLError]:
+    """`passed`: the same request passed before, so only graphql-core's (cached) validation runs."""
     document = context.graphql_document
-    errors = document_problems(document) or _operation_choice_problems(context)
+    errors = [] if passed else document_problems(document) or _operation_choice_problems(context)
     if not errors:
         rules = tuple(context.validation_rules)
         if not settings.GRAPHQL_INTROSPECTION:
             rules += (NoSchemaIntrospectionCustomRule,)
         errors = _validate(context.schema, context.query, document, rules)
-    return errors or _request_problems(context)
+    return errors or ([] if passed else _request_problems(context))
 
 
 def _parse(query: str, max_tokens: int) -> DocumentNode:

@@ -8,6 +8,7 @@ import json
 import logging
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -67,11 +68,18 @@ class StrictRequests:
             raise HTTPException(404, "GraphiQL is turned off on this server.")
         return super().render_graphql_ide(request)
 
+    def encode_json(self, data: object) -> bytes:
+        """orjson: several times faster than the json module on a page of products."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:  # text orjson will not encode (a lone surrogate): the json module will
+            return json.dumps(data, separators=(",", ":")).encode()
+
     def decode_json(self, data: str | bytes) -> object:
         """Every JSON the endpoint reads (body, multipart `operations` and `map`, GET `variables`)
         must be an object (a list is a batch, which strawberry refuses)."""
         try:
-            value = json.loads(data)
+            value = _loads(data)
         except (ValueError, RecursionError):  # bad JSON or UTF-8, or nested too deeply to decode
             raise HTTPException(400, "Unable to parse request body as JSON") from None
         if not isinstance(value, dict | list):
@@ -91,6 +99,15 @@ class StrictRequests:
             return replace_placeholders_with_files(operations, files_map, request.files)
         except (KeyError, IndexError, TypeError, ValueError) as error:
             raise HTTPException(400, "The multipart `map` names a missing file or path.") from error
+
+
+def _loads(data: str | bytes) -> object:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        # orjson refuses escaped lone surrogates ("\ud800"), which the guards refuse more clearly
+        # (BAD_USER_INPUT); the json module reads them, and reports every other mistake the same.
+        return json.loads(data)
 
 
 def _valid_map(files_map: object) -> bool:

@@ -1,14 +1,17 @@
 """The schema: the root Query and Mutation merged from the areas, and the server's guards."""
 
+from graphql import OperationType
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry_django.optimizer import DjangoOptimizerExtension
+from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerConfig
 
 from . import accounts, cart, catalog, dashboard, economics, orders, profile, reviews, wishlist
 from .errors import MaskUnexpectedErrors, log_refused
 from .guards import MAX_PAGE_SIZE, GuardedDocument
+from .lean import install_lean_resolvers
+from .plans import optimize_with_plan
 
 AREAS = (accounts, profile, catalog, cart, orders, reviews, wishlist, economics, dashboard)
 
@@ -30,6 +33,19 @@ class Optimizer(DjangoOptimizerExtension):
     def __init__(self, **options) -> None:
         super().__init__(prefetch_custom_queryset=True, **options)
 
+    def optimize(self, qs, info, *, store=None):
+        """The library's, with its plan kept per document where that is safe (graph/plans.py)."""
+        if store is not None or not self.enabled.get():
+            return super().optimize(qs, info, store=store)
+        config = OptimizerConfig(
+            enable_only=self.enable_only and info.operation.operation == OperationType.QUERY,
+            enable_select_related=self.enable_select_related,
+            enable_prefetch_related=self.enable_prefetch_related,
+            enable_annotate=self.enable_annotate_optimization,
+            prefetch_custom_queryset=self.prefetch_custom_queryset,
+        )
+        return optimize_with_plan(qs, info, config=config, fallback=super().optimize)
+
 
 class KitandaSchema(Schema):
     def process_errors(self, errors, execution_context=None) -> None:
@@ -44,3 +60,5 @@ schema = KitandaSchema(
     config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
     extensions=[Optimizer, MaskUnexpectedErrors, GuardedDocument],
 )
+# Plain columns and relay ids skip Strawberry's per-field machinery (graph/lean.py).
+LEAN_FIELDS = install_lean_resolvers(schema)

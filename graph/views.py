@@ -1,15 +1,34 @@
 """The GraphQL HTTP endpoint: the request user comes from the JWT in the Authorization header;
-the context carries the request, the response and the request's loaders."""
+the context carries the request, the response and the request's loaders.
+
+On top of strawberry's view: persisted queries (graph/persisted.py), queries over GET (never
+mutations), HTTP caching of public answers (Cache-Control, ETag, 304) and the server's response
+cache (graph/response_cache.py)."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+import orjson
+from cross_web import HTTPException
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
 from strawberry.django.context import StrawberryDjangoContext
 from strawberry.django.views import GraphQLView
+from strawberry.http import process_result
+from strawberry.types.unset import UNSET
 
+from . import response_cache
 from .auth import user_from_authorization
 from .http import StrictRequests
 from .loaders import Loaders
+from .persisted import Document, PersistedQueryProblem, document_for
+
+PRIVATE = "private, no-store"
+VARY = ("Authorization", "Accept")
+MAX_KEYED_VARIABLES = 1024
 
 
 @dataclass
@@ -17,6 +36,9 @@ class Context(StrawberryDjangoContext):
     """`info.context`: Strawberry's Django context (`.request`, `.response`) and the request's loaders."""
 
     loaders: Loaders
+    # The document, operation and variables being run, when they are small enough to key the
+    # optimizer's kept plans (graph/plans.py); None otherwise.
+    document_key: tuple | None = None
 
 
 class KitandaGraphQLView(StrictRequests, GraphQLView):
@@ -27,3 +49,94 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
 
     def get_context(self, request: HttpRequest, response: HttpResponse) -> Context:
         return Context(request=request, response=response, loaders=Loaders(request))
+
+    def should_render_graphql_ide(self, request) -> bool:
+        # A persisted query over GET has no `query` parameter: it is not a browser's visit.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
+
+    def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
+        response = super().render_graphql_ide(request)
+        patch_vary_headers(response, VARY)
+        return response
+
+    def run(self, request: HttpRequest, context=UNSET, root_value=UNSET) -> HttpResponse:
+        request.get_host()  # ALLOWED_HOSTS, which CommonMiddleware checks for the rest of the site
+        adapter = self.request_adapter_class(request)
+        if not self.is_request_allowed(adapter):
+            raise HTTPException(405, "GraphQL only supports GET and POST requests.")
+        if self.should_render_graphql_ide(adapter):
+            return self.render_graphql_ide(request)
+        data = self.parse_http_body(adapter)  # a list (a batch) is refused there
+        try:
+            document = document_for(data.query, data.extensions)
+        except PersistedQueryProblem as problem:
+            answer = {"data": None, "errors": [problem.error.formatted]}
+            return _private(self.create_response(answer, self.get_sub_response(request)))
+        if document is not None:
+            data.query = document.text
+        plan = (
+            response_cache.plan_for(request, document, data.operation_name, data.variables)
+            if document is not None
+            else response_cache.Plan(public=False)
+        )
+        hit = response_cache.cached(plan)
+        if hit is not None:
+            body, etag = hit
+            return _public(request, HttpResponse(body, content_type="application/json"), etag, cache="HIT")
+
+        sub_response = self.get_sub_response(request)
+        context = self.get_context(request, response=sub_response) if context is UNSET else context
+        if document is not None:
+            context.document_key = _document_key(document, data.operation_name, data.variables)
+        root_value = self.get_root_value(request) if root_value is UNSET else root_value
+        result = self.execute_single(
+            request=request,
+            request_adapter=adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=data,
+        )
+        response_data = process_result(result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        response = self.create_response(response_data=response_data, sub_response=sub_response)
+        if not plan.public or result.errors or response.status_code != 200:
+            return _private(response)
+        etag = response_cache.etag_of(response.content)
+        response_cache.store(plan, response.content, etag, result.data)
+        return _public(request, response, etag, cache="MISS")
+
+
+def _document_key(document: Document, operation_name: str | None, variables: dict | None) -> tuple | None:
+    try:
+        encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return None
+    return (document.sha256, operation_name, encoded) if len(encoded) <= MAX_KEYED_VARIABLES else None
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = PRIVATE
+    patch_vary_headers(response, VARY)
+    return response
+
+
+def _public(request: HttpRequest, response: HttpResponse, etag: str, *, cache: str) -> HttpResponse:
+    """An answer anyone may keep for GRAPHQL_CACHE_MAX_AGE seconds and revalidate by its ETag;
+    a 304 when the client holds it already. X-Cache tells whether the server's cache answered."""
+    if request.method == "GET" and _matches(request.META.get("HTTP_IF_NONE_MATCH"), etag):
+        response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response["X-Cache"] = cache
+    response["Cache-Control"] = f"public, max-age={settings.GRAPHQL_CACHE_MAX_AGE}"
+    patch_vary_headers(response, VARY)
+    return response
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """The weak comparison of If-None-Match (compression makes our ETags weak on the way out)."""
+    if not if_none_match:
+        return False
+    wanted = etag.removeprefix("W/")
+    return any(tag == "*" or tag.removeprefix("W/") == wanted for tag in parse_etags(if_none_match))

@@ -212,3 +212,12 @@ def test_payouts_query_count_does_not_grow_with_the_page(
     with django_assert_num_queries(2):
         data = gql.ok(PAYOUTS, {"first": first, "storeId": gid(stores[0])}, user=admin)["payouts"]
     assert data["totalCount"] == 3
+
+
+@pytest.mark.parametrize("amount", ["1e1000", "-1e1000", "0.001", "NaN", "1e12"])
+def test_amounts_no_ledger_can_hold_are_refused_on_the_amount(amount):
+    """1e1000 used to escape as an internal error (found by the fuzzer): quantize overflowed."""
+    from domain.economics.payouts import _amount_error
+
+    error = _amount_error(Decimal(amount), positive=True)
+    assert (error.code.value, error.field) == ("INVALID", "amount")

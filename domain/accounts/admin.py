@@ -3,6 +3,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 
+from domain.catalog.versions import catalog_changed
 from domain.errors import RateLimited
 
 from . import throttle
@@ -120,6 +121,11 @@ class StoreAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else {"slug": ("name",)}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A store's name and state show on every product of it: the response cache forgets them.
+        catalog_changed(shared=True)
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is chosen once: links to the store keep working after a rename.

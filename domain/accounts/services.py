@@ -10,6 +10,7 @@ from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from domain.catalog.versions import catalog_changed
 from domain.errors import (
     AccessDenied,
     AlreadyExists,
@@ -233,7 +234,9 @@ def store_create(
         _set_logo(store, logo)
     try:
         with transaction.atomic():
-            return insert_with_unique_slug(obj=store, name=name, fallback="loja", files=(store.logo,))
+            store = insert_with_unique_slug(obj=store, name=name, fallback="loja", files=(store.logo,))
+            catalog_changed()
+            return store
     except IntegrityError:
         if Store.objects.filter(seller=seller).exists():  # a concurrent createStore won
             raise AlreadyExists("You already have a store.") from None
@@ -267,6 +270,7 @@ def store_update(
             _set_logo(store, logo)
             fields.append("logo")
         store.save(update_fields=fields)
+        catalog_changed(shared=True)
     return store
 
 
@@ -278,5 +282,7 @@ def store_set_active(*, store_id: int, active: bool) -> Store:
         raise NotFound("No store with this id.", field="store_id")
     if store.is_active != active:
         store.is_active = active
-        store.save(update_fields=["is_active", "updated_at"])
+        with transaction.atomic():
+            store.save(update_fields=["is_active", "updated_at"])
+            catalog_changed(shared=True)
     return store

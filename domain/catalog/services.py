@@ -33,6 +33,7 @@ from .models import MAX_STOCK, Category, Product
 from .search import search_text_for
 from .selectors import product_list_public
 from .thumbnails import product_thumbnail_after_commit
+from .versions import catalog_changed
 
 MAX_DESCRIPTION = 10_000
 
@@ -46,9 +47,11 @@ def category_create(*, name: str, description: str | None = None) -> Category:
     name = (name or "").strip()
     description = (description or "").strip()
     _check_category(name=name, description=description)
-    return insert_with_unique_slug(
+    category = insert_with_unique_slug(
         obj=Category(name=name, description=description), name=name, fallback="categoria"
     )
+    catalog_changed()
+    return category
 
 
 @transaction.atomic
@@ -63,6 +66,7 @@ def category_update(
     renamed = name != category.name
     category.name, category.description = name, description
     category.save(update_fields=["name", "description"])
+    catalog_changed(shared=True)
     if renamed:
         products = list(Product.objects.filter(category=category).only("name", "description"))
         for product in products:
@@ -128,6 +132,7 @@ def product_create(
     product = insert_with_unique_slug(obj=product, name=name, fallback="produto", files=(product.image,))
     if prepared is not None:
         product_thumbnail_after_commit(product)
+    catalog_changed(shared=True)  # after the insert's commit, or the caller's
     return product
 
 
@@ -197,6 +202,7 @@ def product_update(
         except BaseException:
             files_delete(*new_files)
             raise
+        catalog_changed(product_ids=[product.pk])
     # in_stock is computed by the database.
     product.refresh_from_db(fields=["in_stock"])
     return product
@@ -211,6 +217,7 @@ def product_delete(*, seller: User, product_id: int) -> None:
     product.deleted_at = timezone.now()
     product.is_active = False
     product.save(update_fields=["deleted_at", "is_active", "updated_at"])
+    catalog_changed(product_ids=[product.pk])
 
 
 # ---------------------------------------------------------------- rules

@@ -13,6 +13,7 @@ from django.db.models.functions import Least
 
 from domain.catalog.models import MAX_STOCK, Product
 from domain.catalog.selectors import ON_SALE
+from domain.catalog.versions import catalog_changed
 
 
 def stock_lock(*, product_ids) -> dict[int, Product]:
@@ -51,3 +52,5 @@ def _stock_move(quantities: dict[int, int], *, sign: int) -> None:
     else:
         moved = F("stock_quantity") - Case(*(When(pk=pk, then=q) for pk, q in quantities.items()))
     Product.objects.filter(pk__in=quantities).update(stock_quantity=moved)
+    # QuerySet.update sends no signal: the response cache learns of the move here, after the commit.
+    catalog_changed(product_ids=quantities)

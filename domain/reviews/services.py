@@ -10,6 +10,7 @@ from django.db.models import Avg, Count
 
 from domain.accounts.models import User
 from domain.catalog.models import Product
+from domain.catalog.versions import catalog_changed
 from domain.errors import (
     AccessDenied,
     AlreadyExists,
@@ -49,6 +50,7 @@ def product_rating_refresh(*, product: Product) -> None:
         average = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     Product.objects.filter(pk=product.pk).update(rating_average=average, rating_count=stats["count"])
     product.rating_average, product.rating_count = average, stats["count"]
+    catalog_changed(product_ids=[product.pk])
 
 
 def review_create(*, user: User, product_id: int, rating: int, comment: str | None = None) -> Review:

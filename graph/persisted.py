@@ -1,0 +1,163 @@
+"""Persisted queries, the Automatic Persisted Queries convention: a client may send
+`extensions.persistedQuery.sha256Hash` instead of the document's text.
+
+- A hash of the manifest (graph/operations/manifest.json: every operation of graph/operations, its
+  canonical text and that text's sha256, written by `manage.py persisted_manifest`) always runs.
+  The manifest is read once, at start-up; it lives in code, never in the cache.
+- Any other hash runs once its text was sent with it (registered in the cache for
+  GRAPHQL_PERSISTED_TTL seconds); until then the answer is PersistedQueryNotFound, and the client
+  sends the text with the hash. A hash that is not its text's is refused (400). The cache is only
+  a convenience: when it is down, a hash alone is not found and a text is simply run.
+- With GRAPHQL_PERSISTED_ONLY (production), only the manifest runs, sent by hash or by text,
+  plus introspection while GRAPHQL_INTROSPECTION is on (GraphiQL, codegen); nothing is registered.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cross_web import HTTPException
+from django.conf import settings
+from django.core.cache import cache
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+
+from .documents import OPERATIONS_DIR, operations
+
+logger = logging.getLogger("kitanda.graph")
+
+MANIFEST_PATH = OPERATIONS_DIR / "manifest.json"
+NOT_FOUND = "PersistedQueryNotFound"
+NOT_FOUND_CODE = "PERSISTED_QUERY_NOT_FOUND"
+NOT_ALLOWED_CODE = "PERSISTED_QUERY_NOT_ALLOWED"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type", "__typename"})
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    sha256: str
+    operation_name: str | None = None  # the manifest's name, for a manifest document
+
+
+class PersistedQueryProblem(Exception):
+    """Answered as a GraphQL error (HTTP 200), so APQ clients know to send the text."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.error = GraphQLError(message, extensions={"code": code})
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def manifest_entries() -> list[dict[str, str]]:
+    """What the manifest holds, from the operations folder: name, sha256 and text of each operation."""
+    return [
+        {"name": name, "sha256": sha256(text), "text": text} for name, text in sorted(operations().items())
+    ]
+
+
+def manifest_json() -> str:
+    return json.dumps({"operations": manifest_entries()}, indent=2, ensure_ascii=False) + "\n"
+
+
+@functools.cache
+def manifest(path: Path = MANIFEST_PATH) -> dict[str, Document]:
+    """The committed manifest by hash (read once per process)."""
+    entries = json.loads(path.read_text())["operations"]
+    return {
+        e["sha256"]: Document(text=e["text"], sha256=e["sha256"], operation_name=e["name"]) for e in entries
+    }
+
+
+def _cache_key(digest: str) -> str:
+    return f"graphql:persisted:{digest}"
+
+
+def document_for(query: str | None, extensions: dict | None) -> Document | None:
+    """The document a request runs: its text, or the one its persisted hash names. None when it
+    sends neither (the view's usual 400)."""
+    persisted = (extensions or {}).get("persistedQuery")
+    if persisted is None:
+        if query is None:
+            return None
+        digest = sha256(query)
+        known = manifest().get(digest)
+        if known is None and settings.GRAPHQL_PERSISTED_ONLY and not _introspection_allowed(query):
+            raise PersistedQueryProblem("Only the operations of the manifest run here.", NOT_ALLOWED_CODE)
+        return known or Document(text=query, sha256=digest)
+    digest = _requested_hash(persisted)
+    known = manifest().get(digest)
+    if query is not None:
+        if sha256(query) != digest:
+            raise HTTPException(400, "provided sha does not match query")
+        if known is not None:
+            return known
+        if settings.GRAPHQL_PERSISTED_ONLY:
+            if _introspection_allowed(query):
+                return Document(text=query, sha256=digest)
+            raise PersistedQueryProblem("Only the operations of the manifest run here.", NOT_ALLOWED_CODE)
+        _register(digest, query)
+        return Document(text=query, sha256=digest)
+    if known is not None:
+        return known
+    if not settings.GRAPHQL_PERSISTED_ONLY:
+        text = _registered(digest)
+        if text is not None:
+            return Document(text=text, sha256=digest)
+    raise PersistedQueryProblem(NOT_FOUND, NOT_FOUND_CODE)
+
+
+def _requested_hash(persisted: object) -> str:
+    if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
+        raise HTTPException(400, "Unsupported persistedQuery extension (version 1 expected).")
+    digest = persisted.get("sha256Hash")
+    if not isinstance(digest, str) or not _SHA256.fullmatch(digest.lower()):
+        raise HTTPException(400, "persistedQuery.sha256Hash must be a sha256 in hexadecimal.")
+    return digest.lower()
+
+
+def _register(digest: str, text: str) -> None:
+    if len(text.encode("utf-8", "surrogatepass")) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
+        return  # refused by the guards anyway: never kept
+    try:
+        cache.set(_cache_key(digest), text, timeout=settings.GRAPHQL_PERSISTED_TTL)
+    except Exception:  # fail open: the text runs, the next hash alone will be asked for it again
+        logger.warning("Persisted query not registered: the cache is unavailable")
+
+
+def _registered(digest: str) -> str | None:
+    try:
+        text = cache.get(_cache_key(digest))
+    except Exception:
+        logger.warning("Persisted query not looked up: the cache is unavailable")
+        return None
+    return text if isinstance(text, str) and sha256(text) == digest else None
+
+
+def _introspection_allowed(query: str) -> bool:
+    """Whether the document only introspects (every root field __schema, __type or __typename)
+    while introspection is on."""
+    if not settings.GRAPHQL_INTROSPECTION or len(query) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
+        return False
+    try:
+        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
+    except (GraphQLError, RecursionError):
+        return False
+    roots = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    return bool(roots) and all(
+        operation.operation == OperationType.QUERY
+        and all(
+            isinstance(selection, FieldNode) and selection.name.value in INTROSPECTION_FIELDS
+            for selection in operation.selection_set.selections
+        )
+        for operation in roots
+    )

@@ -1,0 +1,245 @@
+"""Which GraphQL answers may be shared, and the server's cache of them.
+
+Public: an anonymous request (no Authorization header at all) running a query whose root fields
+are all public catalogue reads (PUBLIC_ROOT_FIELDS) and that selects nothing about the caller
+(CALLER_FIELDS). Its answer without errors is the same for every anonymous caller, so:
+
+- the server keeps it in the Django cache (Redis) under the document's hash, the operation, the
+  variables, the scheme and host (image URLs are absolute) and the catalogue versions it was read
+  under (domain/catalog/versions.py), read *before* the query runs, so a write committed meanwhile
+  leaves it under a version nobody asks for any more;
+- it carries `Cache-Control: public, max-age=GRAPHQL_CACHE_MAX_AGE`, an ETag and
+  `Vary: Authorization, Accept`, for a CDN or proxy (graph/views.py).
+
+Everything else is `private, no-store` and never cached. The cache is a convenience: when it is
+down, requests run as if it were empty.
+
+Scope: a query whose only root field is `product(slug:)` depends on that product's own version
+(and on `shared`), so one product's sale keeps the other products' details; the product's id for a
+slug is learned from a first answer. Anything else depends on the whole catalogue's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+import orjson
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    VariableNode,
+)
+from strawberry import relay
+
+from domain.catalog.versions import CATALOG, SHARED, product_version_key, versions_current
+
+from .guards import _parse
+from .limits import fragment_definitions
+from .persisted import Document
+
+logger = logging.getLogger("kitanda.graph")
+
+PUBLIC_ROOT_FIELDS = frozenset(
+    {"products", "product", "categories", "category", "stores", "store", "__typename"}
+)
+CALLER_FIELDS = frozenset({"myReview", "inMyWishlist"})
+SLUG_KEY = "graphql:product-slug:{}"
+SLUG_TTL = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the cache needs to know of an operation, computed once per document and name."""
+
+    public: bool
+    detail_field: str | None = None  # the response key of a lone `product(slug:)` root field
+    slug_literal: str | None = None
+    slug_variable: str | None = None
+
+
+@dataclass
+class Plan:
+    public: bool
+    document: Document | None = None
+    key: str | None = None
+    slug: str | None = None
+    product_id: int | None = None  # the id the slug was known by when the versions were read
+    detail_field: str | None = None
+    versions: dict[str, int] = field(default_factory=dict)
+
+
+def plan_for(
+    request: HttpRequest, document: Document, operation_name: str | None, variables: dict | None
+) -> Plan:
+    """The plan of one request: whether it is public and, when the server's cache may answer it,
+    the key it is answered under (the versions read now)."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return Plan(public=False)
+    shape = _shape(document, operation_name)
+    if not shape.public:
+        return Plan(public=False)
+    plan = Plan(public=True, document=document, detail_field=shape.detail_field)
+    if not settings.GRAPHQL_RESPONSE_CACHE:
+        return plan
+    variables = variables or {}
+    slug = shape.slug_literal if shape.slug_variable is None else variables.get(shape.slug_variable)
+    try:
+        if shape.detail_field and isinstance(slug, str):
+            plan.slug = slug
+            plan.product_id = cache.get(SLUG_KEY.format(_digest(slug)))
+        keys = [SHARED, product_version_key(plan.product_id)] if plan.product_id else [CATALOG]
+        plan.versions = versions_current(keys)
+    except Exception:
+        logger.warning("Response cache skipped: the cache is unavailable")
+        return plan
+    parts = [
+        document.sha256,
+        operation_name or "",
+        orjson.dumps(variables, option=orjson.OPT_SORT_KEYS).decode(),
+        request.scheme,
+        request.get_host(),
+        *(f"{key}={value}" for key, value in sorted(plan.versions.items())),
+    ]
+    plan.key = "graphql:response:" + _digest("\n".join(parts))
+    return plan
+
+
+def cached(plan: Plan) -> tuple[bytes, str] | None:
+    """The stored (body, etag) of a plan, or None."""
+    if plan.key is None:
+        return None
+    try:
+        return cache.get(plan.key)
+    except Exception:
+        logger.warning("Response cache not read: the cache is unavailable")
+        return None
+
+
+def store(plan: Plan, body: bytes, etag: str, data: dict | None) -> None:
+    """Keep an answer without errors, unless it shows that the plan's product id was not the slug's."""
+    if plan.key is None:
+        return
+    try:
+        if plan.slug is not None:
+            shown = _shown_product_id(data, plan.detail_field)
+            if shown is not None and shown != plan.product_id:
+                cache.set(SLUG_KEY.format(_digest(plan.slug)), shown, timeout=SLUG_TTL)
+                if plan.product_id is not None:
+                    return  # read under another product's version: not kept
+        cache.set(plan.key, (body, etag), timeout=settings.GRAPHQL_RESPONSE_CACHE_TTL)
+    except Exception:
+        logger.warning("Response not cached: the cache is unavailable")
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _shown_product_id(data: dict | None, response_key: str | None) -> int | None:
+    product = (data or {}).get(response_key or "") if isinstance(data, dict) else None
+    if not isinstance(product, dict) or not isinstance(product.get("id"), str):
+        return None
+    try:
+        global_id = relay.GlobalID.from_id(product["id"])
+        return int(global_id.node_id) if global_id.type_name == "Product" else None
+    except (ValueError, TypeError):
+        return None
+
+
+_SHAPES: dict[tuple[str, str | None], Shape] = {}
+MAX_SHAPES = 512
+
+
+def _shape(document: Document, operation_name: str | None) -> Shape:
+    """The operation's shape, kept per document hash and operation name (a bounded memo)."""
+    key = (document.sha256, operation_name)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) >= MAX_SHAPES:
+            _SHAPES.clear()
+        shape = _SHAPES[key] = _shape_of(document.text, operation_name)
+    return shape
+
+
+def _shape_of(text: str, operation_name: str | None) -> Shape:
+    if len(text) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
+        return Shape(public=False)  # refused by the guards
+    try:
+        document = _parse(text, settings.GRAPHQL_MAX_TOKENS)
+    except Exception:  # the guards report it when the document runs
+        return Shape(public=False)
+    operation = _operation(document, operation_name)
+    if operation is None or operation.operation != OperationType.QUERY:
+        return Shape(public=False)
+    fragments = fragment_definitions(document)
+    roots = list(_fields(operation.selection_set, fragments, set()))
+    if not roots or any(root.name.value not in PUBLIC_ROOT_FIELDS for root in roots):
+        return Shape(public=False)
+    if _selects_caller(operation.selection_set, fragments):
+        return Shape(public=False)
+    if len(roots) == 1 and roots[0].name.value == "product":
+        root = roots[0]
+        for argument in root.arguments or ():
+            if argument.name.value == "slug":
+                value = argument.value
+                return Shape(
+                    public=True,
+                    detail_field=(root.alias or root.name).value,
+                    slug_literal=value.value if isinstance(value, StringValueNode) else None,
+                    slug_variable=value.name.value if isinstance(value, VariableNode) else None,
+                )
+    return Shape(public=True)
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+def _fields(selection_set: SelectionSetNode, fragments: dict, seen: set[str]):
+    """The fields of one level, through inline fragments and spreads."""
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in fragments and name not in seen:
+                yield from _fields(fragments[name].selection_set, fragments, seen | {name})
+
+
+def _selects_caller(selection_set: SelectionSetNode, fragments: dict) -> bool:
+    pending, seen = [selection_set], set()
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value in CALLER_FIELDS:
+                    return True
+                if selection.selection_set:
+                    pending.append(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in fragments and name not in seen:
+                    seen.add(name)
+                    pending.append(fragments[name].selection_set)
+    return False

@@ -1,0 +1,162 @@
+"""The lean path of /graphql/: what it skips of the site's middleware, and what it keeps."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_skips_sessions_csrf_and_auth_but_keeps_security_headers(client):
+    response = client.post(
+        "/graphql/", json.dumps({"query": "{ categories { slug } }"}), content_type="application/json"
+    )
+    assert response.json() == {"data": {"categories": []}}
+    assert "cookie" not in response.get("Vary", "").lower()  # no session, no CSRF cookie
+    assert not response.cookies
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Request-ID"]
+
+
+def test_cors_still_answers_the_api(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://loja.kitanda.ao"]
+    response = client.options(
+        "/graphql/",
+        HTTP_ORIGIN="https://loja.kitanda.ao",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+    assert response["Access-Control-Allow-Origin"] == "https://loja.kitanda.ao"
+
+
+def test_the_admin_keeps_its_full_stack():
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post("/admin/login/", {"username": "x", "password": "y"}).status_code == 403  # CSRF
+    page = browser.get("/admin/login/")
+    assert page.status_code == 200 and "csrftoken" in page.cookies
+    assert browser.get("/admin").status_code == 301  # APPEND_SLASH (CommonMiddleware)
+
+
+# ---------------------------------------------------------------- compression
+
+PAGE = "{ products(first: 12) { edges { node { id name slug description price } } } }"
+
+
+@pytest.fixture
+def page_of_products(db):
+    from .factories import make_product
+
+    for _ in range(12):
+        make_product(description="Feito em Angola, com cuidado. " * 3)
+
+
+@pytest.mark.parametrize(
+    "encoding, expected",
+    [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"), ("identity", None)],
+)
+def test_large_answers_are_compressed_as_the_client_accepts(client, page_of_products, encoding, expected):
+    import gzip
+
+    import brotli
+
+    response = client.get("/graphql/", {"query": PAGE}, HTTP_ACCEPT_ENCODING=encoding)
+    assert response.get("Content-Encoding") == expected
+    assert "Accept-Encoding" in response["Vary"]
+    body = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[expected](response.content)
+    assert len(json.loads(body)["data"]["products"]["edges"]) == 12
+    if expected:  # a compressed answer's ETag is weak, and revalidates
+        assert response["ETag"].startswith('W/"')
+        again = client.get(
+            "/graphql/", {"query": PAGE}, HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH=response["ETag"]
+        )
+        assert again.status_code == 304
+
+
+def test_small_answers_are_not_compressed(client):
+    response = client.get("/graphql/", {"query": "{ categories { slug } }"}, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert "Content-Encoding" not in response
+
+
+# ---------------------------------------------------------------- the lean resolver path
+
+
+def test_plain_columns_relations_and_ids_take_the_lean_path():
+    from graph.schema import LEAN_FIELDS
+
+    lean = set(LEAN_FIELDS)
+    assert {"Product.id", "Product.price", "Product.averageRating", "Product.store", "Store.name"} <= lean
+    assert {"ProductEdge.node", "ProductEdge.cursor", "PageInfo.hasNextPage", "Product.thumbnailUrl"} <= lean
+    # Connections, fields with arguments or returning objects from a resolver, enums and root
+    # fields (their permissions) keep Strawberry's path.
+    assert (
+        not {"Product.myReview", "Product.reviews", "UserError.code", "Query.products", "User.userType"}
+        & lean
+    )
+
+
+def test_no_schema_extension_needs_the_per_field_hook():
+    """The lean fields skip schema extensions' `resolve`: none of ours may depend on it."""
+    from strawberry.extensions import SchemaExtension
+
+    from graph.schema import schema
+
+    for extension in schema.extensions:
+        extension_class = extension if isinstance(extension, type) else type(extension)
+        assert getattr(extension_class, "resolve", SchemaExtension.resolve) is SchemaExtension.resolve, (
+            extension
+        )
+
+
+def test_lean_ids_and_columns_answer_as_before(gql):
+    from strawberry import relay
+
+    from .factories import make_product
+
+    product = make_product(price="12.50")
+    node = gql.ok("{ products { edges { node { id price stockQuantity store { id name } } } } }")["products"][
+        "edges"
+    ][0]["node"]
+    assert node["id"] == relay.to_base64("Product", product.pk)
+    assert node["store"] == {"id": relay.to_base64("Store", product.store.pk), "name": product.store.name}
+    assert (node["price"], node["stockQuantity"]) == ("12.50", 10)
+
+
+def test_guards_run_once_per_document_and_variables_and_again_when_limits_change(gql, settings, monkeypatch):
+    from graph import guards
+
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    costed = []
+    real = guards.operation_cost
+    monkeypatch.setattr(guards, "operation_cost", lambda *a: costed.append(1) or real(*a))
+    query = "query($n: Int) { products(first: $n) { totalCount } }"
+    for _ in range(3):
+        gql.ok(query, {"n": 5})
+    assert len(costed) == 1
+    gql.ok(query, {"n": 6})
+    assert len(costed) == 2
+    settings.GRAPHQL_MAX_COST = 1
+    assert gql(query, {"n": 5})["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+def test_the_optimizer_plans_a_document_once(gql, settings, monkeypatch, django_assert_num_queries):
+    from strawberry_django import optimizer as library
+
+    from graph import plans
+
+    from .factories import make_product
+
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    make_product()
+    planned = []
+    real = library._get_model_hints
+    monkeypatch.setattr(library, "_get_model_hints", lambda *a, **k: planned.append(1) or real(*a, **k))
+    plans.PLANS.clear()
+    first = gql.op("ProductList", {"first": 5})
+    assert planned and plans.PLANS
+    planned.clear()
+    with django_assert_num_queries(1):  # the kept plan joins store and category as before
+        assert gql.op("ProductList", {"first": 5}) == first
+    assert planned == []
