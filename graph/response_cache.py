@@ -42,6 +42,7 @@ from graphql import (
 )
 from strawberry import relay
 
+from backend.db_router import replica_was_read
 from domain.catalog.versions import CATALOG, SHARED, product_version_key, versions_current
 
 from .guards import _parse
@@ -127,8 +128,10 @@ def cached(plan: Plan) -> tuple[bytes, str] | None:
 
 
 def store(plan: Plan, body: bytes, etag: str, data: dict | None) -> None:
-    """Keep an answer without errors, unless it shows that the plan's product id was not the slug's."""
-    if plan.key is None:
+    """Keep an answer without errors, unless it shows that the plan's product id was not the slug's,
+    or it was read from a replica: a lagging replica's answer must not be kept under the catalogue's
+    new version (backend/db_router.py), so only the primary's answers fill the cache."""
+    if plan.key is None or replica_was_read():
         return
     try:
         if plan.slug is not None:

@@ -73,6 +73,40 @@ def test_a_repeated_anonymous_query_is_answered_without_sql(gql, django_assert_n
 
 
 @pytest.mark.django_db
+def test_an_answer_read_from_a_replica_is_not_kept(gql, monkeypatch, django_assert_num_queries):
+    """A lagging replica's answer must not be kept under the catalogue's new version: only answers
+    read from the primary fill the cache (backend/db_router.replica_was_read)."""
+    make_product(name="Mel")
+    monkeypatch.setattr(response_cache, "replica_was_read", lambda: True)
+    gql.op("ProductList", {"first": 5})
+    with django_assert_num_queries(1):  # not kept: read again
+        gql.op("ProductList", {"first": 5})
+    monkeypatch.setattr(response_cache, "replica_was_read", lambda: False)
+    gql.op("ProductList", {"first": 5})
+    with django_assert_num_queries(0):  # read from the primary: kept
+        gql.op("ProductList", {"first": 5})
+
+
+@pytest.mark.django_db
+def test_a_thumbnail_made_in_the_background_is_seen_by_the_next_read(
+    gql, seller, django_capture_on_commit_callbacks
+):
+    from domain.catalog.thumbnails import product_thumbnail_make
+
+    from .test_catalog import png
+
+    product = make_product(name="Mel", store=seller.store)
+    card = "query($s: String!) { product(slug: $s) { thumbnailUrl } }"
+    from django.core.files.base import ContentFile
+
+    product.image.save("mel.png", ContentFile(png()), save=True)
+    assert gql.ok(card, {"s": product.slug})["product"]["thumbnailUrl"] is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert product_thumbnail_make(product_id=product.pk, image=product.image.name)
+    assert gql.ok(card, {"s": product.slug})["product"]["thumbnailUrl"]
+
+
+@pytest.mark.django_db
 def test_a_write_through_the_api_is_seen_by_the_next_read(gql, seller):
     product = make_product(store=seller.store, price="100.00")
     assert shelf(gql)[product.slug]["price"] == "100.00"

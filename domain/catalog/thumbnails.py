@@ -14,6 +14,7 @@ from domain.background import enqueue_after_commit
 from domain.images import files_delete, image_thumbnail
 
 from .models import Product
+from .versions import catalog_changed
 
 logger = logging.getLogger(__name__)
 
@@ -46,4 +47,5 @@ def product_thumbnail_make(*, product_id: int, image: str) -> bool:
     if not updated:
         files_delete(product.thumbnail)
         return False
+    catalog_changed(product_ids=[product_id])  # cached answers showed thumbnailUrl: null
     return True
