@@ -111,7 +111,9 @@ def _lean_resolver(type_name: str, origin: type, model: type[models.Model], name
         id_attr = origin.resolve_id_attr()
         return _global_id(type_name, model._meta.pk.attname if id_attr == "pk" else id_attr)
     if (
-        not isinstance(strawberry_field, StrawberryDjangoField)
+        # Only the library's own field: a subclass (e.g. graph.orders.ProductUnlessDeleted) has a
+        # rule of its own in get_result that a plain getattr would skip.
+        type(strawberry_field) is not StrawberryDjangoField
         or strawberry_field.base_resolver is not None
         or strawberry_field.extensions
         or isinstance(named, GraphQLEnumType)
