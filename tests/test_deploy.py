@@ -204,7 +204,7 @@ def test_a_backup_restores_into_a_throwaway_database(tmp_path, django_db_blocker
             check=True,
             capture_output=True,
         )
-        (tmp_path / "media" / "products").mkdir(parents=True)
+        (tmp_path / "media" / "products").mkdir(parents=True, exist_ok=True)
         (tmp_path / "media" / "products" / "foto.png").write_bytes(b"\x89PNG fake image")
         counts = "SELECT (SELECT count(*) FROM catalog_product), (SELECT count(*) FROM accounts_user)"
         before = psql(urls["source"], counts)
