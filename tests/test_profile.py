@@ -338,3 +338,19 @@ def test_staff_resend_a_verification_and_approval_skips_the_unverified(client, a
     client.post("/admin/accounts/user/", {"action": "resend_verification", "_selected_action": [seller.pk]})
     (message,) = mail.outbox
     assert message.to == [seller.email]
+
+
+def test_a_seller_with_money_not_yet_paid_out_cannot_leave(gql, buyer, gateway):
+    from domain.orders.models import Order, OrderStatus
+
+    seller = make_seller(username="loja")
+    fill_cart(buyer, (make_product(store=seller.store, stock_quantity=3), 1))
+    (order,) = place(buyer)
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.DELIVERED)  # closed, money still held
+    answer = gql.op("DeleteAccount", {"password": PASSWORD}, user=seller)["data"]["deleteAccount"]
+    assert (answer["done"], [e["message"] for e in answer["errors"]]) == (
+        False,
+        ["Your store still has a balance to be paid out: it is settled before you leave."],
+    )
+    seller.refresh_from_db()
+    assert seller.is_active

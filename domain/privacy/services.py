@@ -13,6 +13,7 @@ from django.utils import timezone
 from domain.accounts.credentials import WRONG_PASSWORD, tokens_revoke
 from domain.accounts.models import Store, User
 from domain.cart.models import Cart
+from domain.economics.selectors import store_balance
 from domain.errors import InvalidCredentials, NotEligible
 from domain.orders.models import Order, OrderStatus
 from domain.reviews.models import Review
@@ -64,11 +65,19 @@ def account_delete(*, user: User, password: str) -> None:
     username replaced, login disabled, every token revoked, wishlist and cart deleted; reviews stay
     under the anonymous name; orders keep what sellers must keep for their records (the shipping
     address and phone of each order). A seller with orders still open cannot leave until they are
-    delivered or cancelled; their store leaves the catalogue."""
+    delivered or cancelled, nor while their store has money not yet paid out; their store leaves
+    the catalogue."""
     if not user.check_password(password or ""):
         raise InvalidCredentials(WRONG_PASSWORD, field="password")
     if user.is_seller and Order.objects.filter(store__seller=user, status__in=OPEN_STATUSES).exists():
         raise NotEligible("Your store still has open orders: deliver or cancel them before you leave.")
+    store = Store.objects.filter(seller=user).first() if user.is_seller else None
+    if store is not None:
+        balance = store_balance(store_id=store.pk)
+        if balance.available or balance.pending:
+            raise NotEligible(
+                "Your store still has a balance to be paid out: it is settled before you leave."
+            )
     with transaction.atomic():
         WishlistItem.objects.filter(user=user).delete()
         Cart.objects.filter(user=user).delete()
