@@ -17,7 +17,7 @@ from domain.wishlist.models import WishlistItem
 
 from .conftest import error_codes
 from .factories import PASSWORD, make_product, make_seller, make_user
-from .helpers import fill_cart, gid, place
+from .helpers import fill_cart, place
 
 pytestmark = pytest.mark.django_db
 
@@ -310,47 +310,3 @@ def test_every_new_operation_answers_anonymous_callers_as_declared(gql):
         ("ResendVerification", {}),
     ):
         assert error_codes(gql.op(name, variables)) == ["UNAUTHENTICATED"], name
-
-
-def test_the_id_of_a_user_is_opaque(buyer):
-    assert gid(buyer) != str(buyer.pk)
-
-
-# ---------------------------------------------------------------- the admin
-
-
-def test_staff_lock_a_user_and_their_tokens_stop_at_once(client, gql, admin, buyer):
-    token = get_token(buyer)
-    client.force_login(admin)
-    response = client.post("/admin/accounts/user/", {"action": "lock_users", "_selected_action": [buyer.pk]})
-    assert response.status_code == 302
-    buyer.refresh_from_db()
-    assert buyer.is_active is False and buyer.tokens_revoked_at is not None
-    assert gql.ok(ME, token=token)["me"] is None
-
-
-def test_staff_resend_a_verification_and_approval_skips_the_unverified(client, admin):
-    seller = make_seller(approved=False, with_store=False, username="novo", email_verified_at=None)
-    client.force_login(admin)
-    client.post("/admin/accounts/user/", {"action": "approve_sellers", "_selected_action": [seller.pk]})
-    seller.refresh_from_db()
-    assert not seller.is_approved_seller
-    client.post("/admin/accounts/user/", {"action": "resend_verification", "_selected_action": [seller.pk]})
-    (message,) = mail.outbox
-    assert message.to == [seller.email]
-
-
-def test_a_seller_with_money_not_yet_paid_out_cannot_leave(gql, buyer, gateway):
-    from domain.orders.models import Order, OrderStatus
-
-    seller = make_seller(username="loja")
-    fill_cart(buyer, (make_product(store=seller.store, stock_quantity=3), 1))
-    (order,) = place(buyer)
-    Order.objects.filter(pk=order.pk).update(status=OrderStatus.DELIVERED)  # closed, money still held
-    answer = gql.op("DeleteAccount", {"password": PASSWORD}, user=seller)["data"]["deleteAccount"]
-    assert (answer["done"], [e["message"] for e in answer["errors"]]) == (
-        False,
-        ["Your store still has a balance to be paid out: it is settled before you leave."],
-    )
-    seller.refresh_from_db()
-    assert seller.is_active
