@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format schema bench clean client client-generate client-check
+.PHONY: run test lint format schema bench clean client client-generate client-check locale messages
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,12 +18,34 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.installed
+# The message catalogues (locale/<language>/LC_MESSAGES/django.po, committed) compiled into the .mo
+# files Django reads: part of every build (run, test, a production install). Babel compiles them,
+# so no GNU gettext is needed.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+locale: $(COMPILED)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --domain django --directory locale --locale $* --statistics
+
+# After changing a message in the code: extract every message again and merge them into each
+# catalogue (new ones come untranslated; tests/test_i18n.py fails until they are translated).
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract --mapping-file locale/babel.cfg --no-location --sort-output \
+	  --keyword gettext_lazy --keyword ngettext_lazy:1,2 --keyword pgettext_lazy:1c,2 \
+	  --output-file locale/django.pot domain graph backend
+	$(VENV)/bin/pybabel update --input-file locale/django.pot --domain django --output-dir locale \
+	  --no-fuzzy-matching --ignore-obsolete
+	rm locale/django.pot
+	$(MAKE) --no-print-directory locale
+
+run: $(VENV)/.installed locale
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev locale
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

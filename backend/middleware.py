@@ -8,10 +8,13 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from graph.http import internal_error, refusal
 
@@ -19,7 +22,7 @@ REQUEST_ID = contextvars.ContextVar("request_id", default="-")
 REQUEST_ID_HEADER = "X-Request-ID"
 # An incoming id is kept when it is short and plain (a proxy's or a client's); otherwise a new one.
 _SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-TOO_LARGE = "The request body is larger than {limit} bytes."
+TOO_LARGE = gettext_lazy("The request body is larger than %(limit)s bytes.")
 
 
 def _record_factory_with_request_id(
@@ -125,9 +128,9 @@ class BodyLimitMiddleware(BothModes):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return refusal(400, "Bad Content-Length header.")
+            return refusal(400, gettext("Bad Content-Length header."))
         if length > limit:
-            return refusal(413, TOO_LARGE.format(limit=limit))
+            return refusal(413, str(TOO_LARGE) % {"limit": limit})
         return None
 
 
@@ -148,8 +151,15 @@ class BoundedBodyASGI:
             declared = int(headers.get(b"content-length", b"0") or 0)
         except ValueError:
             declared = limit + 1
+        # Django's middleware does not run for these answers: the language comes from the header here.
+        language = translation.get_language_from_request(
+            SimpleNamespace(
+                COOKIES={},
+                META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")},
+            )
+        )
         if declared > limit:
-            return await _send_too_large(send, limit)
+            return await _send_too_large(send, limit, language)
         received, too_large = 0, False
 
         async def counted_receive():
@@ -164,12 +174,13 @@ class BoundedBodyASGI:
 
         await self.app(scope, counted_receive, send)
         if too_large:
-            await _send_too_large(send, limit)
+            await _send_too_large(send, limit, language)
         return None
 
 
-async def _send_too_large(send, limit: int) -> None:
-    response = refusal(413, TOO_LARGE.format(limit=limit))
+async def _send_too_large(send, limit: int, language: str) -> None:
+    with translation.override(language):
+        response = refusal(413, str(TOO_LARGE) % {"limit": limit})
     await send(
         {
             "type": "http.response.start",

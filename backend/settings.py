@@ -79,6 +79,7 @@ MIDDLEWARE = [
     # What /graphql/ needs: the request id, compression, the body limit, security headers, CORS.
     "backend.middleware.RequestIdMiddleware",
     "backend.observability.ObservabilityMiddleware",
+    "backend.locale.LanguageMiddleware",
     "backend.db_router.ReplicaReadsMiddleware",
     "backend.compression.CompressionMiddleware",
     "backend.middleware.BodyLimitMiddleware",
@@ -316,7 +317,12 @@ GRAPHQL_CACHE_MAX_AGE = int(os.environ.get("GRAPHQL_CACHE_MAX_AGE", "30"))
 COMPRESS_MIN_BYTES = int(os.environ.get("COMPRESS_MIN_BYTES", "1024"))
 
 # ---------------------------------------------------------------- i18n, static, media
-LANGUAGE_CODE = "pt"
+# Portuguese (Angola) first: every message of the API, its e-mails and the admin; English for a
+# client that asks for it (Accept-Language: en). Our catalogue is locale/pt_AO (English msgids),
+# compiled by `make locale` (Babel); Django's own texts come from its pt catalogue.
+LANGUAGE_CODE = "pt-ao"
+LANGUAGES = [("pt-ao", "Português (Angola)"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Africa/Luanda"
 USE_I18N = True
 USE_TZ = True

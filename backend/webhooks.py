@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -45,22 +46,24 @@ def payment_webhook(request: HttpRequest) -> JsonResponse:
     try:
         body = request.body
     except RequestDataTooBig:
-        return _answer(413, "The body is too large.")
+        return _answer(413, gettext("The body is too large."))
     if not webhook_signature_valid(body, request.headers.get(WEBHOOK_SIGNATURE_HEADER)):
         logger.warning("payment webhook with a bad signature from %s", request.META.get("REMOTE_ADDR"))
-        return _answer(403, "Bad signature.")
+        return _answer(403, gettext("Bad signature."))
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        return _answer(400, "The body is not JSON.")
+        return _answer(400, gettext("The body is not JSON."))
     if not isinstance(data, dict):
-        return _answer(400, "The body must be a JSON object.")
+        return _answer(400, gettext("The body must be a JSON object."))
     if data.get("event") != CONFIRMED_EVENT:
         return JsonResponse({"status": "ignored"})
     entity, reference = _text(data.get("entity"), 10), _text(data.get("referenceNumber"), 20)
     amount, transaction_id = _decimal(data.get("amount")), _text(data.get("transactionId"), 64)
     if None in (entity, reference, amount) or (data.get("transactionId") is not None and not transaction_id):
-        return _answer(400, "entity, referenceNumber and amount are required; transactionId is optional.")
+        return _answer(
+            400, gettext("entity, referenceNumber and amount are required; transactionId is optional.")
+        )
     try:
         order, changed = payment_confirm_reference(
             entity=entity, reference_number=reference, amount=amount, transaction_id=transaction_id
@@ -68,7 +71,7 @@ def payment_webhook(request: HttpRequest) -> JsonResponse:
     except DomainError as error:
         return _answer(STATUS_BY_CODE.get(error.code, 400), error.message)
     except IntegrityError:
-        return _answer(409, "This transaction id was already used.")
+        return _answer(409, gettext("This transaction id was already used."))
     return JsonResponse({"status": "confirmed", "orderNumber": order.order_number, "replayed": not changed})
 
 

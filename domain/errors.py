@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
+from django.utils.functional import Promise
+
 
 class ErrorCode(enum.Enum):
     INVALID = "INVALID"
@@ -32,7 +34,10 @@ class DomainError(Exception):
 
     code: ErrorCode = ErrorCode.INVALID
 
-    def __init__(self, message: str, *, field: str | None = None, code: ErrorCode | None = None):
+    def __init__(self, message: str | Promise, *, field: str | None = None, code: ErrorCode | None = None):
+        # A lazy translation (a module's constant) becomes text here, in the language of the
+        # request that raised it (settings.LANGUAGES; django.middleware.locale picks it).
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.field = field

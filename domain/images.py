@@ -23,6 +23,7 @@ from typing import IO
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from PIL import Image, ImageOps
 
 from domain.errors import InvalidInput
@@ -63,24 +64,30 @@ def image_prepare(upload: IO[bytes], *, field: str) -> PreparedImage:
     """
     if not callable(getattr(upload, "read", None)):
         # GraphQL lets a client put any JSON value where a file is expected.
-        raise InvalidInput("Send the image as a file in a multipart request.", field=field)
+        raise InvalidInput(gettext("Send the image as a file in a multipart request."), field=field)
     data = _read_bounded(upload, field=field)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             image_format = probe.format
             if image_format not in FORMATS:
-                raise InvalidInput("The image must be a JPEG, PNG or WebP file.", field=field)
+                raise InvalidInput(gettext("The image must be a JPEG, PNG or WebP file."), field=field)
             width, height = probe.size
             # Checked from the header, before decoding a single pixel (decompression bombs).
             if width > MAX_SIDE or height > MAX_SIDE:
-                raise InvalidInput(f"The image must be at most {MAX_SIDE} pixels on each side.", field=field)
+                raise InvalidInput(
+                    gettext("The image must be at most %(max_side)s pixels on each side.")
+                    % {"max_side": MAX_SIDE},
+                    field=field,
+                )
             probe.verify()
         # verify() leaves the image unusable: decode it again, completely.
         with Image.open(io.BytesIO(data)) as decoded:
             decoded.load()
             upright = ImageOps.exif_transpose(decoded)
     except (*_UNREADABLE, Image.DecompressionBombError) as error:
-        raise InvalidInput("The file is not a valid JPEG, PNG or WebP image.", field=field) from error
+        raise InvalidInput(
+            gettext("The file is not a valid JPEG, PNG or WebP image."), field=field
+        ) from error
 
     stem = slugify(PurePath(getattr(upload, "name", "") or "image").stem)[:60] or "image"
     extension = FORMATS[image_format]
@@ -104,7 +111,10 @@ def image_thumbnail(data: bytes, *, name: str) -> ContentFile:
 
 def _read_bounded(upload: IO[bytes], *, field: str) -> bytes:
     """The upload's bytes, refusing anything above MAX_BYTES without reading more than that."""
-    too_big = InvalidInput(f"The image must be at most {MAX_BYTES // (1024 * 1024)} MB.", field=field)
+    too_big = InvalidInput(
+        gettext("The image must be at most %(max_mb)s MB.") % {"max_mb": MAX_BYTES // (1024 * 1024)},
+        field=field,
+    )
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
         raise too_big
@@ -114,7 +124,7 @@ def _read_bounded(upload: IO[bytes], *, field: str) -> bytes:
     if len(data) > MAX_BYTES:
         raise too_big
     if not data:
-        raise InvalidInput("The image file is empty.", field=field)
+        raise InvalidInput(gettext("The image file is empty."), field=field)
     return data
 
 

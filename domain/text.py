@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import gettext
+
 from domain.errors import DomainError, InvalidInput, Required
 
 # Characters that draw nothing: format controls (zero-width, bidi marks, soft hyphen: category
@@ -34,18 +36,25 @@ def text_error(
     value: str | None, *, field: str, label: str, max_length: int, required: bool = True
 ) -> DomainError | None:
     """What is wrong with a text input (already stripped): missing while `required`, longer than
-    `max_length`, or not storable. None when nothing is."""
+    `max_length`, or not storable. None when nothing is. `label` names the input in the messages
+    and comes translated (the caller wraps it with gettext)."""
     if not value:
-        return Required(f"{label} is required.", field=field) if required else None
+        return (
+            Required(gettext("%(label)s is required.") % {"label": label}, field=field) if required else None
+        )
     if len(value) > max_length:
-        return InvalidInput(f"{label} must be at most {max_length} characters.", field=field)
+        return InvalidInput(
+            gettext("%(label)s must be at most %(max_length)s characters.")
+            % {"label": label, "max_length": max_length},
+            field=field,
+        )
     return unstorable_text_error(value, field=field)
 
 
 def unstorable_text_error(value: str | None, *, field: str) -> InvalidInput | None:
     """INVALID when `value` holds characters the database cannot store (see text_storable)."""
     if value and not text_storable(value):
-        return InvalidInput("NUL characters and invalid Unicode are not allowed here.", field=field)
+        return InvalidInput(gettext("NUL characters and invalid Unicode are not allowed here."), field=field)
     return None
 
 
@@ -55,9 +64,14 @@ def name_error(value: str | None, *, field: str, label: str, max_length: int) ->
     if problem := text_error(value, field=field, label=label, max_length=max_length):
         return problem
     if any(character in _BIDI_CONTROLS for character in value):
-        return InvalidInput(f"{label} may not contain bidirectional control characters.", field=field)
+        return InvalidInput(
+            gettext("%(label)s may not contain bidirectional control characters.") % {"label": label},
+            field=field,
+        )
     if not any(_visible(character) for character in value):
-        return InvalidInput(f"{label} must contain a visible character.", field=field)
+        return InvalidInput(
+            gettext("%(label)s must contain a visible character.") % {"label": label}, field=field
+        )
     return None
 
 

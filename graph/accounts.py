@@ -38,6 +38,12 @@ if TYPE_CHECKING:
     from .catalog import Product
 
 UserType = strawberry.enum(models.UserType, name="UserType")
+Language = strawberry.enum(
+    models.Language,
+    name="Language",
+    description="A language Kitanda speaks. Answers follow each request's Accept-Language "
+    "(Portuguese unless it asks for English); e-mails follow the user's `language`.",
+)
 
 
 @strawberry_django.type(models.User, name="User")
@@ -58,6 +64,10 @@ class User(relay.Node):
         description="An address the user asked to change to, waiting for its link to be followed; empty if none."
     )
     phone: str
+    language: Language = strawberry_django.field(
+        description="The language of the user's e-mails: the one they registered in, or chose since "
+        "(updateProfile)."
+    )
     store: Annotated[Store, strawberry.lazy("graph.accounts")] | None
 
 

@@ -17,6 +17,7 @@ import jwt
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from graphql_jwt.exceptions import JSONWebTokenError
 from graphql_jwt.refresh_token.models import RefreshToken
 from graphql_jwt.settings import jwt_settings
@@ -28,7 +29,7 @@ from domain.accounts.models import RefreshTokenRotation, User
 from domain.errors import InvalidToken
 
 BEARER = "bearer"
-BAD_REFRESH_TOKEN = "This refresh token is not valid: log in again."
+BAD_REFRESH_TOKEN = gettext_lazy("This refresh token is not valid: log in again.")
 
 
 # ---------------------------------------------------------------- access tokens (GRAPHQL_JWT handlers)

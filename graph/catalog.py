@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from strawberry import Info, relay
 from strawberry.file_uploads import Upload
 from strawberry_django.fields.field import StrawberryDjangoField
@@ -156,7 +157,7 @@ class ProductPayload:
 
 def _price_filter(value: Decimal | None, argument: str) -> Decimal | None:
     if value is not None and (not value.is_finite() or abs(value) >= MAX_PRICE_FILTER):
-        raise bad_input(f"Argument '{argument}' must be a price.")
+        raise bad_input(gettext("Argument '%(name)s' must be a price.") % {"name": argument})
     return value
 
 

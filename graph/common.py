@@ -8,6 +8,7 @@ import strawberry
 import strawberry_django
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext, gettext_lazy
 from strawberry import Info, relay
 from strawberry.types.field import StrawberryField
 from strawberry_django.fields.field import StrawberryDjangoConnectionExtension
@@ -17,6 +18,16 @@ from domain.errors import NotFound
 
 from .errors import UserError
 from .guards import DEFAULT_PAGE_SIZE
+
+# What decode_id answers for an id that is not one of the type's, by type name; each its own
+# sentence, so that a translation can agree with the noun.
+NO_SUCH_ID = {
+    "Category": gettext_lazy("No category with this id."),
+    "Product": gettext_lazy("No product with this id."),
+    "Review": gettext_lazy("No review with this id."),
+    "Store": gettext_lazy("No store with this id."),
+    "User": gettext_lazy("No user with this id."),
+}
 
 # The library's connection, unchanged: its GraphQL names are `<Node>Connection` / `<Node>Edge`, and the
 # optimizer pages nested connections in SQL only for this exact class.
@@ -65,7 +76,10 @@ def decode_id(value: str, type_name: str, *, field: str) -> int:
             raise ValueError(value)
         return int(global_id.node_id)
     except (ValueError, TypeError) as error:
-        raise NotFound(f"No {type_name.lower()} with this id.", field=field) from error
+        message = NO_SUCH_ID.get(type_name) or gettext("No %(type)s with this id.") % {
+            "type": type_name.lower()
+        }
+        raise NotFound(message, field=field) from error
 
 
 def media_url(info: Info, file: FieldFile | None) -> str | None:

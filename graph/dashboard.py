@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
+from django.utils.translation import gettext
 from strawberry import Info
 
 from domain.accounts import selectors as account_selectors
@@ -142,7 +143,7 @@ class Mutation:
     def set_low_stock_threshold(self, info: Info, threshold: int) -> LowStockThresholdPayload:
         store = account_selectors.store_of_seller(seller=info.context.request.user)
         if store is None:
-            raise NotFound("You have no store yet.")
+            raise NotFound(gettext("You have no store yet."))
         return LowStockThresholdPayload(
             low_stock_threshold=stats.low_stock_threshold_set(store=store, threshold=threshold)
         )

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from graphql import GraphQLError
 from strawberry import Info
 from strawberry.extensions import FieldExtension, MaskErrors
@@ -40,24 +42,26 @@ class UserError:
 class AccessError(GraphQLError):
     """A top-level error that tells the client who may call (extensions.code)."""
 
-    def __init__(self, message: str, code: str):
-        super().__init__(message, extensions={"code": code})
+    def __init__(self, message: str | Promise, code: str):
+        super().__init__(str(message), extensions={"code": code})
 
 
-def unauthenticated(message: str = "You must be logged in to do this.") -> AccessError:
-    return AccessError(message, UNAUTHENTICATED)
+# Messages are made in the request's language (backend/locale.py): a lazy text becomes a str when
+# the error is built, during the request.
+def unauthenticated(message: str | Promise | None = None) -> AccessError:
+    return AccessError(message or gettext("You must be logged in to do this."), UNAUTHENTICATED)
 
 
-def forbidden(message: str = "You are not allowed to do this.") -> AccessError:
-    return AccessError(message, FORBIDDEN)
+def forbidden(message: str | Promise | None = None) -> AccessError:
+    return AccessError(message or gettext("You are not allowed to do this."), FORBIDDEN)
 
 
-def bad_input(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": BAD_USER_INPUT})
+def bad_input(message: str | Promise) -> GraphQLError:
+    return GraphQLError(str(message), extensions={"code": BAD_USER_INPUT})
 
 
-def too_complex(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": QUERY_TOO_COMPLEX})
+def too_complex(message: str | Promise) -> GraphQLError:
+    return GraphQLError(str(message), extensions={"code": QUERY_TOO_COMPLEX})
 
 
 def user_errors(error: DomainError) -> list[UserError]:
@@ -105,6 +109,7 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
+        masked.message = gettext("Internal error.")
         request = getattr(self.execution_context.context, "request", None)
         # The id the request's log records carry (backend.middleware), for the user to report.
         masked.extensions = {"code": INTERNAL_SERVER_ERROR, "requestId": getattr(request, "request_id", None)}

@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 from graphql import (
     BREAK,
     ArgumentNode,
@@ -40,7 +41,7 @@ from .cost import operation_cost
 from .errors import bad_input, too_complex
 from .limits import document_problems, fragment_definitions, root_field_count, used_fragments
 
-UNSTORABLE_TEXT = "Text may not contain NUL (\\u0000) characters or invalid Unicode."
+UNSTORABLE_TEXT = gettext_lazy("Text may not contain NUL (\\u0000) characters or invalid Unicode.")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # Offsets are row numbers: beyond this no list of ours reaches, and databases refuse the number.
@@ -77,7 +78,7 @@ class GuardedDocument(SchemaExtension):
         if query is not None:
             limit = settings.GRAPHQL_MAX_DOCUMENT_BYTES
             if len(query) > limit or len(query.encode("utf-8", "surrogatepass")) > limit:
-                raise too_complex(f"The document is larger than {limit} bytes.")
+                raise too_complex(gettext("The document is larger than %(limit)s bytes.") % {"limit": limit})
             context.graphql_document = _parse(query, settings.GRAPHQL_MAX_TOKENS)
         yield
 
@@ -144,7 +145,7 @@ def _parse(query: str, max_tokens: int) -> DocumentNode:
             return _parse_cached(query, max_tokens)
         return parse(query, max_tokens=max_tokens)
     except RecursionError:  # brackets nested too deeply for graphql-core's recursive parser
-        raise too_complex("The document is nested too deeply.") from None
+        raise too_complex(gettext("The document is nested too deeply.")) from None
 
 
 @functools.lru_cache(maxsize=CACHED_DOCUMENTS)
@@ -168,7 +169,7 @@ def _operation_choice_problems(context: ExecutionContext) -> list[GraphQLError]:
     """The spec's rule: a document with several operations needs the operation's name."""
     operations = _operations(context.graphql_document)
     if len(operations) > 1 and context._provided_operation_name is None:
-        return [bad_input("Must provide operation name if query contains multiple operations.")]
+        return [bad_input(gettext("Must provide operation name if query contains multiple operations."))]
     return []
 
 
@@ -179,7 +180,7 @@ def _request_problems(context: ExecutionContext) -> list[GraphQLError]:
         or not _storable(context.variables)
         or _unstorable_literal(document)
     ):
-        return [bad_input(UNSTORABLE_TEXT)]
+        return [bad_input(str(UNSTORABLE_TEXT))]
     operation = _executed_operation(context)
     if operation is None:
         return []
@@ -201,12 +202,20 @@ def _request_problems(context: ExecutionContext) -> list[GraphQLError]:
     cost = operation_cost(context.schema._schema, document, operation, variables)
     limit = settings.GRAPHQL_MAX_COST
     if cost > limit:
-        return [too_complex(f"The operation's estimated cost is {cost}. Allowed: {limit}")]
+        return [
+            too_complex(
+                gettext("The operation's estimated cost is %(cost)s. Allowed: %(allowed)s")
+                % {"cost": cost, "allowed": limit}
+            )
+        ]
     if operation.operation == OperationType.MUTATION:
         fields = root_field_count(operation, document)
         if fields > settings.GRAPHQL_MAX_MUTATIONS:
             return [
-                too_complex(f"{fields} mutations in one request. Allowed: {settings.GRAPHQL_MAX_MUTATIONS}")
+                too_complex(
+                    gettext("%(mutations)s mutations in one request. Allowed: %(allowed)s")
+                    % {"mutations": fields, "allowed": settings.GRAPHQL_MAX_MUTATIONS}
+                )
             ]
     return []
 
@@ -269,10 +278,13 @@ def _page_argument_problem(argument: ArgumentNode, variables: dict) -> str | Non
         except (TypeError, ValueError):
             return None  # validation reports the type error
         if not 0 <= count <= MAX_PAGE_SIZE:
-            return f"Argument '{name}' must be between 0 and {MAX_PAGE_SIZE}."
+            return gettext("Argument '%(name)s' must be between 0 and %(max)s.") % {
+                "name": name,
+                "max": MAX_PAGE_SIZE,
+            }
         return None
     if not isinstance(value, str) or not _valid_cursor(value):
-        return f"Argument '{name}' is not a valid cursor."
+        return gettext("Argument '%(name)s' is not a valid cursor.") % {"name": name}
     return None
 
 

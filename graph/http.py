@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 
 from .errors import INTERNAL_SERVER_ERROR
@@ -42,7 +43,7 @@ def internal_error(request: HttpRequest, error: BaseException) -> HttpResponse:
     logger.error("Unexpected error in the GraphQL view", exc_info=error)
     extensions = {"code": INTERNAL_SERVER_ERROR, "requestId": getattr(request, "request_id", None)}
     response = JsonResponse(
-        {"errors": [{"message": "Internal error.", "extensions": extensions}]}, status=500
+        {"errors": [{"message": gettext("Internal error."), "extensions": extensions}]}, status=500
     )
     response._has_been_logged = True  # logged above, with the traceback
     return response
@@ -57,15 +58,15 @@ class StrictRequests:
         except HTTPException as error:
             return refusal(error.status_code, error.reason)
         except RequestDataTooBig:
-            return refusal(413, "The request body is too large.")
+            return refusal(413, gettext("The request body is too large."))
         except UnicodeDecodeError:  # the body is not UTF-8
-            return refusal(400, "Unable to parse request body as JSON")
+            return refusal(400, gettext("Unable to parse request body as JSON"))
         except (SuspiciousOperation, MultiPartParserError):
-            return refusal(400, "The request body cannot be read.")
+            return refusal(400, gettext("The request body cannot be read."))
 
     def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
         if not settings.GRAPHIQL:
-            raise HTTPException(404, "GraphiQL is turned off on this server.")
+            raise HTTPException(404, gettext("GraphiQL is turned off on this server."))
         return super().render_graphql_ide(request)
 
     def encode_json(self, data: object) -> bytes:
@@ -81,11 +82,13 @@ class StrictRequests:
         try:
             value = _loads(data)
         except (ValueError, RecursionError):  # bad JSON or UTF-8, or nested too deeply to decode
-            raise HTTPException(400, "Unable to parse request body as JSON") from None
+            raise HTTPException(400, gettext("Unable to parse request body as JSON")) from None
         if not isinstance(value, dict | list):
-            raise HTTPException(400, "The request body must be a JSON object.")
+            raise HTTPException(400, gettext("The request body must be a JSON object."))
         if _nesting(value) > MAX_JSON_NESTING:
-            raise HTTPException(400, f"JSON nested deeper than {MAX_JSON_NESTING} levels.")
+            raise HTTPException(
+                400, gettext("JSON nested deeper than %(levels)s levels.") % {"levels": MAX_JSON_NESTING}
+            )
         return value
 
     def parse_multipart(self, request: Any) -> dict:
@@ -93,12 +96,13 @@ class StrictRequests:
         files_map = self.parse_json(request.post_data.get("map", "{}"))
         if not isinstance(operations, dict) or not _valid_map(files_map):
             raise HTTPException(
-                400, "Multipart `operations` must be an object and `map` an object of lists of paths."
+                400,
+                gettext("Multipart `operations` must be an object and `map` an object of lists of paths."),
             )
         try:
             return replace_placeholders_with_files(operations, files_map, request.files)
         except (KeyError, IndexError, TypeError, ValueError) as error:
-            raise HTTPException(400, "The multipart `map` names a missing file or path.") from error
+            raise HTTPException(400, gettext("The multipart `map` names a missing file or path.")) from error
 
 
 def _loads(data: str | bytes) -> object:

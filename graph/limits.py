@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -69,7 +70,7 @@ def _check(document: DocumentNode) -> None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     for definition in (*operations, *fragments.values()):
         if _local_nesting(definition.selection_set) > MAX_NESTING:
-            raise DocumentTooComplex("The document is nested too deeply.")
+            raise DocumentTooComplex(gettext("The document is nested too deeply."))
     measures: dict[str, Measures] = {}
     for name in _fragments_in_dependency_order(operations, fragments):
         measures[name] = _measure(fragments[name].selection_set, measures)
@@ -80,27 +81,38 @@ def _check(document: DocumentNode) -> None:
     ]
     totals = [_measure(root.selection_set, measures) for root in roots]
     if any(total.nesting > MAX_NESTING for total in totals):
-        raise DocumentTooComplex("The document is nested too deeply.")
+        raise DocumentTooComplex(gettext("The document is nested too deeply."))
     max_depth = settings.GRAPHQL_MAX_DEPTH
     for root, total in zip(roots, totals, strict=True):
         if isinstance(root, OperationDefinitionNode) and total.depth > max_depth:
             name = root.name.value if root.name else "anonymous"
-            raise DocumentTooComplex(f"'{name}' exceeds maximum operation depth of {max_depth}")
+            raise DocumentTooComplex(
+                gettext("'%(name)s' exceeds maximum operation depth of %(max_depth)s")
+                % {"name": name, "max_depth": max_depth}
+            )
     aliases = sum(total.aliases for root, total in zip(roots, totals, strict=True) if root in operations)
     if aliases > settings.GRAPHQL_MAX_ALIASES:
-        raise DocumentTooComplex(f"{aliases} aliases found. Allowed: {settings.GRAPHQL_MAX_ALIASES}")
+        raise DocumentTooComplex(
+            gettext("%(aliases)s aliases found. Allowed: %(allowed)s")
+            % {"aliases": aliases, "allowed": settings.GRAPHQL_MAX_ALIASES}
+        )
     selections = sum(total.selections for total in totals)
     if selections > settings.GRAPHQL_MAX_SELECTIONS:
         raise DocumentTooComplex(
-            f"The document makes {selections} selections, counting each fragment where it is spread. "
-            f"Allowed: {settings.GRAPHQL_MAX_SELECTIONS}"
+            gettext(
+                "The document makes %(selections)s selections, counting each fragment where it is "
+                "spread. Allowed: %(allowed)s"
+            )
+            % {"selections": selections, "allowed": settings.GRAPHQL_MAX_SELECTIONS}
         )
     # Bounded by the selections just checked: the walk expands fragments.
     repeats = max((_most_repeated(root.selection_set, fragments) for root in roots), default=0)
     if repeats > settings.GRAPHQL_MAX_REPEATED_FIELDS:
         raise DocumentTooComplex(
-            f"A field is selected {repeats} times at the same place in the response. "
-            f"Allowed: {settings.GRAPHQL_MAX_REPEATED_FIELDS}"
+            gettext(
+                "A field is selected %(repeats)s times at the same place in the response. Allowed: %(allowed)s"
+            )
+            % {"repeats": repeats, "allowed": settings.GRAPHQL_MAX_REPEATED_FIELDS}
         )
 
 
@@ -184,7 +196,9 @@ def _fragments_in_dependency_order(
                 state[name] = "done"
                 order.append(name)
             elif state.get(child) == "open":
-                raise DocumentTooComplex(f'Cannot spread fragment "{child}" within itself.')
+                raise DocumentTooComplex(
+                    gettext('Cannot spread fragment "%(name)s" within itself.') % {"name": child}
+                )
             elif child not in state:
                 state[child] = "open"
                 stack.append((child, iter(spreads[child])))

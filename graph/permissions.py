@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from django.utils.translation import gettext_lazy
 from strawberry import Info
 from strawberry.permission import BasePermission, PermissionExtension
 
@@ -21,7 +22,7 @@ from .errors import FORBIDDEN, DomainErrors, forbidden, unauthenticated
 class Permission(BasePermission):
     """Base of Kitanda's permissions: `allows(user)` decides, anonymous callers are refused."""
 
-    message = "You are not allowed to do this."
+    message = gettext_lazy("You are not allowed to do this.")
     error_extensions = {"code": FORBIDDEN}
     requires_login = True
 
@@ -32,7 +33,7 @@ class Permission(BasePermission):
         if not user.is_authenticated:
             raise unauthenticated()
         if not self.allows(user):
-            raise forbidden(self.message)
+            raise forbidden(str(self.message))
         return True
 
     def allows(self, user) -> bool:
@@ -50,35 +51,35 @@ class LoggedIn(Permission):
 
 
 class Buyer(Permission):
-    message = "Only buyers can do this."
+    message = gettext_lazy("Only buyers can do this.")
 
     def allows(self, user) -> bool:
         return user.is_buyer
 
 
 class Seller(Permission):
-    message = "Only sellers can do this."
+    message = gettext_lazy("Only sellers can do this.")
 
     def allows(self, user) -> bool:
         return user.is_seller
 
 
 class ApprovedSeller(Permission):
-    message = "Only sellers approved by an admin can do this."
+    message = gettext_lazy("Only sellers approved by an admin can do this.")
 
     def allows(self, user) -> bool:
         return user.can_sell
 
 
 class Admin(Permission):
-    message = "Only admins can do this."
+    message = gettext_lazy("Only admins can do this.")
 
     def allows(self, user) -> bool:
         return user.is_marketplace_admin
 
 
 class SellerOrAdmin(Permission):
-    message = "Only sellers and admins can do this."
+    message = gettext_lazy("Only sellers and admins can do this.")
 
     def allows(self, user) -> bool:
         return user.acts_for_stores

@@ -25,6 +25,7 @@ from pathlib import Path
 from cross_web import HTTPException
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 
 from .documents import OPERATIONS_DIR, operations
@@ -92,19 +93,23 @@ def document_for(query: str | None, extensions: dict | None) -> Document | None:
         digest = sha256(query)
         known = manifest().get(digest)
         if known is None and settings.GRAPHQL_PERSISTED_ONLY and not _introspection_allowed(query):
-            raise PersistedQueryProblem("Only the operations of the manifest run here.", NOT_ALLOWED_CODE)
+            raise PersistedQueryProblem(
+                gettext("Only the operations of the manifest run here."), NOT_ALLOWED_CODE
+            )
         return known or Document(text=query, sha256=digest)
     digest = _requested_hash(persisted)
     known = manifest().get(digest)
     if query is not None:
         if sha256(query) != digest:
-            raise HTTPException(400, "provided sha does not match query")
+            raise HTTPException(400, gettext("provided sha does not match query"))
         if known is not None:
             return known
         if settings.GRAPHQL_PERSISTED_ONLY:
             if _introspection_allowed(query):
                 return Document(text=query, sha256=digest)
-            raise PersistedQueryProblem("Only the operations of the manifest run here.", NOT_ALLOWED_CODE)
+            raise PersistedQueryProblem(
+                gettext("Only the operations of the manifest run here."), NOT_ALLOWED_CODE
+            )
         _register(digest, query)
         return Document(text=query, sha256=digest)
     if known is not None:
@@ -118,10 +123,10 @@ def document_for(query: str | None, extensions: dict | None) -> Document | None:
 
 def _requested_hash(persisted: object) -> str:
     if not isinstance(persisted, dict) or persisted.get("version", 1) != 1:
-        raise HTTPException(400, "Unsupported persistedQuery extension (version 1 expected).")
+        raise HTTPException(400, gettext("Unsupported persistedQuery extension (version 1 expected)."))
     digest = persisted.get("sha256Hash")
     if not isinstance(digest, str) or not _SHA256.fullmatch(digest.lower()):
-        raise HTTPException(400, "persistedQuery.sha256Hash must be a sha256 in hexadecimal.")
+        raise HTTPException(400, gettext("persistedQuery.sha256Hash must be a sha256 in hexadecimal."))
     return digest.lower()
 
 

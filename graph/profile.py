@@ -12,7 +12,7 @@ from domain.accounts import credentials, profile, verification
 from domain.accounts.throttle import client_ip
 from domain.privacy import services as privacy
 
-from .accounts import UserPayload
+from .accounts import Language, UserPayload
 from .errors import UserError
 from .permissions import LoggedIn, Public, allow, mutation
 
@@ -29,6 +29,9 @@ class ProfileInput:
     last_name: str | None = None
     phone: str | None = strawberry.field(
         default=None, description="An Angolan number (+244 923 456 789); an empty string removes it."
+    )
+    language: Language | None = strawberry.field(
+        default=None, description="The language of the user's e-mails."
     )
 
 
@@ -94,6 +97,7 @@ class Mutation:
             first_name=input.first_name,
             last_name=input.last_name,
             phone=input.phone,
+            language=input.language,
         )
         return UserPayload(user=user)
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+from django.utils.translation import gettext
 from strawberry.django.context import StrawberryDjangoContext
 from strawberry.django.views import GraphQLView
 from strawberry.http import process_result
@@ -63,7 +64,7 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
         request.get_host()  # ALLOWED_HOSTS, which CommonMiddleware checks for the rest of the site
         adapter = self.request_adapter_class(request)
         if not self.is_request_allowed(adapter):
-            raise HTTPException(405, "GraphQL only supports GET and POST requests.")
+            raise HTTPException(405, gettext("GraphQL only supports GET and POST requests."))
         if self.should_render_graphql_ide(adapter):
             return self.render_graphql_ide(request)
         data = self.parse_http_body(adapter)  # a list (a batch) is refused there

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from domain.catalog.versions import catalog_changed
 from domain.errors import RateLimited
@@ -46,10 +47,10 @@ class KitandaUserAdmin(UserAdmin):
     fieldsets = (
         *UserAdmin.fieldsets,
         (
-            "Marketplace",
+            gettext_lazy("Marketplace"),
             {"fields": ("user_type", "is_approved_seller", "phone", "email_verified_at", "pending_email")},
         ),
-        ("Account lifecycle", {"fields": ("tokens_revoked_at", "deleted_at")}),
+        (gettext_lazy("Account lifecycle"), {"fields": ("tokens_revoked_at", "deleted_at")}),
     )
     readonly_fields = ("email_verified_at", "pending_email", "tokens_revoked_at", "deleted_at")
     add_fieldsets = (
@@ -71,7 +72,7 @@ class KitandaUserAdmin(UserAdmin):
     )
     actions = ["approve_sellers", "resend_verification", "lock_users"]
 
-    @admin.action(description="Approve the selected sellers")
+    @admin.action(description=gettext_lazy("Approve the selected sellers"))
     def approve_sellers(self, request, queryset):
         from .services import seller_approve
 
@@ -82,13 +83,17 @@ class KitandaUserAdmin(UserAdmin):
                 continue
             seller_approve(user_id=user.pk)
             approved += 1
-        self.message_user(request, f"{approved} seller(s) approved.", messages.SUCCESS)
+        self.message_user(
+            request, gettext("%(count)s seller(s) approved.") % {"count": approved}, messages.SUCCESS
+        )
         if unverified:
             self.message_user(
-                request, f"{unverified} seller(s) have not verified their e-mail yet.", messages.WARNING
+                request,
+                gettext("%(count)s seller(s) have not verified their e-mail yet.") % {"count": unverified},
+                messages.WARNING,
             )
 
-    @admin.action(description="Send the e-mail verification link again")
+    @admin.action(description=gettext_lazy("Send the e-mail verification link again"))
     def resend_verification(self, request, queryset):
         from .emails import verification_send
 
@@ -96,11 +101,15 @@ class KitandaUserAdmin(UserAdmin):
         for user in queryset.filter(is_active=True):
             address = user.pending_email or ("" if user.email_verified else user.email)
             if address:
-                verification_send(user=user, address=address)
+                verification_send(user=user, address=address, language=user.language)
                 sent += 1
-        self.message_user(request, f"{sent} verification e-mail(s) sent.", messages.SUCCESS)
+        self.message_user(
+            request, gettext("%(count)s verification e-mail(s) sent.") % {"count": sent}, messages.SUCCESS
+        )
 
-    @admin.action(description="Lock the selected users (login refused, every token revoked at once)")
+    @admin.action(
+        description=gettext_lazy("Lock the selected users (login refused, every token revoked at once)")
+    )
     def lock_users(self, request, queryset):
         from .credentials import user_lock
 
@@ -108,7 +117,7 @@ class KitandaUserAdmin(UserAdmin):
         for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
             user_lock(user=user)
             locked += 1
-        self.message_user(request, f"{locked} user(s) locked.", messages.SUCCESS)
+        self.message_user(request, gettext("%(count)s user(s) locked.") % {"count": locked}, messages.SUCCESS)
 
 
 @admin.register(Store)
@@ -131,11 +140,13 @@ class StoreAdmin(admin.ModelAdmin):
         # The slug is chosen once: links to the store keep working after a rename.
         return ("slug", "created_at", "updated_at") if obj else ("created_at", "updated_at")
 
-    @admin.action(description="Deactivate the selected stores (their products leave the catalogue)")
+    @admin.action(
+        description=gettext_lazy("Deactivate the selected stores (their products leave the catalogue)")
+    )
     def deactivate_stores(self, request, queryset):
         self._set_active(request, queryset, active=False)
 
-    @admin.action(description="Activate the selected stores")
+    @admin.action(description=gettext_lazy("Activate the selected stores"))
     def activate_stores(self, request, queryset):
         self._set_active(request, queryset, active=True)
 
@@ -144,5 +155,7 @@ class StoreAdmin(admin.ModelAdmin):
 
         for store in queryset:
             store_set_active(store_id=store.pk, active=active)
-        state = "activated" if active else "deactivated"
-        self.message_user(request, f"{queryset.count()} store(s) {state}.", messages.SUCCESS)
+        done = (
+            gettext("%(count)s store(s) activated.") if active else gettext("%(count)s store(s) deactivated.")
+        )
+        self.message_user(request, done % {"count": queryset.count()}, messages.SUCCESS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from domain.errors import InvalidCredentials, InvalidToken, collect
 
@@ -12,8 +13,8 @@ from . import emails, links, selectors, throttle
 from .models import User
 from .services import password_error
 
-WRONG_PASSWORD = "The current password is wrong."
-BAD_RESET_LINK = "This link is not valid any more: ask for a new one."
+WRONG_PASSWORD = gettext_lazy("The current password is wrong.")
+BAD_RESET_LINK = gettext_lazy("This link is not valid any more: ask for a new one.")
 
 
 def tokens_revoke(user: User) -> None:

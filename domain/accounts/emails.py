@@ -2,55 +2,83 @@
 sent by a background task once it commits (domain/background.py), never for a change that rolled
 back. The task makes the link itself, so no token travels through the broker.
 
-Texts are in Portuguese (Angola), the marketplace's language; links point at the frontend.
+Texts are English msgids with their Portuguese (Angola) translation in the catalogue, written in
+the language of the request that asked for the e-mail (the person is answering it: registration,
+reset, resend, change of address), or in the person's own language when staff asked (the admin's
+resend); links point at the frontend.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext
 
 from domain.background import enqueue_after_commit
 
 from . import links
-from .models import User
+from .models import User, language_supported
 
 VERIFY, RESET = "verify", "reset"
 
 
-def verification_send(*, user: User, address: str) -> None:
-    """A link that verifies `address` as the user's e-mail (a new account's, or a change's)."""
+def verification_send(*, user: User, address: str, language: str | None = None) -> None:
+    """A link that verifies `address` as the user's e-mail (a new account's, or a change's), in
+    `language` (by default the current request's)."""
     from .tasks import account_mail_send
 
-    enqueue_after_commit(account_mail_send, kind=VERIFY, user_id=user.pk, address=address)
+    language = language or translation.get_language()
+    enqueue_after_commit(account_mail_send, kind=VERIFY, user_id=user.pk, address=address, language=language)
 
 
 def password_reset_send(*, user: User) -> None:
     from .tasks import account_mail_send
 
-    enqueue_after_commit(account_mail_send, kind=RESET, user_id=user.pk, address=user.email)
+    enqueue_after_commit(
+        account_mail_send,
+        kind=RESET,
+        user_id=user.pk,
+        address=user.email,
+        language=translation.get_language(),
+    )
 
 
-def account_mail_deliver(*, kind: str, user_id: int, address: str) -> bool:
+def account_mail_deliver(*, kind: str, user_id: int, address: str, language: str | None = None) -> bool:
     """Build and send one account e-mail; False when it no longer applies (the user is gone, or
     the address is no longer theirs to verify)."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or address not in (user.email, user.pending_email):
         return False
+    with translation.override(language_supported(language or user.language)):
+        subject, body = _texts(kind, user, address)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+    return True
+
+
+def _texts(kind: str, user: User, address: str) -> tuple[str, str]:
     if kind == VERIFY:
         url = links.link("/verificar-email", links.verify_token_make(user, address))
-        subject = "Confirme o seu e-mail na Kitanda"
+        subject = gettext("Confirm your e-mail on Kitanda")
         body = (
-            f"Olá {user.first_name},\n\nPara confirmar este endereço de e-mail na Kitanda, abra:\n{url}\n\n"
-            "Se não foi você, ignore esta mensagem."
+            gettext("Hello %(name)s,") % {"name": user.first_name}
+            + "\n\n"
+            + gettext("To confirm this e-mail address on Kitanda, open:\n%(url)s") % {"url": url}
+            + "\n\n"
+            + gettext("If it was not you, ignore this message.")
         )
     else:
         url = links.link("/repor-senha", links.reset_token_make(user))
         minutes = settings.PASSWORD_RESET_TIMEOUT // 60
-        subject = "Repor a sua senha da Kitanda"
+        subject = gettext("Reset your Kitanda password")
         body = (
-            f"Olá {user.first_name},\n\nPara escolher uma nova senha, abra (válido {minutes} minutos, uma só vez):\n"
-            f"{url}\n\nSe não pediu esta alteração, ignore esta mensagem: a sua senha continua a mesma."
+            gettext("Hello %(name)s,") % {"name": user.first_name}
+            + "\n\n"
+            + gettext("To choose a new password, open (valid for %(minutes)s minutes, only once):\n%(url)s")
+            % {"minutes": minutes, "url": url}
+            + "\n\n"
+            + gettext(
+                "If you did not ask for this change, ignore this message: your password stays the same."
+            )
         )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
-    return True
+    return subject, body

@@ -4,13 +4,15 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 
 class UsernameValidator(RegexValidator):
     """ASCII letters, digits and . _ - only: never an e-mail address, no look-alike characters."""
 
     regex = r"^[A-Za-z0-9._-]+\Z"
-    message = "Use letters, digits and . _ - only."
+    message = gettext_lazy("Use letters, digits and . _ - only.")
     flags = re.ASCII
 
 
@@ -18,6 +20,23 @@ class UserType(models.TextChoices):
     BUYER = "buyer", "Buyer"
     SELLER = "seller", "Seller"
     ADMIN = "admin", "Admin"
+
+
+class Language(models.TextChoices):
+    """The languages Kitanda speaks (settings.LANGUAGES, the same list): what the API answers a
+    request in (its Accept-Language), and what a person's e-mails are written in (User.language)."""
+
+    PT_AO = "pt-ao", "Português (Angola)"
+    EN = "en", "English"
+
+
+def language_supported(code: str | None) -> Language:
+    """The language of ours closest to `code` (`en-GB` is English, `pt-BR` Portuguese), else the
+    default, Portuguese."""
+    try:
+        return Language(translation.get_supported_language_variant(code or ""))
+    except (LookupError, ValueError):
+        return Language.PT_AO
 
 
 # Sellers waiting for an admin's approval (active accounts only).
@@ -38,17 +57,18 @@ class KitandaUserManager(UserManager):
 
 
 class User(AbstractUser):
+    # Django's own words (its catalogue translates them): the password validators quote them.
     username = models.CharField(
-        "username",
+        gettext_lazy("username"),
         max_length=150,
         unique=True,
         validators=[UsernameValidator()],
         help_text="Required. 150 characters or fewer. Letters, digits and . _ - only.",
         error_messages={"unique": "A user with that username already exists."},
     )
-    email = models.EmailField("email address", max_length=254)
-    first_name = models.CharField("first name", max_length=150)
-    last_name = models.CharField("last name", max_length=150)
+    email = models.EmailField(gettext_lazy("email address"), max_length=254)
+    first_name = models.CharField(gettext_lazy("first name"), max_length=150)
+    last_name = models.CharField(gettext_lazy("last name"), max_length=150)
     user_type = models.CharField(max_length=10, choices=UserType.choices, default=UserType.BUYER)
     is_approved_seller = models.BooleanField(default=False)
     phone = models.CharField(max_length=20, blank=True)
@@ -59,6 +79,9 @@ class User(AbstractUser):
     # a lock by staff, account deletion).
     tokens_revoked_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # What the person's e-mails are written in: the language they registered in, or the one they
+    # chose since (updateProfile).
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.PT_AO)
 
     objects = KitandaUserManager()
 
@@ -69,6 +92,9 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
             models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
             models.CheckConstraint(condition=models.Q(user_type__in=UserType.values), name="user_type_valid"),
+            models.CheckConstraint(
+                condition=models.Q(language__in=Language.values), name="user_language_valid"
+            ),
             models.CheckConstraint(condition=models.Q(email__contains="@"), name="user_email_present"),
             models.CheckConstraint(
                 condition=~models.Q(first_name="") & ~models.Q(last_name=""),

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 
 from domain.errors import RateLimited
 from domain.text import text_storable
@@ -112,8 +113,8 @@ def _over_limit(key: str, limit: int) -> bool:
     return count > limit
 
 
-LOGIN_UNAVAILABLE = "Logging in is paused for a moment. Try again in a few minutes."
-REGISTER_UNAVAILABLE = "Registration is paused for a moment. Try again in a few minutes."
+LOGIN_UNAVAILABLE = gettext_lazy("Logging in is paused for a moment. Try again in a few minutes.")
+REGISTER_UNAVAILABLE = gettext_lazy("Registration is paused for a moment. Try again in a few minutes.")
 
 
 def login_attempt_start(*, client_ip: str, login: str) -> LoginAttempt:
@@ -132,7 +133,7 @@ def login_attempt_start(*, client_ip: str, login: str) -> LoginAttempt:
     except _CounterDown:
         raise RateLimited(LOGIN_UNAVAILABLE) from None
     if over_ip or over_login:
-        raise RateLimited("Too many login attempts. Try again later.")
+        raise RateLimited(gettext("Too many login attempts. Try again later."))
     return attempt
 
 
@@ -158,7 +159,7 @@ def registration_attempt_start(*, client_ip: str) -> None:
     except _CounterDown:
         raise RateLimited(REGISTER_UNAVAILABLE) from None
     if over:
-        raise RateLimited("Too many registrations from this address. Try again later.")
+        raise RateLimited(gettext("Too many registrations from this address. Try again later."))
 
 
 def email_attempt_start(*, action: str, client_ip: str, address: str) -> None:
@@ -169,4 +170,4 @@ def email_attempt_start(*, action: str, client_ip: str, address: str) -> None:
     over_ip = _over_limit(_key(f"{action}-ip", client_ip), limit)
     over_address = _over_limit(_key(f"{action}-address", address.strip().lower()), limit)
     if over_ip or over_address:
-        raise RateLimited("Too many requests. Try again later.")
+        raise RateLimited(gettext("Too many requests. Try again later."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from domain.errors import AlreadyExists, InvalidCredentials, InvalidToken, collect
 
@@ -13,7 +14,7 @@ from .credentials import WRONG_PASSWORD
 from .models import User
 from .services import EMAIL_TAKEN, email_error
 
-BAD_VERIFY_LINK = "This link is not valid any more: ask for a new one."
+BAD_VERIFY_LINK = gettext_lazy("This link is not valid any more: ask for a new one.")
 
 
 def email_verify(*, token: str) -> User:

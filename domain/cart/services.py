@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from domain.catalog.models import Product
 from domain.catalog.selectors import product_list_public
@@ -26,7 +27,8 @@ CART_MAX_LINES = 50
 LINE_MAX_QUANTITY = 10_000
 
 
-_LINE_TOO_LARGE = f"A cart line holds at most {LINE_MAX_QUANTITY} units."
+def _line_too_large() -> str:
+    return gettext("A cart line holds at most %(max)s units.") % {"max": LINE_MAX_QUANTITY}
 
 
 def cart_get_or_create_for_user(*, user) -> Cart:
@@ -40,16 +42,16 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
     """
     quantity = 1 if quantity is None else quantity
     if quantity < 1:
-        raise InvalidInput("The quantity must be at least 1.", field="quantity")
+        raise InvalidInput(gettext("The quantity must be at least 1."), field="quantity")
     if quantity > LINE_MAX_QUANTITY:
-        raise InvalidInput(_LINE_TOO_LARGE, field="quantity")
+        raise InvalidInput(_line_too_large(), field="quantity")
     with transaction.atomic():
         # A user's cart is created (or found) and locked first, so two quick adds queue up; if the
         # add is refused, the rollback takes the new cart away again.
         cart = _cart_locked(user=user, cart_code=cart_code, create=True)
         product = product_list_public().filter(pk=product_id).first()
         if product is None:
-            raise NotFound("No product on sale with this id.", field="product_id")
+            raise NotFound(gettext("No product on sale with this id."), field="product_id")
         # One query: how many lines the cart has, and how many of this product it holds.
         held = (
             cart.items.aggregate(lines=Count("pk"), in_cart=Sum("quantity", filter=Q(product_id=product.pk)))
@@ -58,9 +60,12 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
         )
         in_cart = held["in_cart"] or 0
         if in_cart + quantity > LINE_MAX_QUANTITY:
-            raise InvalidInput(_LINE_TOO_LARGE, field="quantity")
+            raise InvalidInput(_line_too_large(), field="quantity")
         if not in_cart and held["lines"] >= CART_MAX_LINES:
-            raise InvalidInput(f"A cart holds at most {CART_MAX_LINES} products.", field="product_id")
+            raise InvalidInput(
+                gettext("A cart holds at most %(max)s products.") % {"max": CART_MAX_LINES},
+                field="product_id",
+            )
         if in_cart + quantity > product.stock_quantity:
             raise OutOfStock(_available(product, in_cart), field="quantity")
         if cart is None:
@@ -78,9 +83,9 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
 def cart_update_item(*, user, cart_code: str | None, product_id: int, quantity: int) -> Cart:
     """Set a line's quantity; 0 removes the line. Raising it needs the product on sale and in stock."""
     if quantity < 0:
-        raise InvalidInput("The quantity cannot be negative.", field="quantity")
+        raise InvalidInput(gettext("The quantity cannot be negative."), field="quantity")
     if quantity > LINE_MAX_QUANTITY:
-        raise InvalidInput(_LINE_TOO_LARGE, field="quantity")
+        raise InvalidInput(_line_too_large(), field="quantity")
     with transaction.atomic():
         cart, line = _line_locked(user=user, cart_code=cart_code, product_id=product_id)
         if quantity == 0:
@@ -88,7 +93,9 @@ def cart_update_item(*, user, cart_code: str | None, product_id: int, quantity: 
         elif quantity != line.quantity:
             if quantity > line.quantity and not product_list_public().filter(pk=product_id).exists():
                 raise InvalidInput(
-                    f"“{line.product.name}” is no longer sold; remove it from the cart.", field="product_id"
+                    gettext("“%(name)s” is no longer sold; remove it from the cart.")
+                    % {"name": line.product.name},
+                    field="product_id",
                 )
             if quantity > line.product.stock_quantity:
                 raise OutOfStock(_available(line.product), field="quantity")
@@ -147,7 +154,7 @@ def cart_merge(*, user, cart_code: str | None) -> Cart | None:
 def cart_delete_idle(*, days: int) -> int:
     """Delete anonymous carts untouched for `days` days; returns how many went."""
     if days < 1:
-        raise InvalidInput("Days must be at least 1.", field="days")
+        raise InvalidInput(gettext("Days must be at least 1."), field="days")
     cutoff = timezone.now() - timedelta(days=days)
     idle = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff)
     deleted = 0
@@ -188,7 +195,7 @@ def _cart_locked(*, user, cart_code: str | None, create: bool = False) -> Cart |
         else None
     )
     if cart is None:
-        raise NotFound("No cart with this code.", field="cart_code")
+        raise NotFound(gettext("No cart with this code."), field="cart_code")
     return cart
 
 
@@ -202,7 +209,7 @@ def _line_locked(*, user, cart_code: str | None, product_id: int) -> tuple[Cart,
     cart = _cart_locked(user=user, cart_code=cart_code)
     line = cart.items.select_related("product").filter(product_id=product_id).first() if cart else None
     if line is None:
-        raise NotFound("This product is not in the cart.", field="product_id")
+        raise NotFound(gettext("This product is not in the cart."), field="product_id")
     return cart, line
 
 
@@ -217,6 +224,10 @@ def _touch(cart: Cart) -> None:
 
 def _available(product: Product, in_cart: int = 0) -> str:
     if product.stock_quantity == 0:
-        return f"“{product.name}” is out of stock."
-    message = f"Only {product.stock_quantity} of “{product.name}” available"
-    return message + (f" ({in_cart} already in your cart)." if in_cart else ".")
+        return gettext("“%(name)s” is out of stock.") % {"name": product.name}
+    values = {"available": product.stock_quantity, "name": product.name, "in_cart": in_cart}
+    if in_cart:
+        return (
+            gettext("Only %(available)s of “%(name)s” available (%(in_cart)s already in your cart).") % values
+        )
+    return gettext("Only %(available)s of “%(name)s” available.") % values

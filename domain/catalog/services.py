@@ -12,6 +12,7 @@ from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from domain.accounts.models import Store, User
 from domain.errors import (
@@ -80,12 +81,12 @@ def category_update(
 def category_errors(*, name: str, description: str = "", exclude_pk: int | None = None) -> list[DomainError]:
     """What is wrong with a category's name and description (empty when nothing is)."""
     name_problem = name_error(
-        name, field="name", label="Name", max_length=Category._meta.get_field("name").max_length
+        name, field="name", label=gettext("Name"), max_length=Category._meta.get_field("name").max_length
     )
     errors = [name_problem, _description_error(description)]
     # Looked up only for a valid name: a huge one would reach the database for nothing.
     if name_problem is None and Category.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
-        errors.append(AlreadyExists("A category with this name already exists.", field="name"))
+        errors.append(AlreadyExists(gettext("A category with this name already exists."), field="name"))
     return [error for error in errors if error is not None]
 
 
@@ -225,12 +226,12 @@ def product_delete(*, seller: User, product_id: int) -> None:
 
 def _sellable_store(seller: User) -> Store:
     if not seller.can_sell:
-        raise AccessDenied("Only sellers approved by an admin can sell products.")
+        raise AccessDenied(gettext("Only sellers approved by an admin can sell products."))
     store = Store.objects.filter(seller_id=seller.pk).first()
     if store is None:
-        raise BusinessForbidden("Create your store before adding products.")
+        raise BusinessForbidden(gettext("Create your store before adding products."))
     if not store.is_active:
-        raise BusinessForbidden("Your store is deactivated: it cannot add products.")
+        raise BusinessForbidden(gettext("Your store is deactivated: it cannot add products."))
     return store
 
 
@@ -246,9 +247,9 @@ def _owned_product(seller: User, product_id: int, *, lock: bool = False) -> Prod
         if not product_list_public().filter(pk=product.pk).exists():
             product = None
         else:
-            raise AccessDenied("Only the store's owner can change this product.")
+            raise AccessDenied(gettext("Only the store's owner can change this product."))
     if product is None:
-        raise NotFound("No product with this id.", field="id")
+        raise NotFound(gettext("No product with this id."), field="id")
     return product
 
 
@@ -275,7 +276,7 @@ def _validated(
     collect(
         None
         if partial and name is None
-        else name_error(name, field="name", label="Name", max_length=max_name),
+        else name_error(name, field="name", label=gettext("Name"), max_length=max_name),
         None if description is None else _description_error(description),
         None if partial and price is None else _price_error(price),
         None if partial and stock_quantity is None else _stock_error(stock_quantity),
@@ -287,39 +288,48 @@ def _validated(
 
 def _description_error(description: str) -> DomainError | None:
     return text_error(
-        description, field="description", label="Description", max_length=MAX_DESCRIPTION, required=False
+        description,
+        field="description",
+        label=gettext("Description"),
+        max_length=MAX_DESCRIPTION,
+        required=False,
     )
 
 
 def _price_error(price: Decimal | None) -> DomainError | None:
     if price is None:
-        return Required("The price is required.", field="price")
+        return Required(gettext("The price is required."), field="price")
     if not price.is_finite() or price <= 0:
-        return InvalidInput("The price must be greater than 0.", field="price")
+        return InvalidInput(gettext("The price must be greater than 0."), field="price")
     if price > MAX_AMOUNT:
-        return InvalidInput(f"The price must be at most {MAX_AMOUNT}.", field="price")
+        return InvalidInput(
+            gettext("The price must be at most %(max)s.") % {"max": MAX_AMOUNT}, field="price"
+        )
     if not is_cents(price):
-        return InvalidInput("The price has at most two decimal places.", field="price")
+        return InvalidInput(gettext("The price has at most two decimal places."), field="price")
     return None
 
 
 def _stock_error(stock_quantity: int | None) -> DomainError | None:
     if stock_quantity is None:
-        return Required("The stock quantity is required.", field="stock_quantity")
+        return Required(gettext("The stock quantity is required."), field="stock_quantity")
     if isinstance(stock_quantity, bool) or not isinstance(stock_quantity, int):
-        return InvalidInput("The stock quantity must be a whole number.", field="stock_quantity")
+        return InvalidInput(gettext("The stock quantity must be a whole number."), field="stock_quantity")
     if stock_quantity < 0:
-        return InvalidInput("The stock quantity must be 0 or more.", field="stock_quantity")
+        return InvalidInput(gettext("The stock quantity must be 0 or more."), field="stock_quantity")
     if stock_quantity > MAX_STOCK:
-        return InvalidInput(f"The stock quantity must be at most {MAX_STOCK}.", field="stock_quantity")
+        return InvalidInput(
+            gettext("The stock quantity must be at most %(max)s.") % {"max": MAX_STOCK},
+            field="stock_quantity",
+        )
     return None
 
 
 def _category_error(category_id: int | None, category: Category | None) -> DomainError | None:
     if category_id is None:
-        return Required("The category is required.", field="category_id")
+        return Required(gettext("The category is required."), field="category_id")
     if category is None:
-        return NotFound("No category with this id.", field="category_id")
+        return NotFound(gettext("No category with this id."), field="category_id")
     return None
 
 

@@ -1,13 +1,16 @@
-"""E-mails about a store's money, in Portuguese, sent by a background task (tasks.py) once the
-transaction that causes them commits, never for a change that rolled back."""
+"""E-mails about a store's money (English msgids, Portuguese in the catalogue), sent by a
+background task (tasks.py) once the transaction that causes them commits, never for a change that
+rolled back. Written in the seller's language (User.language)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from domain.accounts.models import language_supported
 from domain.money import kwanza
 
 from .models import Payout
@@ -20,18 +23,32 @@ def payout_notify(*, payout_id: int) -> None:
     payout = Payout.objects.select_related("store__seller").get(pk=payout_id)
     seller = payout.store.seller
     when = timezone.localtime(payout.created_at).strftime("%d/%m/%Y %H:%M")
-    send_mail(
-        subject=f"Kitanda: pagamento de {kwanza(payout.amount)} enviado",
-        message=(
-            f"Olá {seller.first_name},\n\n"
-            f"Enviámos um pagamento de {kwanza(payout.amount)} para a conta bancária da loja "
-            f"«{payout.store.name}».\n"
-            f"Referência bancária: {payout.bank_reference}\n"
-            f"Data: {when} (hora de Luanda)\n\n"
-            "O saldo e o extracto da loja estão no seu painel de vendedor.\n\n"
-            "Equipa Kitanda"
-        ),
-        from_email=None,
-        recipient_list=[seller.email],
-    )
+    with translation.override(language_supported(seller.language)):
+        subject, body = _texts(payout, seller, when)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[seller.email])
     logger.info("payout %s e-mailed to the seller of store %s", payout.pk, payout.store_id)
+
+
+def _texts(payout: Payout, seller, when: str) -> tuple[str, str]:
+    return (
+        gettext("Kitanda: payout of %(amount)s sent") % {"amount": kwanza(payout.amount)},
+        (
+            gettext("Hello %(name)s,") % {"name": seller.first_name}
+            + "\n\n"
+            + gettext(
+                "We sent a payout of %(amount)s to the bank account of the store «%(store)s».\n"
+                "Bank reference: %(reference)s\n"
+                "Date: %(when)s (Luanda time)"
+            )
+            % {
+                "amount": kwanza(payout.amount),
+                "store": payout.store.name,
+                "reference": payout.bank_reference,
+                "when": when,
+            }
+            + "\n\n"
+            + gettext("The store's balance and statement are in your seller dashboard.")
+            + "\n\n"
+            + gettext("The Kitanda team")
+        ),
+    )

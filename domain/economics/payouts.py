@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from domain.accounts.models import Store
 from domain.background import enqueue_after_commit
@@ -32,7 +33,10 @@ def payout_record(*, admin, store_id: int, amount: Decimal, bank_reference: str)
     collect(
         _amount_error(amount, positive=True),
         text_error(
-            bank_reference, field="bank_reference", label="The bank reference", max_length=BANK_REFERENCE_MAX
+            bank_reference,
+            field="bank_reference",
+            label=gettext("The bank reference"),
+            max_length=BANK_REFERENCE_MAX,
         ),
     )
     with transaction.atomic():
@@ -40,7 +44,9 @@ def payout_record(*, admin, store_id: int, amount: Decimal, bank_reference: str)
         available = store_balance(store_id=store.pk).available
         if amount > available:
             raise NotEligible(
-                f"The store has {available} available: a payout cannot be more than that.", field="amount"
+                gettext("The store has %(available)s available: a payout cannot be more than that.")
+                % {"available": available},
+                field="amount",
             )
         payout = Payout.objects.create(
             store=store, amount=amount, bank_reference=bank_reference, recorded_by=admin
@@ -58,25 +64,26 @@ def ledger_adjust(*, store_id: int, amount: Decimal, note: str) -> LedgerEntry:
     note = (note or "").strip()
     collect(
         _amount_error(abs(amount) if amount.is_finite() else amount, positive=True),
-        text_error(note, field="note", label="The note", max_length=NOTE_MAX),
+        text_error(note, field="note", label=gettext("The note"), max_length=NOTE_MAX),
     )
     with transaction.atomic():
         store = _store_locked(store_id)
         if amount < 0 and -amount > store_balance(store_id=store.pk).available:
-            raise NotEligible("A debit cannot be more than the available balance.", field="amount")
+            raise NotEligible(gettext("A debit cannot be more than the available balance."), field="amount")
         return LedgerEntry.objects.create(store=store, kind=EntryKind.ADJUSTMENT, amount=amount, note=note)
 
 
 def _store_locked(store_id: int) -> Store:
     store = Store.objects.select_for_update(no_key=True).filter(pk=store_id).first()
     if store is None:
-        raise NotFound("No store with this id.", field="store_id")
+        raise NotFound(gettext("No store with this id."), field="store_id")
     return store
 
 
 def _amount_error(amount: Decimal, *, positive: bool) -> DomainError | None:
     if not (amount.is_finite() and is_cents(amount)) or amount > MAX_AMOUNT or (positive and amount <= 0):
         return InvalidInput(
-            "The amount must be a positive amount of kwanza with at most two decimals.", field="amount"
+            gettext("The amount must be a positive amount of kwanza with at most two decimals."),
+            field="amount",
         )
     return None

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from domain.catalog.models import Category
 from domain.errors import InvalidInput, NotFound
@@ -74,10 +75,12 @@ def category_commission_set(*, category_id: int, rate: Decimal | None) -> Catego
     if rate is not None and not (
         rate.is_finite() and 0 <= rate <= HUNDRED and rate == rate.quantize(RATE_STEP)
     ):
-        raise InvalidInput("The rate is a percentage from 0 to 100 with at most two decimals.", field="rate")
+        raise InvalidInput(
+            gettext("The rate is a percentage from 0 to 100 with at most two decimals."), field="rate"
+        )
     with transaction.atomic():
         if not Category.objects.filter(pk=category_id).exists():
-            raise NotFound("No category with this id.", field="category_id")
+            raise NotFound(gettext("No category with this id."), field="category_id")
         if rate is None:
             CategoryCommission.objects.filter(category_id=category_id).delete()
             return None

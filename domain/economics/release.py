@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from domain.errors import AccessDenied, InvalidInput, NotEligible, NotFound
 from domain.orders import selectors as order_selectors
@@ -38,13 +39,16 @@ def order_confirm_receipt(*, actor, order_number: str) -> Order:
             .first()
         )
         if order is None:
-            raise NotFound("No order with this number.", field="order_number")
+            raise NotFound(gettext("No order with this number."), field="order_number")
         if order.buyer_id != actor.pk:
-            raise AccessDenied("Only the order's buyer can confirm its receipt.")
+            raise AccessDenied(gettext("Only the order's buyer can confirm its receipt."))
         if OrderRelease.objects.filter(order=order).exists():
             return order
         if order.status not in RECEIVABLE or order.payment_status != PaymentStatus.COMPLETED:
-            raise NotEligible(f"A {OrderStatus(order.status).name} order cannot be confirmed as received.")
+            raise NotEligible(
+                gettext("A %(status)s order cannot be confirmed as received.")
+                % {"status": OrderStatus(order.status).name}
+            )
         if order.status == OrderStatus.SHIPPED:
             order_status_set(order, OrderStatus.DELIVERED, actor=actor, note="receipt confirmed by the buyer")
         OrderRelease.objects.create(order=order, reason=ReleaseReason.RECEIPT_CONFIRMED)
@@ -61,7 +65,7 @@ def funds_release_due(*, now=None, limit: int = 1000) -> Releases:
     """Release the orders DELIVERED at least PAYOUT_HOLD_DAYS ago whose payment is still
     COMPLETED and that are not released yet; each in its own transaction, re-checked under its lock."""
     if limit < 1:
-        raise InvalidInput("The limit must be at least 1.", field="limit")
+        raise InvalidInput(gettext("The limit must be at least 1."), field="limit")
     cutoff = (now or timezone.now()) - timedelta(days=settings.PAYOUT_HOLD_DAYS)
     due = (
         Order.objects.filter(

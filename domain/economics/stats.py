@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from domain.accounts.models import User, UserType
 from domain.catalog.models import Product
@@ -71,9 +73,9 @@ class PlatformStats:
 def period(*, date_from: date, date_to: date) -> tuple[datetime, datetime]:
     """[from 00:00, the day after `to` 00:00) in Luanda; at most MAX_DAYS days."""
     if date_to < date_from:
-        raise InvalidInput("The period ends before it starts.", field="to")
+        raise InvalidInput(gettext("The period ends before it starts."), field="to")
     if (date_to - date_from).days >= MAX_DAYS:
-        raise InvalidInput(f"A period is at most {MAX_DAYS} days.", field="to")
+        raise InvalidInput(gettext("A period is at most %(max)s days.") % {"max": MAX_DAYS}, field="to")
     start = datetime.combine(date_from, time.min, tzinfo=LUANDA)
     return start, datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=LUANDA)
 
@@ -114,7 +116,9 @@ def low_stock_threshold_set(*, store, threshold: int) -> int:
     """The seller sets their store's low-stock threshold (0 to 1,000,000)."""
     if not 0 <= threshold <= MAX_THRESHOLD:
         raise InvalidInput(
-            f"The threshold is a number of units from 0 to {MAX_THRESHOLD:,}.", field="threshold"
+            gettext("The threshold is a number of units from 0 to %(max)s.")
+            % {"max": number_format(MAX_THRESHOLD, force_grouping=True)},
+            field="threshold",
         )
     with transaction.atomic():
         LowStockThreshold.objects.update_or_create(store=store, defaults={"threshold": threshold})

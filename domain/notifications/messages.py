@@ -1,22 +1,28 @@
-"""The texts of the order e-mails, in Portuguese, with the order number and the totals in kwanza.
+"""The texts of the order e-mails (English msgids, Portuguese in the catalogue), with the order
+number and the totals in kwanza.
 
-Built from the order as it is when the mail goes (a task that runs later tells the current state).
+Built from the order as it is when the mail goes (a task that runs later tells the current state),
+in the recipient's language (User.language).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
+
+from domain.accounts.models import language_supported
 from domain.money import kwanza
 from domain.orders.models import Order, OrderStatus, PaymentMethod, PaymentStatus
 
 from .models import NoticeKind
 
-SIGNATURE = "\n\nObrigado por usar a Kitanda.\nEsta mensagem foi enviada automaticamente: não responda."
+SIGNATURE = gettext_lazy("Thank you for using Kitanda.\nThis message was sent automatically: do not reply.")
 METHODS = {
-    PaymentMethod.CARD: "cartão",
-    PaymentMethod.MOBILE: "carteira móvel",
-    PaymentMethod.REFERENCE: "referência bancária (Multicaixa)",
+    PaymentMethod.CARD: gettext_lazy("card"),
+    PaymentMethod.MOBILE: gettext_lazy("mobile wallet"),
+    PaymentMethod.REFERENCE: gettext_lazy("bank reference (Multicaixa)"),
 }
 
 
@@ -38,15 +44,16 @@ def message_for(order: Order, kind: str) -> Message | None:
         NoticeKind.SELLER_NEW_ORDER: _seller_new_order,
         NoticeKind.SELLER_REFERENCE_PAID: _seller_reference_paid,
     }[NoticeKind(kind)]
-    to = order.store.seller.email if kind.startswith("seller_") else order.buyer.email
-    if not to:
+    recipient = order.store.seller if kind.startswith("seller_") else order.buyer
+    if not recipient.email:
         return None
-    subject, body = build(order)
-    return Message(to=to, subject=f"Kitanda: {subject}", body=body + SIGNATURE)
+    with translation.override(language_supported(recipient.language)):  # the recipient's own
+        subject, body = build(order)
+        return Message(to=recipient.email, subject=f"Kitanda: {subject}", body=f"{body}\n\n{SIGNATURE}")
 
 
 def _hello(name: str) -> str:
-    return f"Olá {name.strip()}," if name.strip() else "Olá,"
+    return gettext("Hello %(name)s,") % {"name": name.strip()} if name.strip() else gettext("Hello,")
 
 
 def _lines(order: Order) -> str:
@@ -54,7 +61,8 @@ def _lines(order: Order) -> str:
         f"  {item.quantity} × {item.product_name}: {kwanza(item.price * item.quantity)}"
         for item in order.items.all()
     ]
-    return "\n".join([*lines, f"  Total: {kwanza(order.total_amount)}"])
+    total = gettext("Total: %(amount)s") % {"amount": kwanza(order.total_amount)}
+    return "\n".join([*lines, f"  {total}"])
 
 
 def _payment(order: Order) -> str:
@@ -62,44 +70,61 @@ def _payment(order: Order) -> str:
     if payment is None:
         return ""
     if payment.method == PaymentMethod.REFERENCE and payment.status == PaymentStatus.PENDING:
-        return (
-            "Pague por referência num Multicaixa ou no seu banco:\n"
-            f"  Entidade: {payment.reference_entity}\n"
-            f"  Referência: {payment.reference_number}\n"
-            f"  Montante: {kwanza(payment.amount)}\n"
-            "A encomenda é cancelada se não for paga a tempo."
-        )
+        return gettext(
+            "Pay by reference at a Multicaixa or at your bank:\n"
+            "  Entity: %(entity)s\n"
+            "  Reference: %(reference)s\n"
+            "  Amount: %(amount)s\n"
+            "The order is cancelled if it is not paid in time."
+        ) % {
+            "entity": payment.reference_entity,
+            "reference": payment.reference_number,
+            "amount": kwanza(payment.amount),
+        }
+    method = str(METHODS[payment.method])
     if payment.status == PaymentStatus.COMPLETED:
-        return f"Pagamento por {METHODS[payment.method]}: aprovado ({kwanza(payment.amount)})."
-    return f"Pagamento por {METHODS[payment.method]}."
+        return gettext("Payment by %(method)s: approved (%(amount)s).") % {
+            "method": method,
+            "amount": kwanza(payment.amount),
+        }
+    return gettext("Payment by %(method)s.") % {"method": method}
 
 
 def _buyer_placed(order: Order) -> tuple[str, str]:
+    received = gettext("We received your order %(number)s at the store %(store)s:") % {
+        "number": order.order_number,
+        "store": order.store.name,
+    }
+    delivery = gettext("Delivery to: %(address)s") % {"address": order.shipping_address}
     body = (
         f"{_hello(order.buyer.first_name)}\n\n"
-        f"Recebemos a sua encomenda {order.order_number} na loja {order.store.name}:\n\n"
+        f"{received}\n\n"
         f"{_lines(order)}\n\n{_payment(order)}\n\n"
-        f"Entrega em: {order.shipping_address}"
+        f"{delivery}"
     )
-    return f"recebemos a sua encomenda {order.order_number}", body
+    return gettext("we received your order %(number)s") % {"number": order.order_number}, body
 
 
 def _buyer_paid(order: Order) -> tuple[str, str]:
-    body = (
-        f"{_hello(order.buyer.first_name)}\n\n"
-        f"Recebemos o pagamento de {kwanza(order.total_amount)} da encomenda {order.order_number}. "
-        f"A loja {order.store.name} vai prepará-la e avisamos quando for enviada."
-    )
-    return f"pagamento confirmado da encomenda {order.order_number}", body
+    paid = gettext(
+        "We received the payment of %(amount)s for order %(number)s. "
+        "The store %(store)s will prepare it and we will let you know when it is shipped."
+    ) % {"amount": kwanza(order.total_amount), "number": order.order_number, "store": order.store.name}
+    body = f"{_hello(order.buyer.first_name)}\n\n{paid}"
+    return gettext("payment confirmed for order %(number)s") % {"number": order.order_number}, body
 
 
 def _buyer_shipped(order: Order) -> tuple[str, str]:
-    body = (
-        f"{_hello(order.buyer.first_name)}\n\n"
-        f"A sua encomenda {order.order_number} ({kwanza(order.total_amount)}) foi enviada pela loja "
-        f"{order.store.name} para:\n  {order.shipping_address}"
-    )
-    return f"a encomenda {order.order_number} foi enviada", body
+    shipped = gettext(
+        "Your order %(number)s (%(amount)s) was shipped by the store %(store)s to:\n  %(address)s"
+    ) % {
+        "number": order.order_number,
+        "amount": kwanza(order.total_amount),
+        "store": order.store.name,
+        "address": order.shipping_address,
+    }
+    body = f"{_hello(order.buyer.first_name)}\n\n{shipped}"
+    return gettext("order %(number)s was shipped") % {"number": order.order_number}, body
 
 
 def _buyer_cancelled(order: Order) -> tuple[str, str]:
@@ -107,46 +132,53 @@ def _buyer_cancelled(order: Order) -> tuple[str, str]:
     expired = order.status == OrderStatus.CANCELLED and any(
         event.actor_id is None and event.to_status == OrderStatus.CANCELLED for event in order.events.all()
     )
-    why = "O prazo para pagar a referência terminou." if expired else ""
+    why = gettext("The deadline to pay the reference has passed.") if expired else ""
     refund = ""
     if payment is not None and payment.status in (PaymentStatus.REFUND_PENDING, PaymentStatus.REFUNDED):
-        refund = (
-            f"O reembolso de {kwanza(payment.amount)} foi pedido ao meio de pagamento "
-            f"({METHODS[payment.method]}); pode levar alguns dias a aparecer."
-        )
+        refund = gettext(
+            "The refund of %(amount)s was requested from the payment provider (%(method)s); "
+            "it may take a few days to appear."
+        ) % {"amount": kwanza(payment.amount), "method": str(METHODS[payment.method])}
+    cancelled = gettext("Order %(number)s (%(amount)s) from the store %(store)s was cancelled.") % {
+        "number": order.order_number,
+        "amount": kwanza(order.total_amount),
+        "store": order.store.name,
+    }
     body = "\n\n".join(
         part
         for part in (
             _hello(order.buyer.first_name),
-            f"A encomenda {order.order_number} ({kwanza(order.total_amount)}) da loja "
-            f"{order.store.name} foi cancelada. {why}".strip(),
+            f"{cancelled} {why}".strip(),
             refund,
         )
         if part
     )
-    return f"a encomenda {order.order_number} foi cancelada", body
+    return gettext("order %(number)s was cancelled") % {"number": order.order_number}, body
 
 
 def _seller_new_order(order: Order) -> tuple[str, str]:
     payment = getattr(order, "payment", None)
     waiting = payment is not None and payment.status == PaymentStatus.PENDING
     state = (
-        "Aguarda o pagamento por referência: não a envie ainda."
+        gettext("Waiting for the payment by reference: do not ship it yet.")
         if waiting
-        else "Já está paga: pode prepará-la."
+        else gettext("It is paid already: you can prepare it.")
     )
-    body = (
-        f"{_hello(order.store.seller.first_name)}\n\n"
-        f"A sua loja {order.store.name} recebeu a encomenda {order.order_number}:\n\n"
-        f"{_lines(order)}\n\n{state}"
-    )
-    return f"nova encomenda {order.order_number} na loja {order.store.name}", body
+    received = gettext("Your store %(store)s received order %(number)s:") % {
+        "store": order.store.name,
+        "number": order.order_number,
+    }
+    body = f"{_hello(order.store.seller.first_name)}\n\n{received}\n\n{_lines(order)}\n\n{state}"
+    return gettext("new order %(number)s at the store %(store)s") % {
+        "number": order.order_number,
+        "store": order.store.name,
+    }, body
 
 
 def _seller_reference_paid(order: Order) -> tuple[str, str]:
-    body = (
-        f"{_hello(order.store.seller.first_name)}\n\n"
-        f"O comprador pagou por referência {kwanza(order.total_amount)} da encomenda "
-        f"{order.order_number}. Pode prepará-la."
-    )
-    return f"a encomenda {order.order_number} foi paga", body
+    paid = gettext("The buyer paid %(amount)s by reference for order %(number)s. You can prepare it.") % {
+        "amount": kwanza(order.total_amount),
+        "number": order.order_number,
+    }
+    body = f"{_hello(order.store.seller.first_name)}\n\n{paid}"
+    return gettext("order %(number)s was paid") % {"number": order.order_number}, body

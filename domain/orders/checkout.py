@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from domain.cart.models import Cart, CartItem
 from domain.economics import ledger, rates
@@ -90,7 +91,7 @@ def checkout_place(
     requests race: the (buyer, key) unique constraint makes the second wait for the first.
     """
     if settings.CHECKOUT_REQUIRES_VERIFIED_EMAIL and not buyer.email_verified:
-        raise NotEligible("Verify your e-mail before you check out: follow the link we sent you.")
+        raise NotEligible(gettext("Verify your e-mail before you check out: follow the link we sent you."))
     request = _checkout_request(
         shipping_address=shipping_address,
         contact_phone=contact_phone,
@@ -141,14 +142,14 @@ def _checkout_request(
         text_error(
             shipping_address,
             field="shipping_address",
-            label="The shipping address",
+            label=gettext("The shipping address"),
             max_length=SHIPPING_ADDRESS_MAX,
         ),
         _check_contact_phone(contact_phone, phone),
         text_error(
             idempotency_key,
             field="idempotency_key",
-            label="The idempotency key",
+            label=gettext("The idempotency key"),
             max_length=IDEMPOTENCY_KEY_MAX,
             required=False,
         ),
@@ -166,9 +167,9 @@ def _check_contact_phone(contact_phone: str | None, phone: str | None) -> Domain
     if phone is not None:
         return None
     if not (contact_phone or "").strip():
-        return Required("The contact phone is required.", field="contact_phone")
+        return Required(gettext("The contact phone is required."), field="contact_phone")
     return InvalidInput(
-        "The contact phone must be an Angolan number, e.g. +244 923 456 789.", field="contact_phone"
+        gettext("The contact phone must be an Angolan number, e.g. +244 923 456 789."), field="contact_phone"
     )
 
 
@@ -177,19 +178,19 @@ def _check_payment(
 ) -> DomainError | None:
     if method == PaymentMethod.CARD:
         if not card_number:
-            return Required("A card number is required to pay by card.", field="card_number")
+            return Required(gettext("A card number is required to pay by card."), field="card_number")
         if not payments.card_number_valid(card_number):
-            return InvalidInput("This is not a valid card number.", field="card_number")
+            return InvalidInput(gettext("This is not a valid card number."), field="card_number")
     elif method == PaymentMethod.MOBILE:
         if not (phone_number or "").strip():
-            return Required("A phone number is required to pay by mobile.", field="phone_number")
+            return Required(gettext("A phone number is required to pay by mobile."), field="phone_number")
         if mobile is None:
             return InvalidInput(
-                "The phone number must be an Angolan mobile number: 9 digits starting with 9.",
+                gettext("The phone number must be an Angolan mobile number: 9 digits starting with 9."),
                 field="phone_number",
             )
     elif method != PaymentMethod.REFERENCE:
-        return InvalidInput("Unknown payment method.", field="payment_method")
+        return InvalidInput(gettext("Unknown payment method."), field="payment_method")
     return None
 
 
@@ -206,7 +207,7 @@ def _checkout(
         list(CartItem.objects.filter(cart=cart).values_list("pk", "product_id", "quantity")) if cart else []
     )
     if not lines:
-        raise EmptyCart("Your cart is empty.")
+        raise EmptyCart(gettext("Your cart is empty."))
     products = stock.stock_lock(product_ids=[product_id for _, product_id, _ in lines])
     wanted = {product_id: quantity for _, product_id, quantity in lines}
     _stock_check(products=products, wanted=wanted)
@@ -220,7 +221,7 @@ def _checkout(
             (products[product_id].price * quantity for product_id, quantity in by_store[store_id]), ZERO
         )
         if total > MAX_AMOUNT:
-            raise InvalidInput("This order's total is more than one order can hold.")
+            raise InvalidInput(gettext("This order's total is more than one order can hold."))
         orders.append(
             Order(
                 order_number=order_number_new(),
@@ -298,11 +299,14 @@ def _stock_check(*, products, wanted: dict[int, int]) -> None:
     for product_id, quantity in wanted.items():
         product = products[product_id]
         if not product.sellable:
-            shortages.append(f"“{product.name}” is no longer sold")
+            shortages.append(gettext("“%(name)s” is no longer sold") % {"name": product.name})
         elif quantity > product.stock_quantity:
-            shortages.append(f"“{product.name}”: {product.stock_quantity} available, {quantity} in your cart")
+            shortages.append(
+                gettext("“%(name)s”: %(available)s available, %(quantity)s in your cart")
+                % {"name": product.name, "available": product.stock_quantity, "quantity": quantity}
+            )
     if shortages:
-        raise OutOfStock("Not enough stock: " + "; ".join(shortages) + ".")
+        raise OutOfStock(gettext("Not enough stock: %(shortages)s.") % {"shortages": "; ".join(shortages)})
 
 
 def _payment_take(
@@ -326,15 +330,19 @@ def _payment_take(
     except Exception as error:
         logger.exception("payment gateway failed on order %s", order.order_number)
         if details.method == PaymentMethod.REFERENCE:
-            raise PaymentFailed("The payment provider could not be reached; nothing was charged.") from error
+            raise PaymentFailed(
+                gettext("The payment provider could not be reached; nothing was charged.")
+            ) from error
         # The charge may have gone through without an answer: it is voided once this rolls back.
         unanswered.append(order)
         raise PaymentFailed(
-            "The payment provider did not answer; your order was not placed, and anything it may "
-            "have charged will be returned."
+            gettext(
+                "The payment provider did not answer; your order was not placed, and anything it may "
+                "have charged will be returned."
+            )
         ) from error
     if not result.approved:
-        raise PaymentFailed(result.reason or "The payment was declined.", field=details.field)
+        raise PaymentFailed(result.reason or gettext("The payment was declined."), field=details.field)
     charged.append((result.transaction_id, order.total_amount))
     payment.status = PaymentStatus.COMPLETED
     payment.transaction_id = result.transaction_id

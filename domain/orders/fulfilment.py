@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from domain.economics import ledger
 from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible, NotFound
@@ -37,19 +38,28 @@ def order_update_status(*, actor, order_number: str, status: str) -> Order:
     """The store's seller (or an admin) moves an order one step: CONFIRMED → PROCESSING →
     SHIPPED → DELIVERED. Anything else is INVALID_TRANSITION."""
     if status not in OrderStatus.values:
-        raise InvalidInput("Unknown order status.", field="status")
+        raise InvalidInput(gettext("Unknown order status."), field="status")
     with transaction.atomic():
         order = _order_locked(actor=actor, order_number=order_number)
         if not actor.acts_for_stores:
-            raise AccessDenied("Only the store's seller or an admin can change an order's status.")
+            raise AccessDenied(gettext("Only the store's seller or an admin can change an order's status."))
         current = OrderStatus(order.status)
         step = FULFILMENT_FLOW.index(current) + 1 if current in FULFILMENT_FLOW else None
         allowed = FULFILMENT_FLOW[step] if step is not None and step < len(FULFILMENT_FLOW) else None
         if status != allowed:
-            hint = f"only to {allowed.name}" if allowed else "no further by a status change"
-            raise InvalidTransition(
-                f"A {current.name} order moves {hint}, not to {OrderStatus(status).name}.", field="status"
-            )
+            names = {
+                "current": current.name,
+                "allowed": allowed.name if allowed else "",
+                "status": OrderStatus(status).name,
+            }
+            if allowed:
+                message = gettext("A %(current)s order moves only to %(allowed)s, not to %(status)s.") % names
+            else:
+                message = (
+                    gettext("A %(current)s order moves no further by a status change, not to %(status)s.")
+                    % names
+                )
+            raise InvalidTransition(message, field="status")
         order_status_set(order, status, actor=actor)
         if status == OrderStatus.SHIPPED:
             notify_after_commit([(order.pk, NoticeKind.BUYER_SHIPPED)])
@@ -65,7 +75,10 @@ def order_cancel(*, actor, order_number: str) -> Order:
         # On an order the actor can see, a seller is its store's seller (no other seller sees it).
         allowed = STAFF_CANCELLABLE if actor.acts_for_stores else BUYER_CANCELLABLE
         if order.status not in allowed:
-            raise NotEligible(f"A {OrderStatus(order.status).name} order can no longer be cancelled.")
+            raise NotEligible(
+                gettext("A %(status)s order can no longer be cancelled.")
+                % {"status": OrderStatus(order.status).name}
+            )
         _order_close(order, actor=actor, note="cancelled")
     return order
 
@@ -76,9 +89,11 @@ def order_refund(*, actor, order_number: str) -> Order:
     with transaction.atomic():
         order = _order_locked(actor=actor, order_number=order_number)
         if order.buyer_id != actor.pk:
-            raise AccessDenied("Only the order's buyer can ask for a refund.")
+            raise AccessDenied(gettext("Only the order's buyer can ask for a refund."))
         if order.status not in REFUNDABLE:
-            raise NotEligible(f"A {OrderStatus(order.status).name} order cannot be refunded.")
+            raise NotEligible(
+                gettext("A %(status)s order cannot be refunded.") % {"status": OrderStatus(order.status).name}
+            )
         _order_close(order, actor=actor, note="refund requested")
     return order
 
@@ -94,7 +109,7 @@ def order_expire_unpaid(*, hours: int) -> Expiry:
     Each order in its own transaction, re-checked under its lock (a payment may just arrive); an
     order that fails is logged and reported, and the others proceed."""
     if hours < 1:
-        raise InvalidInput("Hours must be at least 1.", field="hours")
+        raise InvalidInput(gettext("Hours must be at least 1."), field="hours")
     cutoff = timezone.now() - timedelta(hours=hours)
     stale = Order.objects.filter(
         status=OrderStatus.PENDING,
@@ -124,7 +139,7 @@ def _order_locked(*, actor, order_number: str) -> Order:
         .first()
     )
     if order is None:
-        raise NotFound("No order with this number.", field="order_number")
+        raise NotFound(gettext("No order with this number."), field="order_number")
     return order
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from domain.phones import angolan_mobile, angolan_phone, normalize_angolan_phone  # noqa: F401 (the gateway API)
 
@@ -92,12 +93,15 @@ class SimulatedGateway(PaymentGateway):
     def charge(self, *, method, amount, order_number, card_number=None, phone_number=None) -> Charge:
         if method == PaymentMethod.CARD:
             if normalize_card_number(card_number or "").endswith(self.DECLINED_CARD_SUFFIX):
-                return Charge(approved=False, reason="The card was declined.")
+                return Charge(approved=False, reason=gettext("The card was declined."))
         elif method == PaymentMethod.MOBILE:
             if normalize_angolan_phone(phone_number or "") == self.DECLINED_PHONE:
-                return Charge(approved=False, reason="The mobile payment was declined.")
+                return Charge(approved=False, reason=gettext("The mobile payment was declined."))
         else:
-            return Charge(approved=False, reason=f"{method} payments are not charged at once.")
+            return Charge(
+                approved=False,
+                reason=gettext("%(method)s payments are not charged at once.") % {"method": method},
+            )
         return Charge(approved=True, transaction_id=f"SIM-{order_number}")
 
     def issue_reference(self, *, order_id, order_number, amount) -> Reference:

@@ -8,6 +8,7 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from domain.economics import ledger
 from domain.errors import InvalidInput, NotEligible, NotFound
@@ -40,8 +41,8 @@ class LateReason(enum.Enum):
     @property
     def refusal(self) -> str:
         if self is LateReason.AFTER_CANCELLATION:
-            return "The order is CANCELLED: it cannot be paid any more."
-        return "This reference was paid already."
+            return gettext("The order is CANCELLED: it cannot be paid any more.")
+        return gettext("This reference was paid already.")
 
 
 def payment_confirm_reference(
@@ -68,7 +69,7 @@ def payment_confirm_reference(
             .first()
         )
         if order is None:
-            raise NotFound("No payment with this reference.", field="reference_number")
+            raise NotFound(gettext("No payment with this reference."), field="reference_number")
         payment = order.payment
         late = _late_reason(order, payment, transaction_id)
         if late is not None:
@@ -80,10 +81,13 @@ def payment_confirm_reference(
                 return order, False
             if order.status != OrderStatus.PENDING or payment.status != PaymentStatus.PENDING:
                 raise NotEligible(
-                    f"The order is {OrderStatus(order.status).name}: it cannot be paid any more."
+                    gettext("The order is %(status)s: it cannot be paid any more.")
+                    % {"status": OrderStatus(order.status).name}
                 )
             if amount != payment.amount:
-                raise InvalidInput(f"The amount must be {payment.amount}.", field="amount")
+                raise InvalidInput(
+                    gettext("The amount must be %(amount)s.") % {"amount": payment.amount}, field="amount"
+                )
             _transaction_id_check(transaction_id)
             payment.status = PaymentStatus.COMPLETED
             payment.transaction_id = transaction_id
@@ -124,10 +128,10 @@ def _payment_late(
         return refused  # the order's own payment: refunded when the order was cancelled
     late = LatePayment.objects.filter(transaction_id=transaction_id).first()
     if late is not None and late.order_id != order.pk:
-        raise InvalidInput("This transaction id was already used.", field="transaction_id")
+        raise InvalidInput(gettext("This transaction id was already used."), field="transaction_id")
     if late is not None:  # a replay: a refund the gateway refused is sent again after the commit
         if late.refunded:
-            return f"{refused} This payment was refunded already."
+            return gettext("%(refusal)s This payment was refunded already.") % {"refusal": refused}
         owed = Refund.objects.filter(late_payment=late).first()
         if owed is None:  # recorded before refunds were rows of their own
             refunds.refund_schedule(
@@ -139,10 +143,12 @@ def _payment_late(
             )
         else:
             refunds.refund_send_after_commit(owed)
-        return f"{refused} This payment was recorded already and will be refunded."
+        return gettext("%(refusal)s This payment was recorded already and will be refunded.") % {
+            "refusal": refused
+        }
     _transaction_id_check(transaction_id)
     if amount > MAX_AMOUNT or not is_cents(amount):
-        raise InvalidInput("The amount is not an amount of kwanza.", field="amount")
+        raise InvalidInput(gettext("The amount is not an amount of kwanza."), field="amount")
     late = LatePayment.objects.create(order=order, transaction_id=transaction_id, amount=money_round(amount))
     logger.error(
         "payment %s of %s on the reference of order %s arrived %s: refunding it",
@@ -160,7 +166,7 @@ def _payment_late(
         order=order,
         late_payment=late,
     )
-    return f"{refused} The payment is recorded and will be refunded."
+    return gettext("%(refusal)s The payment is recorded and will be refunded.") % {"refusal": refused}
 
 
 def _transaction_id_check(transaction_id: str) -> None:
@@ -169,4 +175,4 @@ def _transaction_id_check(transaction_id: str) -> None:
         Payment.objects.filter(transaction_id=transaction_id).exists()
         or LatePayment.objects.filter(transaction_id=transaction_id).exists()
     ):
-        raise InvalidInput("This transaction id was already used.", field="transaction_id")
+        raise InvalidInput(gettext("This transaction id was already used."), field="transaction_id")

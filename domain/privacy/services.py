@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from domain.accounts.credentials import WRONG_PASSWORD, tokens_revoke
 from domain.accounts.models import Store, User
 from domain.cart.models import Cart
 from domain.economics.selectors import store_balance
 from domain.errors import InvalidCredentials, NotEligible
+from domain.notifications.models import Notification
 from domain.orders.models import Order, OrderStatus
 from domain.reviews.models import Review
 from domain.wishlist.models import WishlistItem
@@ -41,6 +43,7 @@ def account_export(*, user: User) -> dict:
             "first_name": user.first_name,
             "last_name": user.last_name,
             "phone": user.phone,
+            "language": user.language,
             "user_type": user.user_type.upper(),
             "date_joined": user.date_joined.isoformat(),
         },
@@ -63,25 +66,29 @@ def account_export(*, user: User) -> dict:
 def account_delete(*, user: User, password: str) -> None:
     """The user leaves, proving their password. The person is anonymised: names, e-mail, phone and
     username replaced, login disabled, every token revoked, wishlist and cart deleted; reviews stay
-    under the anonymous name; orders keep what sellers must keep for their records (the shipping
+    under the anonymous name; the record of the e-mails sent forgets the address; orders keep what sellers must keep for their records (the shipping
     address and phone of each order). A seller with orders still open cannot leave until they are
     delivered or cancelled, nor while their store has money not yet paid out; their store leaves
     the catalogue."""
     if not user.check_password(password or ""):
         raise InvalidCredentials(WRONG_PASSWORD, field="password")
     if user.is_seller and Order.objects.filter(store__seller=user, status__in=OPEN_STATUSES).exists():
-        raise NotEligible("Your store still has open orders: deliver or cancel them before you leave.")
+        raise NotEligible(
+            gettext("Your store still has open orders: deliver or cancel them before you leave.")
+        )
     store = Store.objects.filter(seller=user).first() if user.is_seller else None
     if store is not None:
         balance = store_balance(store_id=store.pk)
         if balance.available or balance.pending:
             raise NotEligible(
-                "Your store still has a balance to be paid out: it is settled before you leave."
+                gettext("Your store still has a balance to be paid out: it is settled before you leave.")
             )
     with transaction.atomic():
         WishlistItem.objects.filter(user=user).delete()
         Cart.objects.filter(user=user).delete()
         Store.objects.filter(seller=user).update(is_active=False, updated_at=timezone.now())
+        # The record of the order e-mails sent keeps whether they went, not to which address.
+        Notification.objects.filter(recipient__iexact=user.email).update(recipient="")
         user.username = f"deleted-{user.pk}"
         user.email = f"deleted-{user.pk}@deleted.invalid"
         user.pending_email = ""

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
+from django.utils.translation import gettext
 
 from domain.accounts.models import User
 from domain.catalog.models import Product
@@ -30,13 +31,13 @@ COMMENT_MAX_LENGTH = 2000
 
 def _check_rating(rating: int | None) -> InvalidInput | None:
     if rating is None or not 1 <= rating <= 5:
-        return InvalidInput("Rating must be a whole number from 1 to 5.", field="rating")
+        return InvalidInput(gettext("Rating must be a whole number from 1 to 5."), field="rating")
     return None
 
 
 def _check_comment(comment: str | None) -> DomainError | None:
     return text_error(
-        comment, field="comment", label="Comment", max_length=COMMENT_MAX_LENGTH, required=False
+        comment, field="comment", label=gettext("Comment"), max_length=COMMENT_MAX_LENGTH, required=False
     )
 
 
@@ -58,15 +59,15 @@ def review_create(*, user: User, product_id: int, rating: int, comment: str | No
     collect(_check_rating(rating), _check_comment(comment))
     product = Product.objects.filter(pk=product_id, deleted_at__isnull=True).first()
     if product is None:
-        raise NotFound("No product with this id.", field="product_id")
+        raise NotFound(gettext("No product with this id."), field="product_id")
     if not user.is_buyer:
-        raise NotEligible("Only buyers review products.", field="product_id")
+        raise NotEligible(gettext("Only buyers review products."), field="product_id")
     delivered = OrderItem.objects.filter(
         order__buyer=user, order__status=OrderStatus.DELIVERED, product_id=product.pk
     ).exists()
     if not delivered:
         raise NotEligible(
-            "You can review a product once an order holding it was delivered.", field="product_id"
+            gettext("You can review a product once an order holding it was delivered."), field="product_id"
         )
     try:
         with transaction.atomic():
@@ -76,7 +77,7 @@ def review_create(*, user: User, product_id: int, rating: int, comment: str | No
             product_rating_refresh(product=product)
     except IntegrityError as error:
         if Review.objects.filter(product=product, user=user).exists():
-            raise AlreadyExists("You already reviewed this product.", field="product_id") from error
+            raise AlreadyExists(gettext("You already reviewed this product."), field="product_id") from error
         raise
     return review
 
@@ -84,9 +85,9 @@ def review_create(*, user: User, product_id: int, rating: int, comment: str | No
 def _review_for_change(*, review_id: int, user: User, admin_may: bool) -> Review:
     review = Review.objects.select_related("user", "product").filter(pk=review_id).first()
     if review is None:
-        raise NotFound("No review with this id.", field="id")
+        raise NotFound(gettext("No review with this id."), field="id")
     if review.user_id != user.pk and not (admin_may and user.is_marketplace_admin):
-        raise AccessDenied("Only the review's author can change it.")
+        raise AccessDenied(gettext("Only the review's author can change it."))
     return review
 
 

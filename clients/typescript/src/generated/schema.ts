@@ -152,6 +152,12 @@ export enum ErrorCode {
   Unique = 'UNIQUE'
 }
 
+/** A language Kitanda speaks. Answers follow each request's Accept-Language (Portuguese unless it asks for English); e-mails follow the user's `language`. */
+export enum Language {
+  En = 'EN',
+  PtAo = 'PT_AO'
+}
+
 export type LedgerEntry = Node & {
   __typename?: 'LedgerEntry';
   /** Signed as it changes the balance: sales and commission reversals add, commissions, refunds and payouts subtract. */
@@ -765,6 +771,8 @@ export type ProductUpdateInput = {
 /** A field left out is unchanged. */
 export type ProfileInput = {
   firstName?: InputMaybe<Scalars['String']['input']>;
+  /** The language of the user's e-mails. */
+  language?: InputMaybe<Language>;
   lastName?: InputMaybe<Scalars['String']['input']>;
   /** An Angolan number (+244 923 456 789); an empty string removes it. */
   phone?: InputMaybe<Scalars['String']['input']>;
@@ -1090,6 +1098,8 @@ export type User = Node & {
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   isApprovedSeller: Scalars['Boolean']['output'];
+  /** The language of the user's e-mails: the one they registered in, or chose since (updateProfile). */
+  language: Language;
   lastName: Scalars['String']['output'];
   /** An address the user asked to change to, waiting for its link to be followed; empty if none. */
   pendingEmail: Scalars['String']['output'];

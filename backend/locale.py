@@ -1,0 +1,43 @@
+"""The language of each request: Portuguese (Angola) unless the client asks for English.
+
+Django's language negotiation (`get_language_from_request`: the `django_language` cookie, then
+`Accept-Language`, then LANGUAGE_CODE), activated for the request and put back afterwards, in the
+mode of the chain (no thread hop under ASGI, unlike django.middleware.locale.LocaleMiddleware).
+
+Answers that say something (errors, e-mails, the admin) vary by language, so they carry
+`Vary: Accept-Language` and `Content-Language`. A public GraphQL answer (`Cache-Control: public`,
+graph/views.py) holds catalogue data and no message at all: it is the same in every language and
+stays one entry in a shared cache.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from .middleware import BothModes
+
+
+class LanguageMiddleware(BothModes):
+    def __call__(self, request: HttpRequest):
+        language = translation.get_language_from_request(request)
+        request.LANGUAGE_CODE = language
+        if self.async_mode:
+            return self._acall(request, language)
+        with translation.override(language):
+            response = self.get_response(request)
+        return _labelled(response, language)
+
+    async def _acall(self, request: HttpRequest, language: str) -> HttpResponse:
+        with translation.override(language):
+            response = await self.get_response(request)
+        return _labelled(response, language)
+
+
+def _labelled(response: HttpResponse, language: str) -> HttpResponse:
+    if response.get("Cache-Control", "").startswith("public"):
+        return response
+    patch_vary_headers(response, ("Accept-Language",))
+    response.headers.setdefault("Content-Language", language)
+    return response
