@@ -48,7 +48,16 @@ class KitandaUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         (
             gettext_lazy("Marketplace"),
-            {"fields": ("user_type", "is_approved_seller", "phone", "email_verified_at", "pending_email")},
+            {
+                "fields": (
+                    "user_type",
+                    "is_approved_seller",
+                    "phone",
+                    "language",
+                    "email_verified_at",
+                    "pending_email",
+                )
+            },
         ),
         (gettext_lazy("Account lifecycle"), {"fields": ("tokens_revoked_at", "deleted_at")}),
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from domain.accounts.credentials import WRONG_PASSWORD, tokens_revoke
 from domain.accounts.models import Store, User
 from domain.cart.models import Cart
+from domain.catalog.versions import catalog_changed
 from domain.economics.selectors import store_balance
 from domain.errors import InvalidCredentials, NotEligible
 from domain.notifications.models import Notification
@@ -100,6 +101,8 @@ def account_delete(*, user: User, password: str) -> None:
         user.set_unusable_password()
         user.save()
         tokens_revoke(user)
+        # Public answers kept by the response cache may show their store, products or name.
+        catalog_changed(shared=True)
 
 
 def _order(order: Order) -> dict:
