@@ -67,10 +67,10 @@ def account_export(*, user: User) -> dict:
 def account_delete(*, user: User, password: str) -> None:
     """The user leaves, proving their password. The person is anonymised: names, e-mail, phone and
     username replaced, login disabled, every token revoked, wishlist and cart deleted; reviews stay
-    under the anonymous name; the record of the e-mails sent forgets the address; orders keep what sellers must keep for their records (the shipping
-    address and phone of each order). A seller with orders still open cannot leave until they are
-    delivered or cancelled, nor while their store has money not yet paid out; their store leaves
-    the catalogue."""
+    under the anonymous name; the record of the e-mails sent forgets the address; orders keep what
+    sellers must keep for their records (the shipping address and phone of each order). A seller
+    with orders still open cannot leave until they are delivered or cancelled, nor while their store
+    has money not yet paid out; their store leaves the catalogue."""
     if not user.check_password(password or ""):
         raise InvalidCredentials(WRONG_PASSWORD, field="password")
     if user.is_seller and Order.objects.filter(store__seller=user, status__in=OPEN_STATUSES).exists():
