@@ -29,6 +29,8 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
 
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
+admin.site.site_header = admin.site.site_title = gettext_lazy("Kitanda administration")
+admin.site.index_title = gettext_lazy("The marketplace")
 
 
 @admin.register(User)
