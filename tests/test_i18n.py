@@ -4,6 +4,7 @@ escapes gettext, and each request, error and e-mail speaks its caller's language
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import os
 import re
@@ -252,6 +253,31 @@ def test_a_body_refused_by_the_asgi_server_speaks_it_too(settings, accept, messa
     headers = [(b"content-length", b"4096"), (b"accept-language", accept)]
     status, payload = asgi_post(headers, Chunks(b"x", count=1))
     assert (status, payload["errors"][0]["message"]) == (413, message)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("accept", "language"), [(b"", "pt-ao"), (b"en", "en")])
+def test_the_asgi_server_speaks_it_too(accept, language):
+    """Under ASGI the view runs in a worker thread: the request's language goes along."""
+    from .test_bad_requests import asgi_post
+
+    body = json.dumps({"query": LOGIN}).encode()
+
+    class Body:
+        """The body once, then a client that stays connected until the answer."""
+
+        sent = False
+
+        async def receive(self) -> dict:
+            if self.sent:
+                await asyncio.Event().wait()
+            self.sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+    headers = [(b"content-length", str(len(body)).encode()), (b"accept-language", accept)]
+    status, payload = asgi_post(headers, Body())
+    assert status == 200
+    assert payload["data"]["tokenAuth"]["errors"][0]["message"] == WRONG_LOGIN[language]
 
 
 @pytest.mark.django_db
