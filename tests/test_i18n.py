@@ -193,6 +193,10 @@ def post(client, query: str, accept: str | None = None, **extra):
         ("en", "en"),
         ("en-GB,en;q=0.9,pt;q=0.5", "en"),
         ("EN-us", "en"),
+        ("*", "pt-ao"),
+        ("en;q=banana, ;;, ,q=1", "pt-ao"),  # nonsense gets the default, never an error
+        ("en-" + "x" * 5000, "pt-ao"),  # over Django's header limit: not parsed at all
+        ("\u00e9n, pt-\u00c1O", "pt-ao"),
     ],
 )
 def test_a_business_error_speaks_the_language_asked_for(client, accept, language):
