@@ -189,7 +189,7 @@ def test_admin_self_registration_is_refused(gql):
         "errors": [
             {
                 "field": "userType",
-                "message": "Only buyer and seller accounts can be registered.",
+                "message": "Só é possível registar contas de comprador e de vendedor.",
                 "code": "FORBIDDEN",
             }
         ],
@@ -269,7 +269,7 @@ def test_an_email_taken_under_postgresqls_lower_is_unique_through_the_api(gql):
 TOO_MANY_REGISTRATIONS = [
     {
         "field": None,
-        "message": "Too many registrations from this address. Try again later.",
+        "message": "Demasiados registos a partir deste endereço. Tente novamente mais tarde.",
         "code": "RATE_LIMITED",
     }
 ]
@@ -529,7 +529,7 @@ def test_the_django_admin_bulk_action_approves_sellers(client, admin):
         follow=True,
     )
     assert response.status_code == 200
-    assert b"2 seller(s) approved." in response.content
+    assert b"2 vendedor(es) aprovado(s)." in response.content
     assert User.objects.filter(is_approved_seller=True, pk__in=[u.pk for u in pending]).count() == 2
     buyer.refresh_from_db()
     assert not buyer.is_approved_seller
@@ -850,7 +850,7 @@ def test_an_unexpected_exception_is_logged_and_masked(gql, monkeypatch, caplog):
         "data": {"store": None},
         "errors": [
             {
-                "message": "Internal error.",
+                "message": "Erro interno.",
                 "locations": [{"line": 1, "column": 3}],
                 "path": ["store"],
                 "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-42"},

@@ -139,19 +139,19 @@ def test_nul_in_a_variable_sent_with_a_default(gql):
     [
         (
             "query($f: Int = 1000) { products(first: $f) { totalCount } }",
-            "Argument 'first' must be between 0 and 100.",
+            "O argumento 'first' tem de estar entre 0 e 100.",
         ),
         (
             "query($f: Int = -1) { products(last: $f) { totalCount } }",
-            "Argument 'last' must be between 0 and 100.",
+            "O argumento 'last' tem de estar entre 0 e 100.",
         ),
         (
             'query($a: String = "zzz") { products(after: $a) { totalCount } }',
-            "Argument 'after' is not a valid cursor.",
+            "O argumento 'after' não é um cursor válido.",
         ),
         (
             'query($b: String = "YXJyYXljb25uZWN0aW9uOi0x") { ...F } fragment F on Query { stores(before: $b) { totalCount } }',
-            "Argument 'before' is not a valid cursor.",
+            "O argumento 'before' não é um cursor válido.",
         ),
     ],
 )
@@ -177,7 +177,7 @@ def test_several_operations_need_an_operation_name(gql, logs):
     result = gql(TWO)
     assert result["data"] is None
     assert error_codes(result) == ["BAD_USER_INPUT"]
-    assert "operation name" in result["errors"][0]["message"]
+    assert "nome da operação" in result["errors"][0]["message"]
     assert gql.ok(TWO, operation_name="B") == {"me": None}
     assert_quiet(logs)
 
@@ -208,7 +208,7 @@ def test_a_body_over_the_limit_is_refused_by_its_length(client, settings, logs):
     response = client.post(
         "/graphql/", {"operations": operations, "map": '{"0": ["variables.f"]}', "0": upload}
     )
-    assert "larger than 1000 bytes" in refused(response, status=413, code="PAYLOAD_TOO_LARGE")
+    assert "mais de 1000 bytes" in refused(response, status=413, code="PAYLOAD_TOO_LARGE")
     assert_quiet(logs)
 
 

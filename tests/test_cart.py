@@ -131,14 +131,14 @@ def test_a_line_never_exceeds_the_stock(banana):
     with pytest.raises(OutOfStock) as error:
         add(product=banana, quantity=6)
     assert error.value.field == "quantity"
-    assert error.value.message == "Only 5 of “Banana” available."
+    assert error.value.message == "Só há 5 de “Banana” disponíveis."
     assert snapshot() == []
 
     cart = add(product=banana, quantity=4)
     before = snapshot()
     with pytest.raises(OutOfStock) as error:
         add(product=banana, quantity=2, cart_code=cart.cart_code)
-    assert error.value.message == "Only 5 of “Banana” available (4 already in your cart)."
+    assert error.value.message == "Só há 5 de “Banana” disponíveis (4 já no seu carrinho)."
     assert snapshot() == before
 
 
@@ -146,7 +146,7 @@ def test_sold_out_product_says_so(buyer):
     product = make_product(name="Caju", stock_quantity=0)
     with pytest.raises(OutOfStock) as error:
         add(user=buyer, product=product)
-    assert error.value.message == "“Caju” is out of stock."
+    assert error.value.message == "“Caju” está sem stock."
     assert snapshot() == []
 
 
@@ -487,6 +487,9 @@ def test_a_cart_holds_at_most_the_line_count(buyer, monkeypatch):
         add(buyer, product)
     with pytest.raises(InvalidInput) as error:
         add(buyer, products[3])
-    assert (error.value.field, error.value.message) == ("product_id", "A cart holds at most 3 products.")
+    assert (error.value.field, error.value.message) == (
+        "product_id",
+        "Um carrinho leva no máximo 3 produtos.",
+    )
     add(buyer, products[0])  # more of a product already in the cart is fine
     assert CartItem.objects.count() == 3

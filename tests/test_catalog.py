@@ -140,7 +140,7 @@ def test_admin_screens_go_through_the_services(client, admin, seller):
     )
 
     refused = client.post("/admin/catalog/category/add/", {"name": "som", "description": ""})
-    assert refused.status_code == 200 and "already exists" in refused.content.decode()
+    assert refused.status_code == 200 and "Já existe uma categoria com este nome." in refused.content.decode()
     assert Category.objects.count() == 1
     assert client.get("/admin/catalog/product/add/").status_code == 403
 
@@ -446,7 +446,9 @@ def test_update_and_delete_of_a_missing_product_are_not_found(gql, seller, produ
     ):
         updated = gql.op("UpdateProduct", {"id": product_id, "input": {"name": "X"}}, user=seller)
         deleted = gql.op("DeleteProduct", {"id": product_id}, user=seller)
-        not_found = [{"field": "id", "message": "No product with this id.", "code": "NOT_FOUND"}]
+        not_found = [
+            {"field": "id", "message": "Não existe nenhum produto com este id.", "code": "NOT_FOUND"}
+        ]
         assert (updated["data"]["updateProduct"]["product"], updated["data"]["updateProduct"]["errors"]) == (
             None,
             not_found,
@@ -836,7 +838,7 @@ def test_first_defaults_to_20_and_is_capped_at_100(gql, seller):
     refused = gql.op("ProductList", {"first": 101})
     assert refused["data"] is None
     assert error_codes(refused) == ["BAD_USER_INPUT"]
-    assert "between 0 and 100" in refused["errors"][0]["message"]
+    assert "entre 0 e 100" in refused["errors"][0]["message"]
     assert error_codes(gql.op("ProductList", {"after": "not-a-cursor"})) == ["BAD_USER_INPUT"]
 
 

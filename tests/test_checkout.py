@@ -245,8 +245,8 @@ def test_every_shortage_is_reported_in_one_error(buyer, three_stores, gateway):
     assert error.value.code == ErrorCode.OUT_OF_STOCK
     assert error.value.field is None
     assert error.value.message == (
-        "Not enough stock: “Feijão”: 2 available, 5 in your cart; “Óleo”: 0 available, 3 in your cart; "
-        "“Sal” is no longer sold."
+        "Stock insuficiente: “Feijão”: 2 disponíveis, 5 no seu carrinho; “Óleo”: 0 disponíveis, 3 no seu carrinho; "
+        "“Sal” já não está à venda."
     )
     assert world() == before
     assert gateway.calls == []
@@ -256,7 +256,7 @@ def test_a_product_of_a_deactivated_store_is_no_longer_sold(buyer, three_stores)
     product, quantity = three_stores[2]
     fill_cart(buyer, (product, quantity))
     type(product.store).objects.filter(pk=product.store_id).update(is_active=False)
-    with pytest.raises(OutOfStock, match="“Óleo” is no longer sold"):
+    with pytest.raises(OutOfStock, match="“Óleo” já não está à venda"):
         place(buyer)
 
 
@@ -306,7 +306,7 @@ def test_an_unreachable_gateway_for_a_reference_is_a_payment_failure(
     monkeypatch.setattr(gateway, "issue_reference", unreachable)
     fill_cart(buyer, *three_stores)
     before = world()
-    with pytest.raises(PaymentFailed, match="could not be reached"):
+    with pytest.raises(PaymentFailed, match="Não foi possível contactar o prestador de pagamentos"):
         place(buyer, payment_method=PaymentMethod.REFERENCE)
     assert world() == before
 
@@ -326,7 +326,7 @@ def test_a_charge_left_unanswered_is_voided_by_the_order_number(
     before = world()
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(PaymentFailed, match="did not answer"),
+        pytest.raises(PaymentFailed, match="não respondeu"),
     ):
         place(buyer)
     (void,) = voids
@@ -487,7 +487,7 @@ def test_out_of_stock_through_the_api_says_what_is_available(gql, buyer, three_s
         {
             "field": None,
             "code": "OUT_OF_STOCK",
-            "message": "Not enough stock: “Óleo”: 1 available, 3 in your cart.",
+            "message": "Stock insuficiente: “Óleo”: 1 disponíveis, 3 no seu carrinho.",
         }
     ]
 

@@ -210,7 +210,11 @@ def test_confirm_receipt_errors_in_the_payload(gql, buyer, other_buyer, product)
     assert [e["code"] for e in result["errors"]] == ["NOT_ELIGIBLE"]
     result = gql.ok(CONFIRM, {"orderNumber": order.order_number}, user=other_buyer)["confirmReceipt"]
     assert result["errors"] == [
-        {"field": "orderNumber", "message": "No order with this number.", "code": "NOT_FOUND"}
+        {
+            "field": "orderNumber",
+            "message": "Não existe nenhuma encomenda com este número.",
+            "code": "NOT_FOUND",
+        }
     ]
     assert error_codes(gql(CONFIRM, {"orderNumber": order.order_number}, user=make_seller())) == ["FORBIDDEN"]
 

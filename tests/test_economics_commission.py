@@ -142,7 +142,7 @@ def test_a_bad_rate_comes_back_in_the_payload(gql, admin):
     assert result["setCategoryCommission"]["errors"] == [
         {
             "field": "rate",
-            "message": "The rate is a percentage from 0 to 100 with at most two decimals.",
+            "message": "A taxa é uma percentagem de 0 a 100, com no máximo duas casas decimais.",
             "code": "INVALID",
         }
     ]

@@ -140,8 +140,8 @@ def test_platform_stats(gql, admin, seller, shop):
 @pytest.mark.parametrize(
     "period, message",
     [
-        ({"from": "2026-03-03", "to": "2026-03-01"}, "The period ends before it starts."),
-        ({"from": "2025-01-01", "to": "2026-03-01"}, "A period is at most 366 days."),
+        ({"from": "2026-03-03", "to": "2026-03-01"}, "O período termina antes de começar."),
+        ({"from": "2025-01-01", "to": "2026-03-01"}, "Um período tem no máximo 366 dias."),
     ],
 )
 def test_a_bad_period_is_refused(gql, seller, admin, period, message):

@@ -68,7 +68,10 @@ def test_a_payout_above_the_available_balance_is_refused(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(NotEligible) as error:
         payouts.payout_record(admin=admin, store_id=seller.store.pk, amount=D("2052.01"), bank_reference="X")
     assert error.value.field == "amount"
-    assert str(error.value) == "The store has 2052.00 available: a payout cannot be more than that."
+    assert (
+        str(error.value)
+        == "A loja tem 2052.00 Kz disponíveis: um pagamento à loja não pode ser superior a esse valor."
+    )
     assert (world(), Payout.objects.count(), mail.outbox) == (before, 0, [])
     payouts.payout_record(admin=admin, store_id=seller.store.pk, amount=D("2052.00"), bank_reference="X")
     assert balance(seller.store) == (D("0.00"), D("2052.00"), D("2052.00"))
@@ -170,7 +173,7 @@ def test_payout_errors_come_back_in_the_payload(gql, admin, seller):
         "errors": [
             {
                 "field": "amount",
-                "message": "The store has 0.00 available: a payout cannot be more than that.",
+                "message": "A loja tem 0.00 Kz disponíveis: um pagamento à loja não pode ser superior a esse valor.",
                 "code": "NOT_ELIGIBLE",
             }
         ],

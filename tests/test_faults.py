@@ -140,7 +140,7 @@ def served(gql, query: str, **kwargs) -> dict:
 
 def assert_masked(body: dict, *secrets: str) -> None:
     assert error_codes(body) == ["INTERNAL_SERVER_ERROR"]
-    assert body["errors"][0]["message"] == "Internal error."
+    assert body["errors"][0]["message"] == "Erro interno."
     assert body["errors"][0]["extensions"]["requestId"]
     text = json.dumps(body)
     assert "Traceback" not in text and "OperationalError" not in text
@@ -370,7 +370,7 @@ def test_logins_fail_closed_while_the_cache_cannot_count(gql, client, cache_down
         login = gql.op("Login", {"username": "buyer", "password": PASSWORD})["data"]["tokenAuth"]
         assert (login["token"], login["refreshToken"]) == (None, None)
         assert [error["code"] for error in login["errors"]] == ["RATE_LIMITED"]
-        assert "paused" in login["errors"][0]["message"]
+        assert "suspenso" in login["errors"][0]["message"]
     assert User.objects.values_list("last_login", flat=True).get(pk=buyer.pk) == last_login
 
     users = User.objects.count()

@@ -8,7 +8,7 @@ from .conftest import error_codes
 
 pytestmark = pytest.mark.django_db
 
-NUL_ERROR = "Text may not contain NUL (\\u0000) characters or invalid Unicode."
+NUL_ERROR = "O texto não pode conter caracteres NUL (\\u0000) nem Unicode inválido."
 
 
 def test_nul_in_a_variable_is_refused_before_anything_runs(gql):
@@ -54,11 +54,11 @@ def test_too_deep_a_document_is_refused(gql):
     deep = "{ " + nested % (nested % (nested % "name")) + " }"  # 12 levels
     result = gql(deep)
     assert result["data"] is None
-    assert "exceeds maximum operation depth" in result["errors"][0]["message"]
+    assert "excede a profundidade máxima de operação" in result["errors"][0]["message"]
 
 
 def test_too_many_aliases_are_refused(gql):
     aliases = " ".join(f"c{n}: categories {{ id }}" for n in range(31))
     result = gql(f"{{ {aliases} }}")
     assert result["data"] is None
-    assert "aliases found" in result["errors"][0]["message"]
+    assert "Foram encontrados 31 aliases" in result["errors"][0]["message"]

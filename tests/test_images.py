@@ -84,12 +84,12 @@ def test_text_file_named_jpg_is_refused():
     error = assert_refused(
         upload(b"hello, I am not a picture\n", name="photo.jpg", content_type="image/jpeg")
     )
-    assert "not a valid" in error.message
+    assert "não é uma imagem" in error.message
 
 
 def test_other_image_formats_are_refused():
     error = assert_refused(upload(image_bytes("GIF", (10, 10)), name="anim.gif"), field="logo")
-    assert "JPEG, PNG or WebP" in error.message
+    assert "JPEG, PNG ou WebP" in error.message
 
 
 def test_too_many_bytes_is_refused_before_decoding():

@@ -125,7 +125,8 @@ def test_any_other_step_is_an_invalid_transition(seller, buyer, product, current
 
 def test_the_message_names_the_allowed_step(seller, confirmed):
     with pytest.raises(
-        InvalidTransition, match="A CONFIRMED order moves only to PROCESSING, not to SHIPPED."
+        InvalidTransition,
+        match="Uma encomenda no estado CONFIRMED só pode passar para PROCESSING, não para SHIPPED.",
     ):
         fulfilment.order_update_status(actor=seller, order_number=confirmed.order_number, status="shipped")
 
@@ -464,7 +465,11 @@ def test_permission_matrix(gql, request, operation, role, confirmed, product):
         assert body == {
             "order": None,
             "errors": [
-                {"field": "orderNumber", "message": "No order with this number.", "code": "NOT_FOUND"}
+                {
+                    "field": "orderNumber",
+                    "message": "Não existe nenhuma encomenda com este número.",
+                    "code": "NOT_FOUND",
+                }
             ],
         }
     elif operation == "OrderDetail":
@@ -569,7 +574,7 @@ def test_update_cancel_and_refund_through_the_contract_operations(gql, buyer, se
             {
                 "field": "status",
                 "code": "INVALID_TRANSITION",
-                "message": "A PROCESSING order moves only to SHIPPED, not to DELIVERED.",
+                "message": "Uma encomenda no estado PROCESSING só pode passar para SHIPPED, não para DELIVERED.",
             }
         ],
     }
@@ -580,7 +585,7 @@ def test_update_cancel_and_refund_through_the_contract_operations(gql, buyer, se
             {
                 "field": None,
                 "code": "NOT_ELIGIBLE",
-                "message": "A PROCESSING order can no longer be cancelled.",
+                "message": "Uma encomenda no estado PROCESSING já não pode ser cancelada.",
             }
         ],
     }

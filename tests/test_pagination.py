@@ -31,7 +31,7 @@ def test_root_connection_defaults_to_20_and_refuses_above_100(gql):
     for first in (101, -1):
         result = gql("query($f: Int) { products(first: $f) { totalCount } }", {"f": first})
         assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-        assert result["errors"][0]["message"] == "Argument 'first' must be between 0 and 100."
+        assert result["errors"][0]["message"] == "O argumento 'first' tem de estar entre 0 e 100."
 
 
 def test_nested_connection_defaults_to_20_and_pages_in_sql(gql, reviewed_product, django_assert_num_queries):
@@ -52,12 +52,12 @@ def test_nested_connection_defaults_to_20_and_pages_in_sql(gql, reviewed_product
 @pytest.mark.parametrize(
     ("variables", "message"),
     [
-        ({"first": 101}, "Argument 'first' must be between 0 and 100."),
-        ({"first": -3}, "Argument 'first' must be between 0 and 100."),
-        ({"first": 5, "after": "garbage"}, "Argument 'after' is not a valid cursor."),
+        ({"first": 101}, "O argumento 'first' tem de estar entre 0 e 100."),
+        ({"first": -3}, "O argumento 'first' tem de estar entre 0 e 100."),
+        ({"first": 5, "after": "garbage"}, "O argumento 'after' não é um cursor válido."),
         (
             {"first": 5, "after": "YXJyYXljb25uZWN0aW9uOjk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5"},
-            "Argument 'after' is not a valid cursor.",
+            "O argumento 'after' não é um cursor válido.",
         ),
     ],
 )
@@ -81,7 +81,7 @@ def test_a_root_cursor_that_is_not_ours_is_refused(gql, cursor):
     result = gql("query($c: String) { products(after: $c) { totalCount } }", {"c": cursor})
     assert result["data"] is None
     assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
-        ("Argument 'after' is not a valid cursor.", "BAD_USER_INPUT")
+        ("O argumento 'after' não é um cursor válido.", "BAD_USER_INPUT")
     ]
 
 

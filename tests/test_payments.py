@@ -305,7 +305,7 @@ def test_a_payment_after_cancellation_is_recorded_refunded_and_answered_409(
         response = post(client, paid(pending))
     assert response.status_code == 409
     assert response.json() == {
-        "error": "The order is CANCELLED: it cannot be paid any more. The payment is recorded and will be refunded."
+        "error": "A encomenda está no estado CANCELLED: já não pode ser paga. O pagamento ficou registado e será reembolsado."
     }
     # The order stays cancelled with its stock back; the money is recorded, noted and given back.
     pending.refresh_from_db()
@@ -337,7 +337,7 @@ def test_a_replayed_late_payment_is_refunded_once(client, pending, gateway):
     for _ in range(2):
         response = post(client, body)
         assert response.status_code == 409
-        assert response.json()["error"].endswith("This payment was refunded already.")
+        assert response.json()["error"].endswith("Este pagamento já foi reembolsado.")
     assert world() == before
     assert gateway.refunds() == [("refund", "BANK-0001", Decimal("85000.00"))]
 
@@ -350,7 +350,7 @@ def test_a_reference_paid_twice_is_confirmed_once_and_the_second_payment_refunde
     assert response.status_code == 409
     assert (
         response.json()["error"]
-        == "This reference was paid already. The payment is recorded and will be refunded."
+        == "Esta referência já foi paga. O pagamento ficou registado e será reembolsado."
     )
     assert Order.objects.filter(pk=pending.pk).values_list("status", "payment_status").get() == before
     late = LatePayment.objects.get()
@@ -372,11 +372,11 @@ def test_a_late_payment_whose_refund_fails_is_retried_by_the_replay(client, pend
         patch.setattr(gateway, "refund", refuse)
         response = post(client, paid(pending))
         assert response.status_code == 409
-        assert response.json()["error"].endswith("The payment is recorded and will be refunded.")
+        assert response.json()["error"].endswith("O pagamento ficou registado e será reembolsado.")
         assert late_payments() == [(pending.pk, "BANK-0001", Decimal("85000.00"), False)]
         before = world()
         replay = post(client, paid(pending))  # the refund is tried again, and fails again
-        assert replay.json()["error"].endswith("This payment was recorded already and will be refunded.")
+        assert replay.json()["error"].endswith("Este pagamento já tinha sido registado e será reembolsado.")
         assert world() == before
     assert post(client, paid(pending)).status_code == 409  # the gateway is back: the replay refunds
     assert late_payments() == [(pending.pk, "BANK-0001", Decimal("85000.00"), True)]
@@ -396,7 +396,7 @@ def test_a_late_payment_never_refunds_another_orders_transaction(client, pending
     before = world()
     response = post(client, paid(pending))
     assert response.status_code == 400
-    assert response.json() == {"error": "This transaction id was already used."}
+    assert response.json() == {"error": "Este id de transacção já foi usado."}
     assert world() == before
     assert gateway.refunds() == []
 

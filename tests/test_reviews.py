@@ -131,7 +131,11 @@ def test_review_errors_come_in_the_payload(gql, buyer, product):
     assert result["data"]["createReview"] == {
         "review": None,
         "errors": [
-            {"field": "rating", "message": "Rating must be a whole number from 1 to 5.", "code": "INVALID"}
+            {
+                "field": "rating",
+                "message": "A classificação deve ser um número inteiro de 1 a 5.",
+                "code": "INVALID",
+            }
         ],
     }
     result = gql.op(

@@ -38,7 +38,7 @@ def test_bidi_embeddings_overrides_and_isolates_are_refused(value):
     error = name_error(value, field="name", label="Name", max_length=100)
     assert (error.code, error.message) == (
         ErrorCode.INVALID,
-        "Name may not contain bidirectional control characters.",
+        "Name não pode conter caracteres de controlo bidireccional.",
     )
 
 

@@ -60,7 +60,11 @@ def test_after_the_limit_even_the_right_password_is_refused(gql, buyer):
         "user": None,
         "cart": None,
         "errors": [
-            {"field": None, "message": "Too many login attempts. Try again later.", "code": "RATE_LIMITED"}
+            {
+                "field": None,
+                "message": "Demasiadas tentativas de início de sessão. Tente novamente mais tarde.",
+                "code": "RATE_LIMITED",
+            }
         ],
     }
     assert not RefreshToken.objects.exists()
@@ -145,7 +149,12 @@ def test_sixty_aliased_attempts_in_one_request_never_get_a_token(gql, buyer):
     result = gql(aliased(60), variables)
     assert result == {
         "data": None,
-        "errors": [{"message": "60 aliases found. Allowed: 30", "extensions": {"code": "QUERY_TOO_COMPLEX"}}],
+        "errors": [
+            {
+                "message": "Foram encontrados 60 aliases. Máximo permitido: 30",
+                "extensions": {"code": "QUERY_TOO_COMPLEX"},
+            }
+        ],
     }
     assert not RefreshToken.objects.exists()
 
@@ -210,7 +219,7 @@ def test_concurrent_attempts_cannot_pass_the_limit_together(limits):
 
 # ---------------------------------------------------------------- the Django admin's login page
 
-TOO_MANY = "Too many login attempts. Try again later."
+TOO_MANY = "Demasiadas tentativas de início de sessão. Tente novamente mais tarde."
 
 
 def admin_login(client, username: str, password: str, ip: str = "127.0.0.1"):
