@@ -131,14 +131,14 @@ def test_a_line_never_exceeds_the_stock(banana):
     with pytest.raises(OutOfStock) as error:
         add(product=banana, quantity=6)
     assert error.value.field == "quantity"
-    assert error.value.message == "Só há 5 de “Banana” disponíveis."
+    assert error.value.message == "“Banana” só tem 5 em stock."
     assert snapshot() == []
 
     cart = add(product=banana, quantity=4)
     before = snapshot()
     with pytest.raises(OutOfStock) as error:
         add(product=banana, quantity=2, cart_code=cart.cart_code)
-    assert error.value.message == "Só há 5 de “Banana” disponíveis (4 já no seu carrinho)."
+    assert error.value.message == "“Banana” só tem 5 em stock (4 já no seu carrinho)."
     assert snapshot() == before
 
 

@@ -245,7 +245,7 @@ def test_every_shortage_is_reported_in_one_error(buyer, three_stores, gateway):
     assert error.value.code == ErrorCode.OUT_OF_STOCK
     assert error.value.field is None
     assert error.value.message == (
-        "Stock insuficiente: “Feijão”: 2 disponíveis, 5 no seu carrinho; “Óleo”: 0 disponíveis, 3 no seu carrinho; "
+        "Stock insuficiente: “Feijão”: 2 em stock, 5 no seu carrinho; “Óleo”: 0 em stock, 3 no seu carrinho; "
         "“Sal” já não está à venda."
     )
     assert world() == before
@@ -487,7 +487,7 @@ def test_out_of_stock_through_the_api_says_what_is_available(gql, buyer, three_s
         {
             "field": None,
             "code": "OUT_OF_STOCK",
-            "message": "Stock insuficiente: “Óleo”: 1 disponíveis, 3 no seu carrinho.",
+            "message": "Stock insuficiente: “Óleo”: 1 em stock, 3 no seu carrinho.",
         }
     ]
 

@@ -70,7 +70,7 @@ def test_a_payout_above_the_available_balance_is_refused(
     assert error.value.field == "amount"
     assert (
         str(error.value)
-        == "A loja tem 2052.00 Kz disponíveis: um pagamento à loja não pode ser superior a esse valor."
+        == "A loja tem 2.052,00 Kz disponíveis: um pagamento à loja não pode ser superior a esse valor."
     )
     assert (world(), Payout.objects.count(), mail.outbox) == (before, 0, [])
     payouts.payout_record(admin=admin, store_id=seller.store.pk, amount=D("2052.00"), bank_reference="X")
@@ -173,7 +173,7 @@ def test_payout_errors_come_back_in_the_payload(gql, admin, seller):
         "errors": [
             {
                 "field": "amount",
-                "message": "A loja tem 0.00 Kz disponíveis: um pagamento à loja não pode ser superior a esse valor.",
+                "message": "A loja tem 0,00 Kz disponíveis: um pagamento à loja não pode ser superior a esse valor.",
                 "code": "NOT_ELIGIBLE",
             }
         ],

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from domain.accounts.models import Store
 from domain.background import enqueue_after_commit
 from domain.errors import DomainError, InvalidInput, NotEligible, NotFound, collect
-from domain.money import MAX_AMOUNT, is_cents
+from domain.money import MAX_AMOUNT, is_cents, kwanza
 from domain.text import text_error
 
 from . import tasks
@@ -45,7 +45,7 @@ def payout_record(*, admin, store_id: int, amount: Decimal, bank_reference: str)
         if amount > available:
             raise NotEligible(
                 gettext("The store has %(available)s available: a payout cannot be more than that.")
-                % {"available": available},
+                % {"available": kwanza(available)},
                 field="amount",
             )
         payout = Payout.objects.create(
