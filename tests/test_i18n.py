@@ -259,6 +259,21 @@ def test_a_body_refused_by_the_asgi_server_speaks_it_too(settings, accept, messa
     assert (status, payload["errors"][0]["message"]) == (413, message)
 
 
+@pytest.mark.django_db
+def test_a_document_refused_once_is_refused_again_in_the_next_callers_language(client):
+    """What the guards keep between requests (passes, validation per document text and language)
+    never carries one caller's language to the next."""
+    aliases = " ".join(f"c{n}: categories {{ id }}" for n in range(31))
+    query = f"{{ {aliases} }}"
+    for accept, start in (
+        (None, "Foram encontrados 31 aliases"),
+        ("en", "31 aliases found"),
+        (None, "Foram"),
+    ):
+        (error,) = post(client, query, accept).json()["errors"]
+        assert error["message"].startswith(start)
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("accept", "language"), [(b"", "pt-ao"), (b"en", "en")])
 def test_the_asgi_server_speaks_it_too(accept, language):
