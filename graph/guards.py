@@ -19,6 +19,7 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
+    GraphQLSyntaxError,
     IntValueNode,
     OperationDefinitionNode,
     OperationType,
@@ -147,6 +148,17 @@ def _parse(query: str, max_tokens: int) -> DocumentNode:
         return parse(query, max_tokens=max_tokens)
     except RecursionError:  # brackets nested too deeply for graphql-core's recursive parser
         raise too_complex(gettext("The document is nested too deeply.")) from None
+    except GraphQLSyntaxError as error:
+        if TOKEN_LIMIT_REACHED in error.message:  # graphql-core's max_tokens: one of our limits
+            raise too_complex(
+                gettext("The document has more than %(max)s tokens.") % {"max": max_tokens}
+            ) from None
+        raise
+
+
+# How graphql-core's parser says it stopped at max_tokens ("Document contains more than N tokens.
+# Parsing aborted."); tests/test_limits.py pins it.
+TOKEN_LIMIT_REACHED = "tokens. Parsing aborted."
 
 
 @functools.lru_cache(maxsize=CACHED_DOCUMENTS)

@@ -93,7 +93,11 @@ def test_a_field_repeated_is_refused_before_validation(gql, validations, repeats
 
 def test_a_field_repeated_thousands_of_times_is_refused_by_the_token_limit(gql, validations):
     result = gql("{ me { " + "id " * 3000 + "} }")
-    assert "more than 2000 tokens" in result["errors"][0]["message"]
+    (error,) = result["errors"]
+    assert (error["message"], error["extensions"]) == (
+        "O documento tem mais de 2000 tokens.",
+        {"code": "QUERY_TOO_COMPLEX"},
+    )
     assert validations == []
 
 
