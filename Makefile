@@ -36,7 +36,7 @@ messages: $(VENV)/.installed
 	  --keyword gettext_lazy --keyword ngettext_lazy:1,2 --keyword pgettext_lazy:1c,2 \
 	  --output-file locale/django.pot domain graph backend
 	$(VENV)/bin/pybabel update --input-file locale/django.pot --domain django --output-dir locale \
-	  --no-fuzzy-matching --ignore-obsolete
+	  --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 	rm locale/django.pot
 	$(MAKE) --no-print-directory locale
 
