@@ -55,7 +55,7 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-schema: $(VENV)/.installed
+schema: $(VENV)/.installed locale
 	$(PY) manage.py export_schema graph.schema:schema --path schema.graphql
 
 # The generated TypeScript client (clients/typescript, needs node and npm): install it from the
@@ -82,4 +82,4 @@ client-check: $(VENV)/.installed
 	@echo "client: generated code current, tsc --noEmit clean"
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media staticfiles $(COMPILED)

@@ -7,7 +7,7 @@ mode of the chain (no thread hop under ASGI, unlike django.middleware.locale.Loc
 Answers that say something (errors, e-mails, the admin) vary by language, so they carry
 `Vary: Accept-Language` and `Content-Language`. A public GraphQL answer (`Cache-Control: public`,
 graph/views.py) holds catalogue data and no message at all: it is the same in every language and
-stays one entry in a shared cache.
+stays one entry in a shared cache; so do the static files (WhiteNoise marks them public).
 """
 
 from __future__ import annotations
@@ -36,8 +36,13 @@ class LanguageMiddleware(BothModes):
 
 
 def _labelled(response: HttpResponse, language: str) -> HttpResponse:
-    if response.get("Cache-Control", "").startswith("public"):
+    if _shared(response.get("Cache-Control", "")):
         return response
     patch_vary_headers(response, ("Accept-Language",))
     response.headers.setdefault("Content-Language", language)
     return response
+
+
+def _shared(cache_control: str) -> bool:
+    """A response any cache may keep for everyone (static files, public GraphQL answers)."""
+    return any(directive.split("=")[0].strip().lower() == "public" for directive in cache_control.split(","))

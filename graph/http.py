@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import orjson
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 
 from .errors import INTERNAL_SERVER_ERROR
@@ -26,6 +27,31 @@ PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 # Arrays and objects nested in a JSON body: far more than any real variables need, far less than
 # what would overflow a recursive walk over them (ours, graphql-core's).
 MAX_JSON_NESTING = 32
+
+# Strawberry's own refusals, which it words in English, in the caller's language (by their text:
+# tests/test_i18n.py sends each one). Ours are made with gettext where they are raised.
+LIBRARY_REASONS = {
+    "Batching is not enabled": gettext_lazy("Batching is not enabled."),
+    "File(s) missing in form data": gettext_lazy("File(s) missing in form data."),
+    "No GraphQL query found in the request": gettext_lazy("No GraphQL query found in the request."),
+    "Not Found": gettext_lazy("Not found."),
+    "Too many operations": gettext_lazy("Too many operations."),
+    "Unable to parse the multipart body": gettext_lazy("Unable to parse the multipart body."),
+    "Unsupported content type": gettext_lazy("Unsupported content type."),
+    "Can't get GraphQL operation type": gettext_lazy("Cannot tell which operation to run."),
+    "mutations are not allowed when using GET": gettext_lazy("Mutations cannot be sent with GET: use POST."),
+}
+UNKNOWN_OPERATION = re.compile(r'Unknown operation named "(.*)"\.', re.DOTALL)
+
+
+def library_reason(reason: str) -> str:
+    """Strawberry's English reason in the request's language (itself when we do not know it)."""
+    if reason in LIBRARY_REASONS:
+        return str(LIBRARY_REASONS[reason])
+    unknown = UNKNOWN_OPERATION.fullmatch(reason)
+    if unknown:
+        return gettext("Unknown operation named “%(name)s”.") % {"name": unknown.group(1)}
+    return reason
 
 
 def refusal(status: int, message: str) -> HttpResponse:
@@ -56,7 +82,7 @@ class StrictRequests:
         try:
             return self.run(request=request)
         except HTTPException as error:
-            return refusal(error.status_code, error.reason)
+            return refusal(error.status_code, library_reason(error.reason))
         except RequestDataTooBig:
             return refusal(413, gettext("The request body is too large."))
         except UnicodeDecodeError:  # the body is not UTF-8

@@ -113,7 +113,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(gql, buyer):
                 "errors": [
                     {
                         "field": None,
-                        "message": "Nome de utilizador, e-mail ou senha errados.",
+                        "message": "Nome de utilizador, e-mail ou palavra-passe errados.",
                         "code": "INVALID_CREDENTIALS",
                     }
                 ],

@@ -489,7 +489,7 @@ def test_a_cart_holds_at_most_the_line_count(buyer, monkeypatch):
         add(buyer, products[3])
     assert (error.value.field, error.value.message) == (
         "product_id",
-        "Um carrinho leva no máximo 3 produtos.",
+        "Um carrinho pode ter no máximo 3 produtos.",
     )
     add(buyer, products[0])  # more of a product already in the cart is fine
     assert CartItem.objects.count() == 3

@@ -54,7 +54,7 @@ def test_a_payout_takes_money_out_of_the_available_balance_and_emails_the_seller
     assert ledger_of()[-1] == (seller.store.pk, "payout", D("-2000.00"), D("0.00"), None)
     (message,) = mail.outbox
     assert message.to == [seller.email]
-    assert message.subject == "Kitanda: pagamento de 2.000,00 Kz enviado"
+    assert message.subject == "Kitanda: transferência de 2.000,00 Kz enviada"
     assert "Referência bancária: BAI-778812" in message.body
     assert f"«{seller.store.name}»" in message.body
 
@@ -70,7 +70,7 @@ def test_a_payout_above_the_available_balance_is_refused(
     assert error.value.field == "amount"
     assert (
         str(error.value)
-        == "A loja tem 2.052,00 Kz disponíveis: um pagamento à loja não pode ser superior a esse valor."
+        == "A loja tem 2.052,00 Kz disponíveis: uma transferência não pode ser superior a esse valor."
     )
     assert (world(), Payout.objects.count(), mail.outbox) == (before, 0, [])
     payouts.payout_record(admin=admin, store_id=seller.store.pk, amount=D("2052.00"), bank_reference="X")
@@ -173,7 +173,7 @@ def test_payout_errors_come_back_in_the_payload(gql, admin, seller):
         "errors": [
             {
                 "field": "amount",
-                "message": "A loja tem 0,00 Kz disponíveis: um pagamento à loja não pode ser superior a esse valor.",
+                "message": "A loja tem 0,00 Kz disponíveis: uma transferência não pode ser superior a esse valor.",
                 "code": "NOT_ELIGIBLE",
             }
         ],

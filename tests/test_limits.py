@@ -132,7 +132,7 @@ def test_too_deep_a_document_is_refused_before_validation(gql, validations):
 
 def test_brackets_nested_beyond_the_parser_are_a_clean_refusal(gql, caplog):
     result = gql("{" + "me {" * 400 + "id" + "}" * 401)
-    assert "demasiados níveis encaixados" in refusal(result)
+    assert "demasiados níveis aninhados" in refusal(result)
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
 
 

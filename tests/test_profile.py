@@ -82,7 +82,7 @@ def test_a_reset_link_sets_a_new_password_once(gql, buyer):
     answer = gql.op("RequestPasswordReset", {"email": "BUYER@example.ao"})["data"]["requestPasswordReset"]
     assert answer == {"done": True, "errors": []}
     (message,) = mail.outbox
-    assert message.to == [buyer.email] and "Repor a sua senha" in message.subject
+    assert message.to == [buyer.email] and "Repor a sua palavra-passe" in message.subject
     token = token_in(message)
     reset = gql.op("ResetPassword", {"token": token, "newPassword": NEW_PASSWORD})["data"]["resetPassword"]
     assert (reset["errors"], reset["user"]["username"]) == ([], "buyer")

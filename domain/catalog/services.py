@@ -26,7 +26,7 @@ from domain.errors import (
     collect,
 )
 from domain.images import PreparedImage, files_delete, image_prepare
-from domain.money import MAX_AMOUNT, is_cents, money_round
+from domain.money import MAX_AMOUNT, is_cents, kwanza, money_round
 from domain.slugs import insert_with_unique_slug
 from domain.text import name_error, text_error
 
@@ -303,7 +303,7 @@ def _price_error(price: Decimal | None) -> DomainError | None:
         return InvalidInput(gettext("The price must be greater than 0."), field="price")
     if price > MAX_AMOUNT:
         return InvalidInput(
-            gettext("The price must be at most %(max)s.") % {"max": MAX_AMOUNT}, field="price"
+            gettext("The price must be at most %(max)s.") % {"max": kwanza(MAX_AMOUNT)}, field="price"
         )
     if not is_cents(price):
         return InvalidInput(gettext("The price has at most two decimal places."), field="price")
