@@ -126,7 +126,7 @@ def test_any_other_step_is_an_invalid_transition(seller, buyer, product, current
 def test_the_message_names_the_allowed_step(seller, confirmed):
     with pytest.raises(
         InvalidTransition,
-        match="Uma encomenda no estado CONFIRMED só pode passar para PROCESSING, não para SHIPPED.",
+        match="Uma encomenda «confirmada» só pode passar a «em preparação», não a «enviada».",
     ):
         fulfilment.order_update_status(actor=seller, order_number=confirmed.order_number, status="shipped")
 
@@ -574,7 +574,7 @@ def test_update_cancel_and_refund_through_the_contract_operations(gql, buyer, se
             {
                 "field": "status",
                 "code": "INVALID_TRANSITION",
-                "message": "Uma encomenda no estado PROCESSING só pode passar para SHIPPED, não para DELIVERED.",
+                "message": "Uma encomenda «em preparação» só pode passar a «enviada», não a «entregue».",
             }
         ],
     }
@@ -585,7 +585,7 @@ def test_update_cancel_and_refund_through_the_contract_operations(gql, buyer, se
             {
                 "field": None,
                 "code": "NOT_ELIGIBLE",
-                "message": "Uma encomenda no estado PROCESSING já não pode ser cancelada.",
+                "message": "Uma encomenda «em preparação» já não pode ser cancelada.",
             }
         ],
     }

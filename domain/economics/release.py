@@ -46,8 +46,8 @@ def order_confirm_receipt(*, actor, order_number: str) -> Order:
             return order
         if order.status not in RECEIVABLE or order.payment_status != PaymentStatus.COMPLETED:
             raise NotEligible(
-                gettext("A %(status)s order cannot be confirmed as received.")
-                % {"status": OrderStatus(order.status).name}
+                gettext("A “%(status)s” order cannot be confirmed as received.")
+                % {"status": OrderStatus(order.status).in_words}
             )
         if order.status == OrderStatus.SHIPPED:
             order_status_set(order, OrderStatus.DELIVERED, actor=actor, note="receipt confirmed by the buyer")

@@ -48,15 +48,17 @@ def order_update_status(*, actor, order_number: str, status: str) -> Order:
         allowed = FULFILMENT_FLOW[step] if step is not None and step < len(FULFILMENT_FLOW) else None
         if status != allowed:
             names = {
-                "current": current.name,
-                "allowed": allowed.name if allowed else "",
-                "status": OrderStatus(status).name,
+                "current": current.in_words,
+                "allowed": allowed.in_words if allowed else "",
+                "status": OrderStatus(status).in_words,
             }
             if allowed:
-                message = gettext("A %(current)s order moves only to %(allowed)s, not to %(status)s.") % names
+                message = (
+                    gettext("A “%(current)s” order moves only to “%(allowed)s”, not to “%(status)s”.") % names
+                )
             else:
                 message = (
-                    gettext("A %(current)s order moves no further by a status change, not to %(status)s.")
+                    gettext("A “%(current)s” order moves no further by a status change, not to “%(status)s”.")
                     % names
                 )
             raise InvalidTransition(message, field="status")
@@ -76,8 +78,8 @@ def order_cancel(*, actor, order_number: str) -> Order:
         allowed = STAFF_CANCELLABLE if actor.acts_for_stores else BUYER_CANCELLABLE
         if order.status not in allowed:
             raise NotEligible(
-                gettext("A %(status)s order can no longer be cancelled.")
-                % {"status": OrderStatus(order.status).name}
+                gettext("A “%(status)s” order can no longer be cancelled.")
+                % {"status": OrderStatus(order.status).in_words}
             )
         _order_close(order, actor=actor, note="cancelled")
     return order
@@ -92,7 +94,8 @@ def order_refund(*, actor, order_number: str) -> Order:
             raise AccessDenied(gettext("Only the order's buyer can ask for a refund."))
         if order.status not in REFUNDABLE:
             raise NotEligible(
-                gettext("A %(status)s order cannot be refunded.") % {"status": OrderStatus(order.status).name}
+                gettext("A “%(status)s” order cannot be refunded.")
+                % {"status": OrderStatus(order.status).in_words}
             )
         _order_close(order, actor=actor, note="refund requested")
     return order

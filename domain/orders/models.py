@@ -3,32 +3,38 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from domain.peers import PeersQuerySet
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    CONFIRMED = "confirmed", "Confirmed"
-    PROCESSING = "processing", "Processing"
-    SHIPPED = "shipped", "Shipped"
-    DELIVERED = "delivered", "Delivered"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", gettext_lazy("Pending")
+    CONFIRMED = "confirmed", gettext_lazy("Confirmed")
+    PROCESSING = "processing", gettext_lazy("Processing")
+    SHIPPED = "shipped", gettext_lazy("Shipped")
+    DELIVERED = "delivered", gettext_lazy("Delivered")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
+
+    @property
+    def in_words(self) -> str:
+        """The status as a message names it, in the request's language ("confirmed", "confirmada")."""
+        return str(self.label).lower()
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", gettext_lazy("Pending")
+    COMPLETED = "completed", gettext_lazy("Completed")
+    FAILED = "failed", gettext_lazy("Failed")
     # The order's change committed; the gateway's refund is sent after the commit (refunds.py).
-    REFUND_PENDING = "refund_pending", "Refund pending"
-    REFUNDED = "refunded", "Refunded"
+    REFUND_PENDING = "refund_pending", gettext_lazy("Refund pending")
+    REFUNDED = "refunded", gettext_lazy("Refunded")
 
 
 class PaymentMethod(models.TextChoices):
-    REFERENCE = "reference", "Bank/ATM reference"
-    MOBILE = "mobile", "Mobile wallet"
-    CARD = "card", "Card"
+    REFERENCE = "reference", gettext_lazy("Bank/ATM reference")
+    MOBILE = "mobile", gettext_lazy("Mobile wallet")
+    CARD = "card", gettext_lazy("Card")
 
 
 class Checkout(models.Model):
