@@ -425,6 +425,11 @@ def test_order_emails_speak_each_readers_language(gql, buyer, gateway, django_ca
         buyer.email: f"Kitanda: recebemos a sua encomenda {order.order_number}",
         seller.email: f"Kitanda: new order {order.order_number} at the store {seller.store.name}",
     }
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    # Each body is all in its reader's language, down to the signature.
+    assert "Obrigado por usar a Kitanda." in bodies[buyer.email] and "order" not in bodies[buyer.email]
+    assert "Thank you for using Kitanda." in bodies[seller.email]
+    assert not {"encomenda", "Olá", "loja", "Obrigado"} & set(re.findall(r"\w+", bodies[seller.email]))
 
 
 def test_the_languages_of_people_are_the_languages_of_requests():
