@@ -254,6 +254,7 @@ ORDER_EXPIRY_HOURS = int(os.environ.get("ORDER_EXPIRY_HOURS", "48"))
 CART_CLEANUP_INTERVAL = int(os.environ.get("CART_CLEANUP_INTERVAL", "86400"))
 CART_IDLE_DAYS = int(os.environ.get("CART_IDLE_DAYS", "30"))
 REFUND_RETRY_INTERVAL = int(os.environ.get("REFUND_RETRY_INTERVAL", "900"))
+FUNDS_RELEASE_INTERVAL = int(os.environ.get("FUNDS_RELEASE_INTERVAL", "3600"))
 CELERY_BEAT_SCHEDULE = {
     "expire-pending-orders": {
         "task": "orders.expire_pending_orders",
@@ -261,6 +262,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "cleanup-old-carts": {"task": "cart.cleanup_old_carts", "schedule": float(CART_CLEANUP_INTERVAL)},
     "retry-refunds": {"task": "orders.retry_refunds", "schedule": float(REFUND_RETRY_INTERVAL)},
+    "release-funds": {"task": "economics.release_funds", "schedule": float(FUNDS_RELEASE_INTERVAL)},
 }
 
 # ---------------------------------------------------------------- e-mail

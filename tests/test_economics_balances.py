@@ -125,6 +125,20 @@ def test_release_funds_command(buyer, seller, product, settings):
     assert out.getvalue() == "Released 1 order(s).\n"
 
 
+def test_celery_beat_releases_the_funds_due(buyer, seller, product, settings):
+    """What beat sends every FUNDS_RELEASE_INTERVAL seconds (eager without a broker)."""
+    from backend.celery import app
+    from domain.economics.tasks import release_funds
+
+    assert settings.CELERY_BEAT_SCHEDULE["release-funds"]["task"] == release_funds.name
+    assert all(entry["task"] in app.tasks for entry in settings.CELERY_BEAT_SCHEDULE.values())
+    settings.PAYOUT_HOLD_DAYS = 0
+    order = order_of(buyer, product)
+    deliver(order, seller)
+    assert release_funds.delay().get() == {"released": [order.order_number], "failed": []}
+    assert balance(seller.store) == (D("2052.00"), D("0.00"), D("0.00"))
+
+
 # ---------------------------------------------------------------- the API
 
 MY_STORE = """
