@@ -131,6 +131,7 @@ def test_celery_beat_releases_the_funds_due(buyer, seller, product, settings):
     from domain.economics.tasks import release_funds
 
     assert settings.CELERY_BEAT_SCHEDULE["release-funds"]["task"] == release_funds.name
+    app.loader.import_default_modules()  # what a worker does at start: every app's tasks module
     assert all(entry["task"] in app.tasks for entry in settings.CELERY_BEAT_SCHEDULE.values())
     settings.PAYOUT_HOLD_DAYS = 0
     order = order_of(buyer, product)
