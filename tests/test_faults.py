@@ -24,7 +24,17 @@ from domain.orders.models import RefundReason
 
 from .conftest import error_codes
 from .factories import PASSWORD, make_product, make_store
-from .helpers import ADDRESS, PHONE, VALID_CARD, RecordingGateway, fill_cart, postgres_only, stock_of, world
+from .helpers import (
+    ADDRESS,
+    PHONE,
+    VALID_CARD,
+    RecordingGateway,
+    fill_cart,
+    gid,
+    postgres_only,
+    stock_of,
+    world,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.django_db
@@ -350,18 +360,12 @@ def test_browsing_and_buying_work_while_the_cache_is_down(gql, cache_down, buyer
     assert gql.op("ProductDetail", {"slug": product.slug})["data"]["product"]["slug"] == product.slug
     assert "errors" not in gql.op("Categories")
     assert "errors" not in gql.op("StoreList", {"first": 10})
-    added = gql.op("AddToCart", {"productId": _product_id(product), "quantity": 1})["data"]["addToCart"]
+    added = gql.op("AddToCart", {"productId": gid(product), "quantity": 1})["data"]["addToCart"]
     assert added["errors"] == [] and added["cart"]["cartCode"]
     assert gql.op("Cart", {"cartCode": added["cart"]["cartCode"]})["data"]["cart"]["totalQuantity"] == 1
     assert gql.op("Me", user=buyer)["data"]["me"]["username"] == "buyer"
     placed = gql.op("Checkout", {"input": checkout_input()}, user=buyer)["data"]["checkout"]
     assert placed["errors"] == [] and len(placed["orders"]) == 3
-
-
-def _product_id(product) -> str:
-    from .helpers import gid
-
-    return gid(product)
 
 
 def test_logins_fail_closed_while_the_cache_cannot_count(gql, client, cache_down, buyer, admin):
@@ -391,6 +395,25 @@ def test_logins_fail_closed_while_the_cache_cannot_count(gql, client, cache_down
     assert response.status_code == 200
     assert [error.code for error in response.context["form"].errors.as_data()["__all__"]] == ["rate_limited"]
     assert "_auth_user_id" not in client.session
+
+
+def test_account_emails_fail_closed_while_the_cache_cannot_count(gql, cache_down, buyer):
+    """A reset, a resend or a change of address cannot be counted: refused, nothing sent or changed."""
+    from django.core import mail
+
+    User.objects.filter(pk=buyer.pk).update(email_verified_at=None)  # a verification to resend
+    mail.outbox.clear()
+    reset = gql.op("RequestPasswordReset", {"email": buyer.email})["data"]["requestPasswordReset"]
+    resend = gql.op("ResendVerification", user=buyer)["data"]["resendVerification"]
+    change = gql.op("ChangeEmail", {"newEmail": "outro@example.ao", "password": PASSWORD}, user=buyer)
+    for answer in (reset, resend, change["data"]["changeEmail"]):
+        assert [(error["code"], error["message"]) for error in answer["errors"]] == [
+            (
+                "RATE_LIMITED",
+                "O envio de e-mails está suspenso por momentos. Tente novamente dentro de alguns minutos.",
+            )
+        ]
+    assert mail.outbox == [] and User.objects.get(pk=buyer.pk).pending_email == ""
 
 
 def test_logins_work_again_once_the_cache_is_back(gql, buyer):

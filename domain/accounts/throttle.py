@@ -115,6 +115,18 @@ def _over_limit(key: str, limit: int) -> bool:
 
 LOGIN_UNAVAILABLE = gettext_lazy("Logging in is paused for a moment. Try again in a few minutes.")
 REGISTER_UNAVAILABLE = gettext_lazy("Registration is paused for a moment. Try again in a few minutes.")
+EMAIL_UNAVAILABLE = gettext_lazy("Sending e-mails is paused for a moment. Try again in a few minutes.")
+
+
+def _any_over(counted, *, unavailable) -> bool:
+    """Count one attempt on each (key, limit), every one of them even when an earlier one is over (a
+    locked-out guesser stays locked out): whether any is past its limit. While the cache cannot
+    count, the attempt is refused with RateLimited(`unavailable`) (fail closed)."""
+    try:
+        over = [_over_limit(key, limit) for key, limit in counted]
+    except _CounterDown:
+        raise RateLimited(unavailable) from None
+    return any(over)
 
 
 def login_attempt_start(*, client_ip: str, login: str) -> LoginAttempt:
@@ -126,13 +138,11 @@ def login_attempt_start(*, client_ip: str, login: str) -> LoginAttempt:
     attempt = LoginAttempt(
         ip_key=_key("ip", client_ip), account_key=_key("account", f"{client_ip}|{login_folded(login)}")
     )
-    try:
-        # Both counted, even when the first is over: a locked-out guesser stays locked out.
-        over_ip = _over_limit(attempt.ip_key, settings.LOGIN_THROTTLE_IP_LIMIT)
-        over_login = _over_limit(attempt.account_key, settings.LOGIN_THROTTLE_LIMIT)
-    except _CounterDown:
-        raise RateLimited(LOGIN_UNAVAILABLE) from None
-    if over_ip or over_login:
+    counted = (
+        (attempt.ip_key, settings.LOGIN_THROTTLE_IP_LIMIT),
+        (attempt.account_key, settings.LOGIN_THROTTLE_LIMIT),
+    )
+    if _any_over(counted, unavailable=LOGIN_UNAVAILABLE):
         raise RateLimited(gettext("Too many login attempts. Try again later."))
     return attempt
 
@@ -154,11 +164,9 @@ def login_attempt_succeeded(attempt: LoginAttempt) -> None:
 def registration_attempt_start(*, client_ip: str) -> None:
     """Count a registration from `client_ip`, whatever its outcome (so that UNIQUE answers cannot
     list the e-mails in use). Raises RateLimited past REGISTER_THROTTLE_LIMIT within the window."""
-    try:
-        over = _over_limit(_key("register", client_ip), settings.REGISTER_THROTTLE_LIMIT)
-    except _CounterDown:
-        raise RateLimited(REGISTER_UNAVAILABLE) from None
-    if over:
+    if _any_over(
+        [(_key("register", client_ip), settings.REGISTER_THROTTLE_LIMIT)], unavailable=REGISTER_UNAVAILABLE
+    ):
         raise RateLimited(gettext("Too many registrations from this address. Try again later."))
 
 
@@ -167,7 +175,9 @@ def email_attempt_start(*, action: str, client_ip: str, address: str) -> None:
     per IP and per address, ACCOUNT_EMAIL_THROTTLE_LIMIT each within the window, so nobody floods
     a mailbox or probes many addresses. Counted whether or not the address has an account."""
     limit = settings.ACCOUNT_EMAIL_THROTTLE_LIMIT
-    over_ip = _over_limit(_key(f"{action}-ip", client_ip), limit)
-    over_address = _over_limit(_key(f"{action}-address", address.strip().lower()), limit)
-    if over_ip or over_address:
+    counted = (
+        (_key(f"{action}-ip", client_ip), limit),
+        (_key(f"{action}-address", login_folded(address)), limit),
+    )
+    if _any_over(counted, unavailable=EMAIL_UNAVAILABLE):
         raise RateLimited(gettext("Too many requests. Try again later."))
