@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 
 from domain.accounts.models import User
-from domain.notifications.models import Notification
+from domain.notifications.models import NoticeKind, Notification
+from domain.orders import fulfilment
 from domain.reviews.models import Review
 
 from .factories import PASSWORD, make_product, make_seller, make_user
@@ -102,3 +103,20 @@ def test_nothing_of_a_deleted_seller_is_in_the_catalogue(gql, client, admin):
     assert admin_finds(client, admin, "/admin/accounts/user/", "kianda") == 0
     assert admin_finds(client, admin, "/admin/accounts/store/", "kianda") == 1  # the business, by its name
     assert admin_finds(client, admin, "/admin/accounts/store/", f"deleted-{seller.pk}") == 1
+
+
+def test_no_order_email_goes_to_a_person_who_left(gql, gateway, django_capture_on_commit_callbacks):
+    """A buyer may leave with an order still on its way: its news are no one's to read any more."""
+    seller = make_seller()
+    buyer = make_user(username="kiluanje")
+    fill_cart(buyer, (make_product(store=seller.store, stock_quantity=2), 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        (order,) = place(buyer)
+    delete(gql, buyer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for status in ("processing", "shipped"):
+            fulfilment.order_update_status(actor=seller, order_number=order.order_number, status=status)
+    assert mail.outbox == []
+    shipped = Notification.objects.get(order=order, kind=NoticeKind.BUYER_SHIPPED)
+    assert shipped.sent_at is not None and shipped.recipient == ""  # done with, sent to no one

@@ -35,7 +35,7 @@ class Message:
 
 def message_for(order: Order, kind: str) -> Message | None:
     """The e-mail `kind` of `order` (its buyer, store, items and payment loaded), or None when its
-    recipient has no address."""
+    recipient has left (deleted their account: their address is no one's)."""
     build = {
         NoticeKind.BUYER_PLACED: _buyer_placed,
         NoticeKind.BUYER_PAID: _buyer_paid,
@@ -45,7 +45,7 @@ def message_for(order: Order, kind: str) -> Message | None:
         NoticeKind.SELLER_REFERENCE_PAID: _seller_reference_paid,
     }[NoticeKind(kind)]
     recipient = order.store.seller if kind.startswith("seller_") else order.buyer
-    if not recipient.email:
+    if recipient.deleted_at is not None:
         return None
     with translation.override(language_supported(recipient.language)):  # the recipient's own
         subject, body = build(order)
@@ -53,7 +53,7 @@ def message_for(order: Order, kind: str) -> Message | None:
 
 
 def _hello(name: str) -> str:
-    return gettext("Hello %(name)s,") % {"name": name.strip()} if name.strip() else gettext("Hello,")
+    return gettext("Hello %(name)s,") % {"name": name.strip()}
 
 
 def _lines(order: Order) -> str:
