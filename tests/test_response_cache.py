@@ -191,17 +191,27 @@ def test_the_api_answers_when_the_cache_is_down(gql, seller, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_admin_edits_of_stores_and_reviews_are_seen(
+def test_admin_edits_of_stores_products_and_reviews_are_seen(
     gql, seller, buyer, rf, django_capture_on_commit_callbacks
 ):
     from django.contrib import admin
 
     from domain.accounts.admin import StoreAdmin
     from domain.accounts.models import Store
+    from domain.catalog.admin import ProductAdmin
+    from domain.catalog.models import Product
     from domain.reviews.admin import ReviewAdmin
 
     product = make_product(store=seller.store)
     assert shelf(gql)[product.slug]["store"]["name"] == seller.store.name
+    product.is_active = False  # staff hide it
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductAdmin(Product, admin.site).save_model(rf.post("/"), product, None, True)
+    assert product.slug not in shelf(gql)
+    product.is_active = True
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductAdmin(Product, admin.site).save_model(rf.post("/"), product, None, True)
+    assert product.slug in shelf(gql)
     seller.store.name = "Loja Renomeada"
     with django_capture_on_commit_callbacks(execute=True):
         StoreAdmin(Store, admin.site).save_model(rf.post("/"), seller.store, None, True)

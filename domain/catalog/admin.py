@@ -81,6 +81,9 @@ class ProductAdmin(admin.ModelAdmin):
     )
     readonly_fields = tuple(field for field in fields if field != "is_active")
 
+    def save_model(self, request, obj, form, change):
+        services.product_set_active(product_id=obj.pk, active=obj.is_active)
+
     def has_add_permission(self, request):
         # Sellers create products in their store (createProduct).
         return False

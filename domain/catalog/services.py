@@ -221,6 +221,17 @@ def product_delete(*, seller: User, product_id: int) -> None:
     catalog_changed(product_ids=[product.pk])
 
 
+@transaction.atomic
+def product_set_active(*, product_id: int, active: bool) -> Product:
+    """Staff hide a product from the catalogue, or show it again (the Django admin)."""
+    product = Product.objects.select_for_update().get(pk=product_id)
+    if product.is_active != active:
+        product.is_active = active
+        product.save(update_fields=["is_active", "updated_at"])
+        catalog_changed(product_ids=[product.pk])
+    return product
+
+
 # ---------------------------------------------------------------- rules
 
 
