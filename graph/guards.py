@@ -11,7 +11,6 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 from graphql import (
     BREAK,
@@ -168,17 +167,15 @@ def _parse_cached(query: str, max_tokens: int) -> DocumentNode:
 
 def _validate(schema: Any, query: str | None, document: DocumentNode, rules: tuple) -> list[GraphQLError]:
     if query is not None and len(query) <= CACHED_DOCUMENT_MAX_BYTES:
-        language = translation.get_language()
-        return list(_validate_cached(schema, query, settings.GRAPHQL_MAX_TOKENS, rules, language))
+        return list(_validate_cached(schema, query, settings.GRAPHQL_MAX_TOKENS, rules))
     return validate_document(schema._schema, document, rules)
 
 
 @functools.lru_cache(maxsize=CACHED_DOCUMENTS)
-def _validate_cached(
-    schema: Any, query: str, max_tokens: int, rules: tuple, language: str
-) -> list[GraphQLError]:
+def _validate_cached(schema: Any, query: str, max_tokens: int, rules: tuple) -> list[GraphQLError]:
     # Keyed by the text, not the syntax tree (hashing a tree walks it); the tree is the cached parse.
-    # And by the language: our rules' messages are in the request's (backend/locale.py).
+    # Only graphql-core's rules run here, whose messages are English in every language; ours, which
+    # speak the request's language, run before (graph/limits.py) and are never kept.
     return validate_document(schema._schema, _parse_cached(query, max_tokens), rules)
 
 

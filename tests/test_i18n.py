@@ -303,8 +303,8 @@ def test_a_body_refused_by_the_asgi_server_speaks_it_too(settings, accept, messa
 
 @pytest.mark.django_db
 def test_a_document_refused_once_is_refused_again_in_the_next_callers_language(client):
-    """What the guards keep between requests (passes, validation per document text and language)
-    never carries one caller's language to the next."""
+    """What the guards keep between requests (passes, validation per document text) never carries
+    one caller's language to the next."""
     aliases = " ".join(f"c{n}: categories {{ id }}" for n in range(31))
     query = f"{{ {aliases} }}"
     for accept, start in (
