@@ -32,14 +32,19 @@ MAX_JSON_NESTING = 32
 # tests/test_i18n.py sends each one). Ours are made with gettext where they are raised.
 LIBRARY_REASONS = {
     "Batching is not enabled": gettext_lazy("Batching is not enabled."),
-    "File(s) missing in form data": gettext_lazy("File(s) missing in form data."),
     "No GraphQL query found in the request": gettext_lazy("No GraphQL query found in the request."),
-    "Not Found": gettext_lazy("Not found."),
-    "Too many operations": gettext_lazy("Too many operations."),
-    "Unable to parse the multipart body": gettext_lazy("Unable to parse the multipart body."),
     "Unsupported content type": gettext_lazy("Unsupported content type."),
     "Can't get GraphQL operation type": gettext_lazy("Cannot tell which operation to run."),
     "mutations are not allowed when using GET": gettext_lazy("Mutations cannot be sent with GET: use POST."),
+    "The GraphQL operation's `query` must be a string or null, if provided.": gettext_lazy(
+        "The operation's `query` must be a string."
+    ),
+    "The GraphQL operation's `variables` must be an object or null, if provided.": gettext_lazy(
+        "The operation's `variables` must be an object."
+    ),
+    "The GraphQL operation's `extensions` must be an object or null, if provided.": gettext_lazy(
+        "The operation's `extensions` must be an object."
+    ),
 }
 UNKNOWN_OPERATION = re.compile(r'Unknown operation named "(.*)"\.', re.DOTALL)
 

@@ -249,39 +249,57 @@ def test_a_refused_request_speaks_it_too(client):
         assert response.json()["errors"][0]["message"] == message
 
 
+# A request for each refusal strawberry words itself (graph/http.py's LIBRARY_REASONS), with the
+# library's English it replaces.
+LIBRARY_REFUSALS = [
+    ({"data": "{}"}, "No GraphQL query found in the request"),
+    ({"data": "x", "content_type": "text/plain"}, "Unsupported content type"),
+    ({"data": '[{"query": "{ __typename }"}]'}, "Batching is not enabled"),
+    ({"data": '{"query": "fragment F on Query { __typename }"}'}, "Can't get GraphQL operation type"),
+    (
+        {"method": "get", "data": {"query": 'mutation { revokeToken(refreshToken: "x") { revoked } }'}},
+        "mutations are not allowed when using GET",
+    ),
+    ({"data": '{"query": 1}'}, "The GraphQL operation's `query` must be a string or null, if provided."),
+    (
+        {"data": '{"query": "{ __typename }", "variables": 3}'},
+        "The GraphQL operation's `variables` must be an object or null, if provided.",
+    ),
+    (
+        {"data": '{"query": "{ __typename }", "extensions": 3}'},
+        "The GraphQL operation's `extensions` must be an object or null, if provided.",
+    ),
+    ({"data": '{"query": "query A { __typename }", "operationName": "B"}'}, 'Unknown operation named "B".'),
+]
+
+
+def test_every_refusal_of_the_library_we_translate_is_sent():
+    from graph.http import LIBRARY_REASONS
+
+    assert {reason for _, reason in LIBRARY_REFUSALS} - {'Unknown operation named "B".'} == set(
+        LIBRARY_REASONS
+    )
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("request_", "english"),
-    [
-        ({"data": "{}"}, "No GraphQL query found in the request."),
-        ({"data": "x", "content_type": "text/plain"}, "Unsupported content type."),
-        ({"data": '[{"query": "{ __typename }"}]'}, "Batching is not enabled."),
-        (
-            {"data": '{"query": "query A { __typename }", "operationName": "B"}'},
-            "Unknown operation named “B”.",
-        ),
-        (
-            {"method": "get", "data": {"query": 'mutation { revokeToken(refreshToken: "x") { revoked } }'}},
-            "Mutations cannot be sent with GET: use POST.",
-        ),
-    ],
-)
-def test_the_librarys_refusals_speak_it_too(client, request_, english):
+@pytest.mark.parametrize(("request_", "reason"), LIBRARY_REFUSALS)
+def test_the_librarys_refusals_speak_it_too(client, request_, reason):
     """Strawberry words these itself, in English: the endpoint answers them in the caller's language."""
+    from graph.http import library_reason
+
     answers = {}
-    for accept in (None, "en"):
-        extra = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
+    for language in ("pt-ao", "en"):
+        extra = {"HTTP_ACCEPT_LANGUAGE": language}
         if request_.get("method") == "get":
             response = client.get("/graphql/", request_["data"], HTTP_ACCEPT="application/json", **extra)
         else:
             content_type = request_.get("content_type", "application/json")
             response = client.post("/graphql/", request_["data"], content_type=content_type, **extra)
         assert response.status_code in (400, 405, 415)
-        answers[accept] = response.json()["errors"][0]["message"]
-    assert answers["en"] == english
-    with translation.override("pt-ao"):
-        msgid = english.replace("“B”", "“%(name)s”")
-        assert answers[None] == translation.gettext(msgid).replace("%(name)s", "B") != english
+        answers[language] = response.json()["errors"][0]["message"]
+        with translation.override(language):
+            assert answers[language] == library_reason(reason)
+    assert answers["pt-ao"] != answers["en"] != reason
 
 
 @pytest.mark.parametrize(
