@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.utils import OperationalError
 
@@ -273,3 +274,14 @@ def test_every_root_field_declares_who_may_call():
             assert any(isinstance(ext, PermissionExtension) for ext in field.extensions), (
                 f"{root.__name__}.{field.name} declares no permission"
             )
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    """The README's configuration table names every variable settings.py reads (the deploy
+    environment file points there)."""
+    root = Path(settings.BASE_DIR)
+    source = (root / "backend" / "settings.py").read_text()
+    names = set(re.findall(r'(?:environ\.get|env_\w+)\(\s*"([A-Z][A-Z_0-9]+)"', source))
+    readme = (root / "README.md").read_text()
+    assert len(names) > 40
+    assert sorted(name for name in names if f"`{name}`" not in readme) == []
