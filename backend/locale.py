@@ -1,8 +1,8 @@
 """The language of each request: Portuguese (Angola) unless the client asks for English.
 
 Django's language negotiation (`get_language_from_request`: the `django_language` cookie, then
-`Accept-Language`, then LANGUAGE_CODE), activated for the request and put back afterwards, in the
-mode of the chain (no thread hop under ASGI, unlike django.middleware.locale.LocaleMiddleware).
+`Accept-Language`, then LANGUAGE_CODE), activated for the request and put back afterwards. Django's
+LocaleMiddleware would do the same but label every answer; this one leaves shared answers alone.
 
 Answers that say something (errors, e-mails, the admin) vary by language, so they carry
 `Vary: Accept-Language` and `Content-Language`. A public GraphQL answer (`Cache-Control: public`,

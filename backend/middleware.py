@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
@@ -151,15 +152,8 @@ class BoundedBodyASGI:
             declared = int(headers.get(b"content-length", b"0") or 0)
         except ValueError:
             declared = limit + 1
-        # Django's middleware does not run for these answers: the language comes from the header here.
-        language = translation.get_language_from_request(
-            SimpleNamespace(
-                COOKIES={},
-                META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")},
-            )
-        )
         if declared > limit:
-            return await _send_too_large(send, limit, language)
+            return await _send_too_large(send, limit, headers)
         received, too_large = 0, False
 
         async def counted_receive():
@@ -174,18 +168,31 @@ class BoundedBodyASGI:
 
         await self.app(scope, counted_receive, send)
         if too_large:
-            await _send_too_large(send, limit, language)
+            await _send_too_large(send, limit, headers)
         return None
 
 
-async def _send_too_large(send, limit: int, language: str) -> None:
+async def _send_too_large(send, limit: int, headers: dict[bytes, bytes]) -> None:
+    # Django's middleware does not run for this answer: its language is negotiated here, the same way
+    # (backend/locale.py), from the request's cookie and Accept-Language.
+    language = translation.get_language_from_request(
+        SimpleNamespace(
+            COOKIES=parse_cookie(headers.get(b"cookie", b"").decode("latin-1")),
+            META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")},
+        )
+    )
     with translation.override(language):
         response = refusal(413, str(TOO_LARGE) % {"limit": limit})
     await send(
         {
             "type": "http.response.start",
             "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-language", language.encode()),
+                (b"vary", b"Accept-Language"),
+                (b"connection", b"close"),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": response.content})

@@ -305,16 +305,17 @@ def test_the_librarys_refusals_speak_it_too(client, request_, reason):
 @pytest.mark.parametrize(
     ("accept", "message"),
     [
-        (b"", "O corpo do pedido tem mais de 1024 bytes."),
-        (b"en-US", "The request body is larger than 1024 bytes."),
+        ([], "O corpo do pedido tem mais de 1024 bytes."),
+        ([(b"accept-language", b"en-US")], "The request body is larger than 1024 bytes."),
+        ([(b"cookie", b"django_language=en")], "The request body is larger than 1024 bytes."),
     ],
 )
 def test_a_body_refused_by_the_asgi_server_speaks_it_too(settings, accept, message):
-    """Under ASGI a body over the limit is refused before Django's middleware: same language."""
+    """Under ASGI a body over the limit is refused before Django's middleware: same negotiation."""
     from .test_bad_requests import Chunks, asgi_post
 
     settings.UPLOAD_MAX_BODY_BYTES = 1024
-    headers = [(b"content-length", b"4096"), (b"accept-language", accept)]
+    headers = [(b"content-length", b"4096"), *accept]
     status, payload = asgi_post(headers, Chunks(b"x", count=1))
     assert (status, payload["errors"][0]["message"]) == (413, message)
 
