@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.utils.translation import gettext
 from strawberry import Info
 
 from domain.accounts import selectors as account_selectors
 from domain.economics import stats
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError
 
 from .errors import UserError, bad_input
 from .orders import OrderStatus
@@ -141,9 +140,5 @@ class Mutation:
         Seller, description="The store's owner: products at or below this stock show as low (0 to 1,000,000)."
     )
     def set_low_stock_threshold(self, info: Info, threshold: int) -> LowStockThresholdPayload:
-        store = account_selectors.store_of_seller(seller=info.context.request.user)
-        if store is None:
-            raise NotFound(gettext("You have no store yet."))
-        return LowStockThresholdPayload(
-            low_stock_threshold=stats.low_stock_threshold_set(store=store, threshold=threshold)
-        )
+        threshold = stats.low_stock_threshold_set(seller=info.context.request.user, threshold=threshold)
+        return LowStockThresholdPayload(low_stock_threshold=threshold)

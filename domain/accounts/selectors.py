@@ -6,6 +6,9 @@ from typing import Literal
 
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
+
+from domain.errors import NotFound
 
 from .models import PENDING_SELLER, Store, User
 
@@ -53,6 +56,14 @@ def store_list_of_seller(*, seller: User) -> QuerySet[Store]:
 
 def store_of_seller(*, seller: User) -> Store | None:
     return Store.objects.filter(seller=seller).first()
+
+
+def store_owned(*, seller: User) -> Store:
+    """The seller's own store, for a change to it: NOT_FOUND while they have none."""
+    store = store_of_seller(seller=seller)
+    if store is None:
+        raise NotFound(gettext("You have no store yet."))
+    return store
 
 
 def store_visible(*, slug: str, user) -> Store | None:

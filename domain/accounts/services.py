@@ -281,9 +281,7 @@ def store_update(
 ) -> Store:
     """The owner changes their store; what is None stays as it is. Renaming keeps the slug, so
     links to the store keep working."""
-    store = selectors.store_of_seller(seller=seller)
-    if store is None:
-        raise NotFound(gettext("You have no store yet."))
+    store = selectors.store_owned(seller=seller)
     if name is not None:
         name = name.strip()
     collect(_check_store_name(name) if name is not None else None, _check_store_description(description))

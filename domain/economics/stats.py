@@ -22,6 +22,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from domain.accounts.models import User, UserType
+from domain.accounts.selectors import store_owned
 from domain.catalog.models import Product
 from domain.errors import InvalidInput
 from domain.money import ZERO, money_round
@@ -112,7 +113,7 @@ def low_stock_threshold(*, store_id: int) -> int:
     return settings.LOW_STOCK_THRESHOLD if own is None else own
 
 
-def low_stock_threshold_set(*, store, threshold: int) -> int:
+def low_stock_threshold_set(*, seller, threshold: int) -> int:
     """The seller sets their store's low-stock threshold (0 to 1,000,000)."""
     if not 0 <= threshold <= MAX_THRESHOLD:
         raise InvalidInput(
@@ -120,6 +121,7 @@ def low_stock_threshold_set(*, store, threshold: int) -> int:
             % {"max": number_format(MAX_THRESHOLD, force_grouping=True)},
             field="threshold",
         )
+    store = store_owned(seller=seller)
     with transaction.atomic():
         LowStockThreshold.objects.update_or_create(store=store, defaults={"threshold": threshold})
     return threshold
