@@ -167,11 +167,12 @@ def _family(refresh_token: RefreshToken) -> uuid.UUID | None:
     return rotation.family if rotation is not None else None
 
 
-def _family_revoke(refresh_token: RefreshToken) -> int:
-    """Revoke `refresh_token` and every live token of its family; the number revoked."""
+def _family_revoke(refresh_token: RefreshToken) -> None:
+    """Revoke `refresh_token` and every live token of its family."""
     now = timezone.now()
     family = _family(refresh_token)
     live = RefreshToken.objects.filter(revoked__isnull=True)
     if family is not None:
-        return live.filter(rotation__family=family).update(revoked=now)
-    return live.filter(pk=refresh_token.pk).update(revoked=now)
+        live.filter(rotation__family=family).update(revoked=now)
+    else:
+        live.filter(pk=refresh_token.pk).update(revoked=now)

@@ -8,7 +8,7 @@ import strawberry
 import strawberry_django
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 from strawberry import Info, relay
 from strawberry.types.field import StrawberryField
 from strawberry_django.fields.field import StrawberryDjangoConnectionExtension
@@ -76,10 +76,7 @@ def decode_id(value: str, type_name: str, *, field: str) -> int:
             raise ValueError(value)
         return int(global_id.node_id)
     except (ValueError, TypeError) as error:
-        message = NO_SUCH_ID.get(type_name) or gettext("No %(type)s with this id.") % {
-            "type": type_name.lower()
-        }
-        raise NotFound(message, field=field) from error
+        raise NotFound(NO_SUCH_ID[type_name], field=field) from error
 
 
 def media_url(info: Info, file: FieldFile | None) -> str | None:

@@ -105,7 +105,7 @@ class MaskUnexpectedErrors(MaskErrors):
     them with their traceback."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=should_mask_error, error_message="Internal error.")
+        super().__init__(should_mask_error=should_mask_error)  # the message: anonymise_error
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)

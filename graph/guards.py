@@ -194,7 +194,7 @@ def _request_problems(context: ExecutionContext) -> list[GraphQLError]:
         or not _storable(context.variables)
         or _unstorable_literal(document)
     ):
-        return [bad_input(str(UNSTORABLE_TEXT))]
+        return [bad_input(UNSTORABLE_TEXT)]
     operation = _executed_operation(context)
     if operation is None:
         return []

@@ -33,7 +33,7 @@ class Permission(BasePermission):
         if not user.is_authenticated:
             raise unauthenticated()
         if not self.allows(user):
-            raise forbidden(str(self.message))
+            raise forbidden(self.message)
         return True
 
     def allows(self, user) -> bool:

@@ -20,7 +20,6 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from cross_web import HTTPException
 from django.conf import settings
@@ -71,9 +70,9 @@ def manifest_json() -> str:
 
 
 @functools.cache
-def manifest(path: Path = MANIFEST_PATH) -> dict[str, Document]:
+def manifest() -> dict[str, Document]:
     """The committed manifest by hash (read once per process)."""
-    entries = json.loads(path.read_text())["operations"]
+    entries = json.loads(MANIFEST_PATH.read_text())["operations"]
     return {
         e["sha256"]: Document(text=e["text"], sha256=e["sha256"], operation_name=e["name"]) for e in entries
     }
@@ -81,6 +80,11 @@ def manifest(path: Path = MANIFEST_PATH) -> dict[str, Document]:
 
 def _cache_key(digest: str) -> str:
     return f"graphql:persisted:{digest}"
+
+
+def _outside_manifest() -> PersistedQueryProblem:
+    """GRAPHQL_PERSISTED_ONLY refuses a document that is not one of the manifest's."""
+    return PersistedQueryProblem(gettext("Only the operations of the manifest run here."), NOT_ALLOWED_CODE)
 
 
 def document_for(query: str | None, extensions: dict | None) -> Document | None:
@@ -93,9 +97,7 @@ def document_for(query: str | None, extensions: dict | None) -> Document | None:
         digest = sha256(query)
         known = manifest().get(digest)
         if known is None and settings.GRAPHQL_PERSISTED_ONLY and not _introspection_allowed(query):
-            raise PersistedQueryProblem(
-                gettext("Only the operations of the manifest run here."), NOT_ALLOWED_CODE
-            )
+            raise _outside_manifest()
         return known or Document(text=query, sha256=digest)
     digest = _requested_hash(persisted)
     known = manifest().get(digest)
@@ -107,9 +109,7 @@ def document_for(query: str | None, extensions: dict | None) -> Document | None:
         if settings.GRAPHQL_PERSISTED_ONLY:
             if _introspection_allowed(query):
                 return Document(text=query, sha256=digest)
-            raise PersistedQueryProblem(
-                gettext("Only the operations of the manifest run here."), NOT_ALLOWED_CODE
-            )
+            raise _outside_manifest()
         _register(digest, query)
         return Document(text=query, sha256=digest)
     if known is not None:
