@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from domain.errors import AccessDenied, InvalidInput, NotEligible, NotFound
+from domain.errors import AccessDenied, InvalidInput, NotEligible
 from domain.orders import selectors as order_selectors
 from domain.orders.events import order_status_set
 from domain.orders.models import Order, OrderStatus, PaymentStatus
@@ -33,13 +33,7 @@ def order_confirm_receipt(*, actor, order_number: str) -> Order:
     """The buyer says a paid order arrived (SHIPPED or DELIVERED): a SHIPPED order becomes
     DELIVERED, and its money is released to the store at once. Confirming again changes nothing."""
     with transaction.atomic():
-        order = (
-            order_selectors.order_by_number(user=actor, order_number=order_number)
-            .select_for_update(of=("self",))
-            .first()
-        )
-        if order is None:
-            raise NotFound(gettext("No order with this number."), field="order_number")
+        order = order_selectors.order_locked(actor=actor, order_number=order_number)
         if order.buyer_id != actor.pk:
             raise AccessDenied(gettext("Only the order's buyer can confirm its receipt."))
         if OrderRelease.objects.filter(order=order).exists():

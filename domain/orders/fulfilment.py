@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from domain.economics import ledger
-from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible, NotFound
+from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible
 from domain.notifications.models import NoticeKind
 from domain.notifications.services import notify_after_commit
 
@@ -40,7 +40,7 @@ def order_update_status(*, actor, order_number: str, status: str) -> Order:
     if status not in OrderStatus.values:
         raise InvalidInput(gettext("Unknown order status."), field="status")
     with transaction.atomic():
-        order = _order_locked(actor=actor, order_number=order_number)
+        order = selectors.order_locked(actor=actor, order_number=order_number)
         if not actor.acts_for_stores:
             raise AccessDenied(gettext("Only the store's seller or an admin can change an order's status."))
         current = OrderStatus(order.status)
@@ -73,7 +73,7 @@ def order_cancel(*, actor, order_number: str) -> Order:
     or PROCESSING. The stock comes back, the order is CANCELLED, and a completed payment is refunded
     once that has committed (REFUND_PENDING until the gateway confirms)."""
     with transaction.atomic():
-        order = _order_locked(actor=actor, order_number=order_number)
+        order = selectors.order_locked(actor=actor, order_number=order_number)
         # On an order the actor can see, a seller is its store's seller (no other seller sees it).
         allowed = STAFF_CANCELLABLE if actor.acts_for_stores else BUYER_CANCELLABLE
         if order.status not in allowed:
@@ -89,7 +89,7 @@ def order_refund(*, actor, order_number: str) -> Order:
     """The buyer, while CONFIRMED, PROCESSING or SHIPPED: the payment is refunded, the stock comes
     back and the order is CANCELLED."""
     with transaction.atomic():
-        order = _order_locked(actor=actor, order_number=order_number)
+        order = selectors.order_locked(actor=actor, order_number=order_number)
         if order.buyer_id != actor.pk:
             raise AccessDenied(gettext("Only the order's buyer can ask for a refund."))
         if order.status not in REFUNDABLE:
@@ -132,18 +132,6 @@ def order_expire_unpaid(*, hours: int) -> Expiry:
             logger.exception("could not expire order %s; it is tried again on the next run", order_number)
             failed.append(order_number)
     return Expiry(expired=expired, failed=failed)
-
-
-def _order_locked(*, actor, order_number: str) -> Order:
-    """The order if the actor may see it, locked; NOT_FOUND otherwise, exactly as if it did not exist."""
-    order = (
-        selectors.order_by_number(user=actor, order_number=order_number)
-        .select_for_update(of=("self",))
-        .first()
-    )
-    if order is None:
-        raise NotFound(gettext("No order with this number."), field="order_number")
-    return order
 
 
 def _order_close(order: Order, *, actor, note: str) -> None:

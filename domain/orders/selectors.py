@@ -7,7 +7,9 @@ order; anyone else sees nothing (not even whether an order number exists).
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
+from domain.errors import NotFound
 from domain.text import text_storable
 
 from .models import Order
@@ -49,3 +51,11 @@ def order_list_for_store(*, seller, status: str | None = None) -> QuerySet[Order
 def order_list_by_pk(*, pks: list[int]) -> QuerySet[Order]:
     """Orders a service just returned to the caller, in that order (for the API to load them)."""
     return Order.objects.filter(pk__in=pks).order_by("pk")
+
+
+def order_locked(*, actor, order_number: str) -> Order:
+    """The order if the actor may see it, locked; NOT_FOUND otherwise, exactly as if it did not exist."""
+    order = order_by_number(user=actor, order_number=order_number).select_for_update(of=("self",)).first()
+    if order is None:
+        raise NotFound(gettext("No order with this number."), field="order_number")
+    return order
