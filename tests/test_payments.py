@@ -492,13 +492,3 @@ def test_a_confirmation_racing_the_expiry_leaves_a_consistent_order(settings, he
         assert gateway.refunds() == [("refund", "BANK-0001", Decimal("85000.00"))]
         assert late_payments() == [(order.pk, "BANK-0001", Decimal("85000.00"), True)]
         assert [to for _, to, _ in notes(order)] == ["pending", "cancelled", "cancelled"]
-
-
-def test_a_late_payment_recorded_before_refund_rows_is_refunded_on_the_replay(client, pending, gateway):
-    """Before refunds were rows of their own, a refused refund left only LatePayment.refunded=False."""
-    expire(pending)
-    LatePayment.objects.create(order=pending, transaction_id="BANK-OLD", amount=Decimal("85000.00"))
-    response = post(client, paid(pending, transactionId="BANK-OLD"))
-    assert response.status_code == 409
-    assert late_payments() == [(pending.pk, "BANK-OLD", Decimal("85000.00"), True)]
-    assert gateway.refunds() == [("refund", "BANK-OLD", Decimal("85000.00"))]

@@ -132,17 +132,8 @@ def _payment_late(
     if late is not None:  # a replay: a refund the gateway refused is sent again after the commit
         if late.refunded:
             return gettext("%(refusal)s This payment was refunded already.") % {"refusal": refused}
-        owed = Refund.objects.filter(late_payment=late).first()
-        if owed is None:  # recorded before refunds were rows of their own
-            refunds.refund_schedule(
-                transaction_id=transaction_id,
-                amount=late.amount,
-                reason=RefundReason.LATE_PAYMENT,
-                order=order,
-                late_payment=late,
-            )
-        else:
-            refunds.refund_send_after_commit(owed)
+        # Every late payment has its refund row (made with it; migration 0004 made the earlier ones').
+        refunds.refund_send_after_commit(Refund.objects.get(late_payment=late))
         return gettext("%(refusal)s This payment was recorded already and will be refunded.") % {
             "refusal": refused
         }

@@ -85,16 +85,20 @@ def refund_compensate(
                 "could not record the refund of charge %s of %s: asking it directly", transaction_id, amount
             )
             try:
-                if reason == RefundReason.CHARGE_UNANSWERED:
-                    payments.gateway().void(
-                        order_number=transaction_id.removeprefix(VOID_PREFIX), amount=amount
-                    )
-                else:
-                    payments.gateway().refund(transaction_id=transaction_id, amount=amount)
+                _gateway_give_back(transaction_id=transaction_id, amount=amount, reason=reason)
             except Exception:
                 logger.exception(
                     "REFUND BY HAND: charge %s of %s of a failed checkout", transaction_id, amount
                 )
+
+
+def _gateway_give_back(*, transaction_id: str, amount, reason: str) -> None:
+    """Ask the gateway for the money back: a charge that got no answer is voided by its order's
+    number (it may not have a transaction id), any other is refunded by its transaction."""
+    if reason == RefundReason.CHARGE_UNANSWERED:
+        payments.gateway().void(order_number=transaction_id.removeprefix(VOID_PREFIX), amount=amount)
+    else:
+        payments.gateway().refund(transaction_id=transaction_id, amount=amount)
 
 
 def refund_send(*, refund_id: int) -> bool:
@@ -118,12 +122,7 @@ def refund_send(*, refund_id: int) -> bool:
         refund.sending_since = now
         refund.save(update_fields=["attempts", "sending_since", "updated_at"])
     try:
-        if refund.reason == RefundReason.CHARGE_UNANSWERED:
-            payments.gateway().void(
-                order_number=refund.transaction_id.removeprefix(VOID_PREFIX), amount=refund.amount
-            )
-        else:
-            payments.gateway().refund(transaction_id=refund.transaction_id, amount=refund.amount)
+        _gateway_give_back(transaction_id=refund.transaction_id, amount=refund.amount, reason=refund.reason)
     except Exception as error:
         Refund.objects.filter(pk=refund.pk).update(
             sending_since=None, last_error=f"{type(error).__name__}: {error}"[:200], updated_at=timezone.now()
