@@ -19,6 +19,7 @@ from django.utils import timezone
 from domain.orders import payments
 from domain.orders.fulfilment import order_cancel, order_refund
 from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
+from domain.phones import angolan_mobile, angolan_phone
 
 from .factories import make_product, make_user
 from .helpers import (
@@ -76,8 +77,8 @@ def test_card_numbers_pass_the_luhn_check(number, valid):
     ],
 )
 def test_angolan_phone_numbers(value, phone, mobile):
-    assert payments.angolan_phone(value) == phone
-    assert payments.angolan_mobile(value) == mobile
+    assert angolan_phone(value) == phone
+    assert angolan_mobile(value) == mobile
 
 
 def test_the_simulated_gateway_is_deterministic(settings):

@@ -4,21 +4,10 @@ checks the available balance under the store's lock)."""
 
 from django.contrib import admin
 
+from domain.orders.admin import ViewOnly
+
 from . import rates
 from .models import CategoryCommission, LedgerEntry, OrderRelease, Payout
-
-
-class ReadOnly:
-    """Rows written by the economics services only: the admin may look, never add, edit or delete."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(CategoryCommission)
@@ -39,7 +28,7 @@ class CategoryCommissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnly, admin.ModelAdmin):
+class LedgerEntryAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("created_at", "store", "kind", "amount", "tax_amount", "order", "note")
     list_filter = ("kind", "store")
     search_fields = ("order__order_number", "store__name")
@@ -48,7 +37,7 @@ class LedgerEntryAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(ReadOnly, admin.ModelAdmin):
+class PayoutAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("created_at", "store", "amount", "bank_reference", "recorded_by")
     list_filter = ("store",)
     search_fields = ("bank_reference", "store__name")
@@ -57,7 +46,7 @@ class PayoutAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(OrderRelease)
-class OrderReleaseAdmin(ReadOnly, admin.ModelAdmin):
+class OrderReleaseAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("order", "reason", "created_at")
     list_filter = ("reason",)
     search_fields = ("order__order_number",)

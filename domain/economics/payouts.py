@@ -31,7 +31,7 @@ def payout_record(*, admin, store_id: int, amount: Decimal, bank_reference: str)
     once it has committed."""
     bank_reference = (bank_reference or "").strip()
     collect(
-        _amount_error(amount, positive=True),
+        _amount_error(amount),
         text_error(
             bank_reference,
             field="bank_reference",
@@ -63,7 +63,7 @@ def ledger_adjust(*, store_id: int, amount: Decimal, note: str) -> LedgerEntry:
     never takes the available balance below zero."""
     note = (note or "").strip()
     collect(
-        _amount_error(abs(amount) if amount.is_finite() else amount, positive=True),
+        _amount_error(abs(amount) if amount.is_finite() else amount),
         text_error(note, field="note", label=gettext("The note"), max_length=NOTE_MAX),
     )
     with transaction.atomic():
@@ -80,8 +80,8 @@ def _store_locked(store_id: int) -> Store:
     return store
 
 
-def _amount_error(amount: Decimal, *, positive: bool) -> DomainError | None:
-    if not (amount.is_finite() and is_cents(amount)) or amount > MAX_AMOUNT or (positive and amount <= 0):
+def _amount_error(amount: Decimal) -> DomainError | None:
+    if not (amount.is_finite() and is_cents(amount)) or amount > MAX_AMOUNT or amount <= 0:
         return InvalidInput(
             gettext("The amount must be a positive amount of kwanza with at most two decimals."),
             field="amount",

@@ -4,9 +4,10 @@ from .models import Checkout, LatePayment, Order, OrderEvent, OrderItem, Payment
 
 
 class ViewOnly:
-    """Orders, payments, checkouts and their history change only through the order services
-    (stock, refunds, events): the admin may look, never add, edit or delete (a deleted order
-    would keep its stock taken and lose its history)."""
+    """Rows only services write: orders, payments, checkouts and their history change through the
+    order services (stock, refunds, events), the ledger, releases and payouts through the economics
+    ones. The admin may look, never add, edit or delete (a deleted order would keep its stock taken
+    and lose its history)."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

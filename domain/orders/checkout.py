@@ -34,6 +34,7 @@ from domain.errors import (
 from domain.money import MAX_AMOUNT, ZERO
 from domain.notifications.models import NoticeKind
 from domain.notifications.services import notify_after_commit
+from domain.phones import angolan_mobile, angolan_phone
 from domain.text import text_error
 
 from . import payments, refunds, stock
@@ -134,10 +135,10 @@ def _checkout_request(
 ) -> CheckoutRequest:
     """Validate the request before anything is locked; every bad input is reported at once."""
     shipping_address = (shipping_address or "").strip()
-    phone = payments.angolan_phone(contact_phone or "")
+    phone = angolan_phone(contact_phone or "")
     idempotency_key = (idempotency_key or "").strip() or None
     card = payments.normalize_card_number(card_number or "") if payment_method == PaymentMethod.CARD else None
-    mobile = payments.angolan_mobile(phone_number or "") if payment_method == PaymentMethod.MOBILE else None
+    mobile = angolan_mobile(phone_number or "") if payment_method == PaymentMethod.MOBILE else None
     collect(
         text_error(
             shipping_address,

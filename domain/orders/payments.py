@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
-from domain.phones import angolan_mobile, angolan_phone, normalize_angolan_phone  # noqa: F401 (the gateway API)
+from domain.phones import normalize_angolan_phone
 
 from .models import PaymentMethod
 
