@@ -222,5 +222,5 @@ def test_amounts_no_ledger_can_hold_are_refused_on_the_amount(amount):
     """1e1000 used to escape as an internal error (found by the fuzzer): quantize overflowed."""
     from domain.economics.payouts import _amount_error
 
-    error = _amount_error(Decimal(amount), positive=True)
+    error = _amount_error(Decimal(amount))
     assert (error.code.value, error.field) == ("INVALID", "amount")
