@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
 from domain.catalog.versions import catalog_changed
-from domain.errors import RateLimited
+from domain.errors import NotEligible, RateLimited
 
 from . import throttle
 from .models import PENDING_SELLER, Store, User
@@ -89,11 +89,12 @@ class KitandaUserAdmin(UserAdmin):
 
         approved, unverified = 0, 0
         for user in queryset.filter(PENDING_SELLER):
-            if not user.email_verified:
+            try:
+                seller_approve(user_id=user.pk)  # the rules: the service's
+            except NotEligible:  # e-mail not verified yet
                 unverified += 1
-                continue
-            seller_approve(user_id=user.pk)
-            approved += 1
+            else:
+                approved += 1
         self.message_user(
             request, gettext("%(count)s seller(s) approved.") % {"count": approved}, messages.SUCCESS
         )
@@ -110,7 +111,7 @@ class KitandaUserAdmin(UserAdmin):
 
         sent = 0
         for user in queryset.filter(is_active=True):
-            address = user.pending_email or ("" if user.email_verified else user.email)
+            address = user.address_to_verify
             if address:
                 verification_send(user=user, address=address, language=user.language)
                 sent += 1

@@ -133,6 +133,12 @@ class User(AbstractUser):
         return self.email_verified_at is not None
 
     @property
+    def address_to_verify(self) -> str:
+        """The address a verification link is for: a pending change's, else the account's own while
+        unverified; empty when there is nothing to verify."""
+        return self.pending_email or ("" if self.email_verified else self.email)
+
+    @property
     def display_name(self) -> str:
         """First name and last initial ("Ana S."): what public places show, never the username."""
         initial = f" {self.last_name.strip()[:1].upper()}." if self.last_name.strip() else ""

@@ -36,7 +36,7 @@ def email_verify(*, token: str) -> User:
 def verification_resend(*, user: User, client_ip: str) -> None:
     """Send the verification link again: for a pending change of address, or the account's own
     address while unverified (nothing to send otherwise). Throttled per client IP and address."""
-    address = user.pending_email or ("" if user.email_verified else user.email)
+    address = user.address_to_verify
     if not address:
         return
     throttle.email_attempt_start(action="verify", client_ip=client_ip, address=address)

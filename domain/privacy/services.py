@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from domain.accounts.credentials import WRONG_PASSWORD, tokens_revoke
-from domain.accounts.models import Store, User
+from domain.accounts.models import User
+from domain.accounts.selectors import store_of_seller
+from domain.accounts.services import store_set_active
 from domain.cart.models import Cart
 from domain.catalog.versions import catalog_changed
 from domain.economics.selectors import store_balance
@@ -23,7 +25,7 @@ from domain.reviews.models import Review
 from domain.wishlist.models import WishlistItem
 
 # A seller's orders still to be delivered (or cancelled) keep them from leaving.
-OPEN_STATUSES = [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED]
+OPEN_STATUSES = set(OrderStatus) - {OrderStatus.DELIVERED, OrderStatus.CANCELLED}
 DELETED_NAME = ("Conta", "eliminada")
 
 
@@ -73,11 +75,11 @@ def account_delete(*, user: User, password: str) -> None:
     has money not yet paid out; their store leaves the catalogue."""
     if not user.check_password(password or ""):
         raise InvalidCredentials(WRONG_PASSWORD, field="password")
-    if user.is_seller and Order.objects.filter(store__seller=user, status__in=OPEN_STATUSES).exists():
+    store = store_of_seller(seller=user) if user.is_seller else None
+    if store is not None and store.orders.filter(status__in=OPEN_STATUSES).exists():
         raise NotEligible(
             gettext("Your store still has open orders: deliver or cancel them before you leave.")
         )
-    store = Store.objects.filter(seller=user).first() if user.is_seller else None
     if store is not None:
         balance = store_balance(store_id=store.pk)
         if balance.available or balance.pending:
@@ -87,7 +89,8 @@ def account_delete(*, user: User, password: str) -> None:
     with transaction.atomic():
         WishlistItem.objects.filter(user=user).delete()
         Cart.objects.filter(user=user).delete()
-        Store.objects.filter(seller=user).update(is_active=False, updated_at=timezone.now())
+        if store is not None:
+            store_set_active(store_id=store.pk, active=False)  # out of the catalogue, its products with it
         # The record of the order e-mails sent keeps whether they went, not to which address.
         Notification.objects.filter(recipient__iexact=user.email).update(recipient="")
         user.username = f"deleted-{user.pk}"
@@ -101,7 +104,7 @@ def account_delete(*, user: User, password: str) -> None:
         user.set_unusable_password()
         user.save()
         tokens_revoke(user)
-        # Public answers kept by the response cache may show their store, products or name.
+        # Public answers kept by the response cache may show their name (reviews).
         catalog_changed(shared=True)
 
 
