@@ -91,6 +91,16 @@ def fill_cart(user, *lines: tuple[Product, int]) -> Cart:
     return cart
 
 
+def checkout_input(**changes) -> dict:
+    """The Checkout mutation's input, paid by a card that is approved."""
+    return {
+        "shippingAddress": ADDRESS,
+        "contactPhone": PHONE,
+        "paymentMethod": "CARD",
+        "cardNumber": VALID_CARD,
+    } | changes
+
+
 def place(buyer, **changes) -> list[Order]:
     arguments = {
         "shipping_address": ADDRESS,

@@ -25,10 +25,8 @@ from domain.orders.models import RefundReason
 from .conftest import error_codes
 from .factories import PASSWORD, make_product, make_store
 from .helpers import (
-    ADDRESS,
-    PHONE,
-    VALID_CARD,
     RecordingGateway,
+    checkout_input,
     fill_cart,
     gid,
     postgres_only,
@@ -38,15 +36,6 @@ from .helpers import (
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.django_db
-
-
-def checkout_input(**changes) -> dict:
-    return {
-        "shippingAddress": ADDRESS,
-        "contactPhone": PHONE,
-        "paymentMethod": "CARD",
-        "cardNumber": VALID_CARD,
-    } | (changes)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pickle
 from types import SimpleNamespace
 
 import pytest
-from strawberry import relay
 
 from domain.accounts.models import Store
 from domain.cart.models import Cart, CartItem
@@ -23,7 +22,7 @@ from domain.wishlist.selectors import wishlist_product_ids_for_user
 from graph.loaders import Loader
 
 from .factories import make_product, make_store
-from .helpers import fill_cart
+from .helpers import fill_cart, gid
 from .test_reviews import deliver
 
 # ---------------------------------------------------------------- the Loader
@@ -156,10 +155,6 @@ def test_selectors_answer_for_the_products_asked_and_nothing_for_anonymous(
 # ---------------------------------------------------------------- inMyWishlist through /graphql/
 
 
-def gid(pk: int) -> str:
-    return str(relay.GlobalID("Product", str(pk)))
-
-
 HEART = "query($slug: String!) { product(slug: $slug) { inMyWishlist } }"
 ADD = """mutation($id: ID!) { addToWishlist(productId: $id) { items { product { slug inMyWishlist } } } }"""
 REMOVE = """mutation($id: ID!) { removeFromWishlist(productId: $id) { items { product { slug } } } }"""
@@ -174,13 +169,13 @@ def test_in_my_wishlist_follows_add_and_remove_and_is_false_when_anonymous(gql, 
     product, other = make_product(), make_product()
     assert heart(gql, product, buyer) is False
 
-    items = gql.ok(ADD, {"id": gid(product.pk)}, user=buyer)["addToWishlist"]["items"]
+    items = gql.ok(ADD, {"id": gid(product)}, user=buyer)["addToWishlist"]["items"]
     assert items == [{"product": {"slug": product.slug, "inMyWishlist": True}}]
     assert (heart(gql, product, buyer), heart(gql, other, buyer)) == (True, False)
     assert heart(gql, product, other_buyer) is False  # someone else's wishlist
     assert heart(gql, product, None) is False  # anonymous
 
-    gql.ok(REMOVE, {"id": gid(product.pk)}, user=buyer)
+    gql.ok(REMOVE, {"id": gid(product)}, user=buyer)
     assert heart(gql, product, buyer) is False
 
 

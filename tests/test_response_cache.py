@@ -31,7 +31,7 @@ from domain.reviews.services import product_rating_refresh, review_delete
 from graph import response_cache
 
 from .factories import make_category, make_product
-from .helpers import ADDRESS, PHONE, VALID_CARD, fill_cart, gid, place
+from .helpers import ADDRESS, PHONE, VALID_CARD, checkout_input, fill_cart, gid, place
 
 ROOT = Path(__file__).resolve().parents[1]
 LIST = "query Shelf { products(first: 50) { edges { node { slug price stockQuantity inStock averageRating "
@@ -125,23 +125,13 @@ def test_a_product_detail_has_its_own_version(gql, seller, buyer, django_assert_
     detail(gql, other)  # cached under the product's own version
     shelf(gql)
     fill_cart(buyer, (sold, 2))
-    assert gql.op("Checkout", CHECKOUT, user=buyer)["data"]["checkout"]["errors"] == []
+    assert gql.op("Checkout", {"input": checkout_input()}, user=buyer)["data"]["checkout"]["errors"] == []
     with django_assert_num_queries(0):
         detail(gql, other)  # another product's sale keeps it
     with django_assert_num_queries(1):
         detail(gql, sold)
     with django_assert_num_queries(1):  # a list depends on the whole catalogue
         assert shelf(gql)[sold.slug]["stockQuantity"] == 8
-
-
-CHECKOUT = {
-    "input": {
-        "shippingAddress": ADDRESS,
-        "contactPhone": PHONE,
-        "paymentMethod": "CARD",
-        "cardNumber": VALID_CARD,
-    }
-}
 
 
 @pytest.mark.django_db
