@@ -135,7 +135,6 @@ def test_a_reference_order_mails_its_reference_then_the_payment(
         product,
         django_capture_on_commit_callbacks,
         payment_method=PaymentMethod.REFERENCE,
-        card_number=None,
     )
     payment = order.payment
     placed = mail.outbox[0].body
@@ -201,7 +200,6 @@ def test_expiry_runs_as_a_task_and_mails_the_buyer(
         product,
         django_capture_on_commit_callbacks,
         payment_method=PaymentMethod.REFERENCE,
-        card_number=None,
     )
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=49))
     mail.outbox.clear()

@@ -122,7 +122,7 @@ def webhook_secret(settings):
 def pending(buyer):
     """A REFERENCE order waiting for its payment."""
     fill_cart(buyer, (make_product(name="Geleira", price="85000.00", stock_quantity=4), 1))
-    (order,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    (order,) = place(buyer, payment_method=PaymentMethod.REFERENCE)
     return order
 
 
@@ -270,7 +270,7 @@ def test_numbers_for_the_amount_are_accepted(client, pending):
 
 def test_a_used_transaction_id_is_refused(client, pending, buyer):
     fill_cart(buyer, (make_product(stock_quantity=1), 1))
-    (other,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    (other,) = place(buyer, payment_method=PaymentMethod.REFERENCE)
     assert post(client, paid(pending)).status_code == 200
     before = world()
     assert post(client, paid(other)).status_code == 400
@@ -391,7 +391,7 @@ def test_a_late_payment_whose_refund_fails_is_retried_by_the_replay(client, pend
 
 def test_a_late_payment_never_refunds_another_orders_transaction(client, pending, buyer, gateway):
     fill_cart(buyer, (make_product(stock_quantity=1), 1))
-    (other,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    (other,) = place(buyer, payment_method=PaymentMethod.REFERENCE)
     assert post(client, paid(other)).status_code == 200  # BANK-0001 is the other order's payment
     expire(pending)
     before = world()
@@ -404,7 +404,7 @@ def test_a_late_payment_never_refunds_another_orders_transaction(client, pending
 
 def test_a_late_payments_transaction_cannot_confirm_another_order(client, pending, buyer, gateway):
     fill_cart(buyer, (make_product(stock_quantity=1), 1))
-    (other,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    (other,) = place(buyer, payment_method=PaymentMethod.REFERENCE)
     expire(pending)
     assert post(client, paid(pending)).status_code == 409
     before = world()
@@ -457,7 +457,7 @@ def test_a_confirmation_racing_the_expiry_leaves_a_consistent_order(settings, he
     buyer = make_user(username="racer")
     product = make_product(name="Geleira", price="85000.00", stock_quantity=4)
     fill_cart(buyer, (product, 1))
-    (order,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    (order,) = place(buyer, payment_method=PaymentMethod.REFERENCE)
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=49))
     body = paid(order)
     waits = {"none": (0, 0), "webhook": (0, 0.1), "expiry": (0.1, 0)}[head_start]

@@ -127,7 +127,7 @@ def test_the_worker_makes_thumbnails_and_runs_the_periodic_expiry(worker, seller
         assert Image.open(thumbnail).size == (400, 200)
 
     fill_cart(buyer, (created, 1))
-    (order,) = place(buyer, payment_method=PaymentMethod.REFERENCE, card_number=None)
+    (order,) = place(buyer, payment_method=PaymentMethod.REFERENCE)
     Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(hours=49))
     expire_pending_orders.delay()  # what beat sends every ORDER_EXPIRY_INTERVAL seconds
     assert eventually(lambda: Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED)
