@@ -1,7 +1,8 @@
 """Refunds: decided inside a transaction, sent to the gateway only after it commits.
 
 A transaction that cancels a paid order (or records a late payment) writes a pending Refund and
-marks the payment REFUND_PENDING; once it commits, the refund is sent. Success marks the refund,
+marks the payment REFUND_PENDING; once it commits, a background task sends the refund (in the same
+process, right after the commit, without a broker: domain/background.py). Success marks the refund,
 its payment (REFUNDED, on the order too) and its late payment refunded; a refusal or a timeout
 leaves it pending, counted and logged, and `manage.py retry_refunds` (run it from cron) sends it
 again. So no refund is ever sent for a change that rolled back, and none is lost when the gateway
@@ -18,6 +19,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from domain.background import enqueue_after_commit
 
 from . import payments
 from .models import LatePayment, Order, Payment, PaymentStatus, Refund, RefundReason
@@ -54,9 +57,13 @@ def refund_schedule(
 
 
 def refund_send_after_commit(refund: Refund) -> None:
-    """Send a pending refund once the caller's transaction commits (never if it rolls back)."""
+    """Send a pending refund once the caller's transaction commits (never if it rolls back), by a
+    background task: the request that owed it does not wait for the gateway. A task that is lost
+    leaves it pending for retry_refunds."""
+    from .tasks import refund_send_task  # the task module imports this one
+
     if refund.refunded_at is None:
-        transaction.on_commit(lambda: refund_send(refund_id=refund.pk), robust=True)
+        enqueue_after_commit(refund_send_task, refund_id=refund.pk)
 
 
 def refund_void_unanswered(*, order_number: str, amount: Decimal) -> None:

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 
 from .fulfilment import order_expire_unpaid
-from .refunds import refund_retry_pending
+from .refunds import refund_retry_pending, refund_send
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +17,12 @@ def expire_pending_orders(*, hours: int | None = None) -> dict:
     result = order_expire_unpaid(hours=hours or settings.ORDER_EXPIRY_HOURS)
     logger.info("expired %s unpaid reference order(s); %s failed", len(result.expired), len(result.failed))
     return {"expired": result.expired, "failed": result.failed}
+
+
+@shared_task(name="orders.refund_send")
+def refund_send_task(*, refund_id: int) -> bool:
+    """One refund owed by a change that committed (refunds.refund_send_after_commit)."""
+    return refund_send(refund_id=refund_id)
 
 
 @shared_task(name="orders.retry_refunds")
