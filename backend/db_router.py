@@ -33,7 +33,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+
+from .site_middleware import is_api
 
 # The models whose reads may lag: the public catalogue and review lists.
 REPLICA_MODELS = frozenset({"catalog.product", "catalog.category", "accounts.store", "reviews.review"})
@@ -134,7 +135,7 @@ class ReplicaReadsMiddleware:
 
 
 def _query_by_unpinned_caller(request: HttpRequest) -> bool:
-    if request.path != reverse("graphql"):
+    if not is_api(request):
         return False
     if request.method == "POST":
         # Multipart bodies are uploads, i.e. mutations; a JSON document that may be a mutation reads
