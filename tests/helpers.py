@@ -33,6 +33,16 @@ postgres_only = pytest.mark.skipif(
 )
 
 
+class CacheDown:
+    """A cache (Redis) that is down: every call raises, as django-redis does then."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("redis is down")
+
+        return fail
+
+
 def gid(kind, pk=None) -> str:
     """The API's opaque id: `gid(product)` or `gid("Product", pk)`."""
     if pk is None:

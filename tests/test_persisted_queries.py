@@ -14,7 +14,7 @@ from graph.persisted import MANIFEST_PATH, manifest, manifest_json, sha256
 
 from .conftest import error_codes
 from .factories import make_product
-from .helpers import gid
+from .helpers import CacheDown, gid
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,6 @@ def post(client, body: dict, **headers):
 def get(client, params: dict, **headers):
     encoded = {key: json.dumps(value) if isinstance(value, dict) else value for key, value in params.items()}
     return client.get("/graphql/", encoded, **headers)
-
-
-class CacheDown:
-    def __getattr__(self, name):
-        def fail(*args, **kwargs):
-            raise ConnectionError("redis is down")
-
-        return fail
 
 
 # ---------------------------------------------------------------- the manifest

@@ -31,19 +31,11 @@ from domain.reviews.services import product_rating_refresh, review_delete
 from graph import response_cache
 
 from .factories import make_category, make_product
-from .helpers import ADDRESS, PHONE, VALID_CARD, checkout_input, fill_cart, gid, place
+from .helpers import ADDRESS, PHONE, VALID_CARD, CacheDown, checkout_input, fill_cart, gid, place
 
 ROOT = Path(__file__).resolve().parents[1]
 LIST = "query Shelf { products(first: 50) { edges { node { slug price stockQuantity inStock averageRating "
 LIST += "store { name } category { name } } } } }"
-
-
-class CacheDown:
-    def __getattr__(self, name):
-        def fail(*args, **kwargs):
-            raise ConnectionError("redis is down")
-
-        return fail
 
 
 def shelf(gql) -> dict[str, dict]:
@@ -240,9 +232,9 @@ def _committed(function):
 
 
 @pytest.fixture
-def world(seller):
-    product = make_product(store=seller.store, price="100.00", stock_quantity=10)
-    return product
+def stocked(seller):
+    """A product of 10 units at 100.00."""
+    return make_product(store=seller.store, price="100.00", stock_quantity=10)
 
 
 def both(gql, product) -> tuple:
@@ -285,49 +277,49 @@ def both(gql, product) -> tuple:
     ids=["price", "hidden", "store-renamed", "store-deactivated", "category-renamed", "deleted"],
 )
 @_committed
-def test_each_catalogue_write_is_seen_at_once(gql, seller, world, write, seen):
-    both(gql, world)
-    write(world, seller)
-    assert seen(*both(gql, world))
+def test_each_catalogue_write_is_seen_at_once(gql, seller, stocked, write, seen):
+    both(gql, stocked)
+    write(stocked, seller)
+    assert seen(*both(gql, stocked))
 
 
 @_committed
-def test_a_new_product_and_a_review_are_seen_at_once(gql, seller, world, buyer):
-    both(gql, world)
+def test_a_new_product_and_a_review_are_seen_at_once(gql, seller, stocked, buyer):
+    both(gql, stocked)
     added = catalog_services.product_create(
         seller=seller, name="Novo", price=Decimal("5.00"), stock_quantity=1, category_id=make_category().pk
     )
     assert added.slug in shelf(gql)
     with transaction.atomic():  # what review_create does once the purchase is checked
-        review = Review.objects.create(product=world, user=buyer, rating=2)
-        product_rating_refresh(product=world)
-    listed, shown = both(gql, world)
+        review = Review.objects.create(product=stocked, user=buyer, rating=2)
+        product_rating_refresh(product=stocked)
+    listed, shown = both(gql, stocked)
     assert listed["averageRating"] == shown["averageRating"] == 2.0
     review_delete(user=buyer, review_id=review.pk)
-    listed, shown = both(gql, world)
+    listed, shown = both(gql, stocked)
     assert listed["averageRating"] is shown["averageRating"] is None
 
 
 @_committed
-def test_cancel_refund_and_expiry_return_stock_at_once(gql, world, buyer, other_buyer):
-    fill_cart(buyer, (world, 3))
+def test_cancel_refund_and_expiry_return_stock_at_once(gql, stocked, buyer, other_buyer):
+    fill_cart(buyer, (stocked, 3))
     (cancelled,) = place(buyer)
-    assert both(gql, world)[1]["stockQuantity"] == 7
+    assert both(gql, stocked)[1]["stockQuantity"] == 7
     fulfilment.order_cancel(actor=buyer, order_number=cancelled.order_number)
-    assert both(gql, world)[1]["stockQuantity"] == 10
+    assert both(gql, stocked)[1]["stockQuantity"] == 10
 
-    fill_cart(buyer, (world, 2))
+    fill_cart(buyer, (stocked, 2))
     (refunded,) = place(buyer)
-    assert both(gql, world)[1]["stockQuantity"] == 8
+    assert both(gql, stocked)[1]["stockQuantity"] == 8
     fulfilment.order_refund(actor=buyer, order_number=refunded.order_number)
-    assert both(gql, world)[1]["stockQuantity"] == 10
+    assert both(gql, stocked)[1]["stockQuantity"] == 10
 
-    fill_cart(other_buyer, (world, 4))
+    fill_cart(other_buyer, (stocked, 4))
     (unpaid,) = place(other_buyer, payment_method=PaymentMethod.REFERENCE)
-    assert both(gql, world)[0]["stockQuantity"] == 6
+    assert both(gql, stocked)[0]["stockQuantity"] == 6
     Order.objects.filter(pk=unpaid.pk).update(created_at=timezone.now() - timedelta(hours=49))
     fulfilment.order_expire_unpaid(hours=48)
-    assert both(gql, world)[0]["stockQuantity"] == 10
+    assert both(gql, stocked)[0]["stockQuantity"] == 10
 
 
 CHECKOUT_ELSEWHERE = """
@@ -341,9 +333,9 @@ checkout_place(buyer=User.objects.get(pk=int(sys.argv[1])), shipping_address=sys
 
 
 @_committed
-def test_a_checkout_in_another_process_is_seen_at_once(gql, world, buyer):
-    fill_cart(buyer, (world, 4))
-    assert both(gql, world)[0]["stockQuantity"] == 10
+def test_a_checkout_in_another_process_is_seen_at_once(gql, stocked, buyer):
+    fill_cart(buyer, (stocked, 4))
+    assert both(gql, stocked)[0]["stockQuantity"] == 10
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -360,5 +352,5 @@ def test_a_checkout_in_another_process_is_seen_at_once(gql, world, buyer):
         check=True,
         timeout=120,
     )
-    listed, shown = both(gql, world)
+    listed, shown = both(gql, stocked)
     assert listed["stockQuantity"] == shown["stockQuantity"] == 6
