@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import io
 import struct
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
 
@@ -41,22 +40,16 @@ _UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError
 @dataclass(frozen=True)
 class PreparedImage:
     """A checked image, ready to be saved into an ImageField (names are suggestions; the storage
-    makes them unique). Its thumbnail is made only when asked for."""
+    makes them unique). Its thumbnail is made later, from the stored file (image_thumbnail)."""
 
     image: ContentFile
     format: str
     width: int
     height: int
-    upright: Image.Image = field(repr=False, compare=False)
-
-    @cached_property
-    def thumbnail(self) -> ContentFile:
-        stem = PurePath(self.image.name).stem
-        return ContentFile(_thumbnail(self.upright), name=f"{stem}-thumb.webp")
 
 
 def image_prepare(upload: IO[bytes], *, field: str) -> PreparedImage:
-    """Check an uploaded image and produce its normalized file and its WebP thumbnail.
+    """Check an uploaded image and produce its normalized file (upright, without its metadata).
 
     `upload` is any file object (Django UploadedFile, Strawberry Upload, ContentFile); `field`
     is the API input the errors are about. Raises InvalidInput(field=field) when the file is
@@ -96,7 +89,6 @@ def image_prepare(upload: IO[bytes], *, field: str) -> PreparedImage:
         format=image_format,
         width=upright.width,
         height=upright.height,
-        upright=upright,
     )
 
 
