@@ -362,15 +362,13 @@ def test_a_jwt_cookie_never_authenticates_graphql(gql, client, admin, cookie):
 
 
 def test_a_login_that_fails_to_issue_its_tokens_leaves_the_carts_alone(gql, buyer, monkeypatch):
-    from graph import auth as graph_auth
-
     anonymous = Cart.objects.create(cart_code="c" * 32)
     CartItem.objects.create(cart=anonymous, product=make_product(), quantity=1)
 
     def broken(**kwargs):
         raise RuntimeError("token store down")
 
-    monkeypatch.setattr(graph_auth, "token_pair_issue", broken)
+    monkeypatch.setattr(auth, "token_pair_issue", broken)
     result = gql.op("Login", {"username": "buyer", "password": PASSWORD, "cartCode": "c" * 32})
     assert error_codes(result) == ["INTERNAL_SERVER_ERROR"]
     assert Cart.objects.filter(cart_code="c" * 32).exists() and not Cart.objects.filter(user=buyer).exists()

@@ -82,4 +82,3 @@ def test_two_orders_a_refund_a_payout_and_the_ledger(gql, seller, admin, gateway
     balance = store_balance(store_id=seller.store.pk)
     assert (balance.available, balance.pending, balance.paid_out) == (D("225.30"), D("0.00"), D("2000.00"))
     assert sum(row[1] for row in rows) == balance.available + balance.pending
-    print("\n".join(f"{kind:20} {amount:>10} {tax:>8} {number or ''}" for kind, amount, tax, number in rows))
