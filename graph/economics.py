@@ -195,13 +195,9 @@ class Mutation:
 
 def store_ledger(store, info: Info) -> QuerySet[models.LedgerEntry] | None:
     """The Store.ledger resolver: the owner's ledger, newest first; null for anyone else."""
-    if not selectors.store_money_visible(store=store, user=info.context.request.user):
-        return None
     return selectors.ledger_list_for_store(store=store, user=info.context.request.user)
 
 
 def store_payouts(store, info: Info) -> QuerySet[models.Payout] | None:
     """The Store.payouts resolver: the owner's payouts, newest first; null for anyone else."""
-    if not selectors.store_money_visible(store=store, user=info.context.request.user):
-        return None
     return selectors.payout_list_for_store(store=store, user=info.context.request.user)

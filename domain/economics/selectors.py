@@ -49,10 +49,10 @@ def store_balance(*, store_id: int) -> Balance:
     )
 
 
-def ledger_list_for_store(*, store, user) -> QuerySet[LedgerEntry]:
-    """The store's ledger, newest first; nothing for anyone but its owner."""
+def ledger_list_for_store(*, store, user) -> QuerySet[LedgerEntry] | None:
+    """The store's ledger, newest first; None for anyone but its owner."""
     if not store_money_visible(store=store, user=user):
-        return LedgerEntry.objects.none()
+        return None
     return LedgerEntry.objects.filter(store_id=store.pk).order_by("-created_at", "-id")
 
 
@@ -62,8 +62,8 @@ def payout_list(*, store_id: int | None = None) -> QuerySet[Payout]:
     return payouts.order_by("-created_at", "-id")
 
 
-def payout_list_for_store(*, store, user) -> QuerySet[Payout]:
-    """The store's payouts, newest first; nothing for anyone but its owner."""
+def payout_list_for_store(*, store, user) -> QuerySet[Payout] | None:
+    """The store's payouts, newest first; None for anyone but its owner."""
     if not store_money_visible(store=store, user=user):
-        return Payout.objects.none()
+        return None
     return Payout.objects.filter(store_id=store.pk).order_by("-created_at", "-id")
