@@ -40,7 +40,14 @@ from domain.text import text_storable
 
 from .cost import operation_cost
 from .errors import bad_input, too_complex
-from .limits import document_problems, fragment_definitions, root_field_count, used_fragments
+from .limits import (
+    document_problems,
+    fragment_definitions,
+    operation_definitions,
+    operation_named,
+    root_field_count,
+    used_fragments,
+)
 
 UNSTORABLE_TEXT = gettext_lazy("Text may not contain NUL (\\u0000) characters or invalid Unicode.")
 DEFAULT_PAGE_SIZE = 20
@@ -80,7 +87,7 @@ class GuardedDocument(SchemaExtension):
             limit = settings.GRAPHQL_MAX_DOCUMENT_BYTES
             if len(query) > limit or len(query.encode("utf-8", "surrogatepass")) > limit:
                 raise too_complex(gettext("The document is larger than %(limit)s bytes.") % {"limit": limit})
-            context.graphql_document = _parse(query, settings.GRAPHQL_MAX_TOKENS)
+            context.graphql_document = parse_document(query, settings.GRAPHQL_MAX_TOKENS)
         yield
 
     def on_validate(self) -> Iterator[None]:
@@ -140,7 +147,7 @@ def _problems(context: ExecutionContext, *, passed: bool) -> list[GraphQLError]:
     return errors or ([] if passed else _request_problems(context))
 
 
-def _parse(query: str, max_tokens: int) -> DocumentNode:
+def parse_document(query: str, max_tokens: int) -> DocumentNode:
     try:
         if len(query) <= CACHED_DOCUMENT_MAX_BYTES:
             return _parse_cached(query, max_tokens)
@@ -181,7 +188,7 @@ def _validate_cached(schema: Any, query: str, max_tokens: int, rules: tuple) -> 
 
 def _operation_choice_problems(context: ExecutionContext) -> list[GraphQLError]:
     """The spec's rule: a document with several operations needs the operation's name."""
-    operations = _operations(context.graphql_document)
+    operations = operation_definitions(context.graphql_document)
     if len(operations) > 1 and context._provided_operation_name is None:
         return [bad_input(gettext("Must provide operation name if query contains multiple operations."))]
     return []
@@ -195,7 +202,7 @@ def _request_problems(context: ExecutionContext) -> list[GraphQLError]:
         or _unstorable_literal(document)
     ):
         return [bad_input(UNSTORABLE_TEXT)]
-    operation = _executed_operation(context)
+    operation = operation_named(context.graphql_document, context._provided_operation_name)
     if operation is None:
         return []
     variables = _variables_with_defaults(operation, context.variables or {})
@@ -232,18 +239,6 @@ def _request_problems(context: ExecutionContext) -> list[GraphQLError]:
                 )
             ]
     return []
-
-
-def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
-    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-
-
-def _executed_operation(context: ExecutionContext) -> OperationDefinitionNode | None:
-    name = context._provided_operation_name
-    operations = _operations(context.graphql_document)
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)
 
 
 def _variables_with_defaults(operation: OperationDefinitionNode, provided: dict) -> dict:

@@ -65,9 +65,35 @@ def fragment_definitions(document: DocumentNode) -> dict[str, FragmentDefinition
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
+def operation_definitions(document: DocumentNode) -> list[OperationDefinitionNode]:
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
+def operation_named(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    """The operation a request runs: the one it names, or the only one; None when there is none."""
+    operations = operation_definitions(document)
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+def level_fields(selection_set: SelectionSetNode, fragments: dict, seen: frozenset[str] = frozenset()):
+    """The fields of one level, through inline fragments and spreads (run after the limits, so
+    spreads nest boundedly)."""
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from level_fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in fragments and name not in seen:
+                yield from level_fields(fragments[name].selection_set, fragments, seen | {name})
+
+
 def _check(document: DocumentNode) -> None:
     fragments = fragment_definitions(document)
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    operations = operation_definitions(document)
     for definition in (*operations, *fragments.values()):
         if _local_nesting(definition.selection_set) > MAX_NESTING:
             raise DocumentTooComplex(gettext("The document is nested too deeply."))
@@ -117,24 +143,8 @@ def _check(document: DocumentNode) -> None:
 
 
 def root_field_count(operation: OperationDefinitionNode, document: DocumentNode) -> int:
-    """Fields at the top of `operation`, through inline fragments and spreads (run after the limits,
-    so spreads nest boundedly)."""
-    fragments = fragment_definitions(document)
-
-    def count(selection_set: SelectionSetNode, seen: frozenset[str]) -> int:
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                total += 1
-            elif isinstance(selection, InlineFragmentNode):
-                total += count(selection.selection_set, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = fragments.get(selection.name.value)
-                if fragment is not None and fragment.name.value not in seen:
-                    total += count(fragment.selection_set, seen | {fragment.name.value})
-        return total
-
-    return count(operation.selection_set, frozenset())
+    """Fields at the top of `operation`, through inline fragments and spreads."""
+    return sum(1 for _ in level_fields(operation.selection_set, fragment_definitions(document)))
 
 
 def _local_nesting(selection_set: SelectionSetNode) -> int:

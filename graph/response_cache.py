@@ -30,11 +30,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from graphql import (
-    DocumentNode,
     FieldNode,
     FragmentSpreadNode,
     InlineFragmentNode,
-    OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     StringValueNode,
@@ -45,8 +43,8 @@ from strawberry import relay
 from backend.db_router import replica_was_read
 from domain.catalog.versions import CATALOG, SHARED, product_version_key, versions_current
 
-from .guards import _parse
-from .limits import fragment_definitions
+from .guards import parse_document
+from .limits import fragment_definitions, level_fields, operation_named
 from .persisted import Document
 
 logger = logging.getLogger("kitanda.graph")
@@ -183,14 +181,14 @@ def _shape_of(text: str, operation_name: str | None) -> Shape:
     if len(text) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
         return Shape(public=False)  # refused by the guards
     try:
-        document = _parse(text, settings.GRAPHQL_MAX_TOKENS)
+        document = parse_document(text, settings.GRAPHQL_MAX_TOKENS)
     except Exception:  # the guards report it when the document runs
         return Shape(public=False)
-    operation = _operation(document, operation_name)
+    operation = operation_named(document, operation_name)
     if operation is None or operation.operation != OperationType.QUERY:
         return Shape(public=False)
     fragments = fragment_definitions(document)
-    roots = list(_fields(operation.selection_set, fragments, set()))
+    roots = list(level_fields(operation.selection_set, fragments))
     if not roots or any(root.name.value not in PUBLIC_ROOT_FIELDS for root in roots):
         return Shape(public=False)
     if _selects_caller(operation.selection_set, fragments):
@@ -207,26 +205,6 @@ def _shape_of(text: str, operation_name: str | None) -> Shape:
                     slug_variable=value.name.value if isinstance(value, VariableNode) else None,
                 )
     return Shape(public=True)
-
-
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)
-
-
-def _fields(selection_set: SelectionSetNode, fragments: dict, seen: set[str]):
-    """The fields of one level, through inline fragments and spreads."""
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _fields(selection.selection_set, fragments, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in seen:
-                yield from _fields(fragments[name].selection_set, fragments, seen | {name})
 
 
 def _selects_caller(selection_set: SelectionSetNode, fragments: dict) -> bool:
