@@ -112,7 +112,7 @@ def request_user(request: HttpRequest | None):
 
 class ObservabilityMiddleware:
     """X-Response-Time on every response; the access log line and the HTTP metrics when enabled;
-    the current request for Sentry's tags and the database router."""
+    the current request for Sentry's tags."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

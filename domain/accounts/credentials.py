@@ -28,12 +28,7 @@ def password_change(*, user: User, current_password: str, new_password: str) -> 
     validators. Their tokens are revoked: they log in again (on every device)."""
     if not user.check_password(current_password or ""):
         raise InvalidCredentials(WRONG_PASSWORD, field="current_password")
-    collect(password_error(new_password, user=user, field="new_password"))
-    with transaction.atomic():
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
-        tokens_revoke(user)
-    return user
+    return _password_set(user, new_password)
 
 
 def password_reset_request(*, email: str, client_ip: str) -> None:
@@ -55,6 +50,11 @@ def password_reset(*, token: str, new_password: str) -> User:
     user = links.reset_token_user(token)
     if user is None:
         raise InvalidToken(BAD_RESET_LINK, field="token")
+    return _password_set(user, new_password)
+
+
+def _password_set(user: User, new_password: str) -> User:
+    """A new password that passes the validators; every token of the user revoked with it."""
     collect(password_error(new_password, user=user, field="new_password"))
     with transaction.atomic():
         user.set_password(new_password)
