@@ -124,6 +124,16 @@ def place(buyer, **changes) -> list[Order]:
     return checkout.checkout_place(buyer=buyer, **(arguments | changes))
 
 
+def order_of(buyer, product, *, quantity=2, method=PaymentMethod.CARD, status=None) -> Order:
+    """A checkout of one line; `status` then set directly, as if the seller had moved it."""
+    fill_cart(buyer, (product, quantity))
+    (order,) = place(buyer, payment_method=method)
+    if status is not None:
+        Order.objects.filter(pk=order.pk).update(status=status)
+    order.refresh_from_db()
+    return order
+
+
 def world() -> dict:
     """Everything a checkout may change, to show that a refused one changed nothing."""
     return {

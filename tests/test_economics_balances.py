@@ -19,8 +19,7 @@ from domain.orders.models import OrderEvent, OrderStatus, PaymentMethod
 
 from .conftest import error_codes
 from .factories import make_product, make_seller
-from .helpers import fill_cart, place, world
-from .test_orders import order_of
+from .helpers import fill_cart, order_of, place, world
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from domain.orders.models import Order, PaymentMethod
 from domain.orders.reference_payments import payment_confirm_reference
 
 from .factories import make_product, make_store
-from .helpers import DECLINED_CARD, fill_cart, ledger_of, place, postgres_only, world
-from .test_orders import order_of
+from .helpers import DECLINED_CARD, fill_cart, ledger_of, order_of, place, postgres_only, world
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from domain.orders.models import OrderStatus
 
 from .conftest import error_codes
 from .factories import make_product, make_seller
-from .helpers import gid, ledger_of, world
-from .test_orders import order_of
+from .helpers import gid, ledger_of, order_of, world
 
 pytestmark = pytest.mark.django_db
 

@@ -24,6 +24,7 @@ from .helpers import (
     fill_cart,
     gid,
     install_recording_gateway,
+    order_of,
     place,
     postgres_only,
     refunds_owed,
@@ -41,16 +42,6 @@ ALL_ROLES = ["anonymous", "buyer", "other_buyer", "unapproved_seller", "seller",
 @pytest.fixture
 def product(seller):
     return make_product(store=seller.store, name="Cadeira", price="15000.00", stock_quantity=10)
-
-
-def order_of(buyer, product, *, quantity=2, method=PaymentMethod.CARD, status=None) -> Order:
-    """A checkout of one line; `status` then set directly, as if the seller had moved it."""
-    fill_cart(buyer, (product, quantity))
-    (order,) = place(buyer, payment_method=method)
-    if status is not None:
-        Order.objects.filter(pk=order.pk).update(status=status)
-    order.refresh_from_db()
-    return order
 
 
 @pytest.fixture
