@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "domain.wishlist",
     "domain.economics",
     "domain.notifications",
+    # manage.py seed_demo: above every domain app (it makes its data through their services).
+    "demo",
 ]
 
 MIDDLEWARE = [

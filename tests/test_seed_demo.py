@@ -3,16 +3,20 @@ tops the catalogue up with bulk writes."""
 
 from __future__ import annotations
 
+import ast
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from demo import data as seed_demo
 from domain.accounts.models import Store, User, UserType
 from domain.catalog import selectors
-from domain.catalog.management.commands import seed_demo
 from domain.catalog.models import Category, Product
 from domain.catalog.search import search_text_for
 from domain.orders.models import Order, OrderStatus, PaymentMethod, PaymentStatus
@@ -59,7 +63,11 @@ def test_the_demo_shows_every_role_status_and_feature_a_second_run_changes_nothi
     assert 55 <= len(products) <= 70
     assert all(product.image and product.thumbnail for product in products)
     assert (settings.MEDIA_ROOT / products[0].thumbnail.name).is_file()
-    assert products.filter(stock_quantity=0).exists() and products.filter(is_active=False).exists()
+    for store in stores:  # as the README says: 12 each, one out of stock, one hidden
+        own = products.filter(store=store)
+        assert len(own) == 12
+        assert own.filter(is_active=False).count() == 1, store.name
+        assert own.filter(is_active=True, stock_quantity=0).count() == 1, store.name
     assert selectors.product_search(search="cafe moido").get().slug == "cafe-do-amboim-500-g"
 
     ana = Order.objects.filter(buyer__username="demo-buyer")
@@ -111,3 +119,56 @@ def test_the_readme_shows_the_printed_example_queries_and_accounts():
     for username in [seed_demo.ADMIN[0], seed_demo.PENDING_SELLER[0], *usernames]:
         assert f"`{username}`" in try_it
     assert seed_demo.DEMO_PASSWORD in try_it
+
+
+def test_seed_demo_prints_a_short_summary_and_reprints_the_reference_on_a_later_run(tmp_path):
+    """Run as `make run` runs it (console e-mail, eager tasks, their INFO logs): the terminal shows the
+    summary alone, not the e-mails and task lines of every order."""
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_HOST", "EMAIL_BACKEND"}
+    }
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}", "MEDIA_ROOT": str(tmp_path / "media")}
+
+    def run(*command: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout + done.stderr
+
+    run("migrate", "-v0")
+    first = run("seed_demo")
+    assert "Subject:" not in first and "celery" not in first
+    assert len(first.splitlines()) <= 20, first
+    reference = next(line for line in first.splitlines() if "awaits payment by reference" in line)
+    assert "reference 0" in reference and "entity 11223" in reference
+    assert run("seed_demo") == first  # the same summary, the reference again
+
+
+def test_the_demo_sits_above_the_domain_and_the_api():
+    """Only the demo app composes every area: nothing in domain/, graph/ or backend/ imports it."""
+    root = Path(__file__).resolve().parent.parent
+    importing = []
+    for package in ("domain", "graph", "backend"):
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = (
+                    [alias.name for alias in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0
+                    else []
+                )
+                if any(name == "demo" or name.startswith("demo.") for name in names):
+                    importing.append(str(path.relative_to(root)))
+    assert importing == []
+    assert not (root / "domain" / "catalog" / "management").exists()
+    assert max(len(path.read_text().splitlines()) for path in (root / "demo").rglob("*.py")) <= 400
