@@ -129,3 +129,74 @@ def test_every_field_that_may_return_a_queryset_is_a_strawberry_django_field():
         if f"Query.{field.python_name}" in plain and field.base_resolver is not None:
             arguments = {argument.python_name: "slug" for argument in field.arguments}
             assert not isinstance(field.base_resolver.wrapped_func(None, info, **arguments), QuerySet)
+
+
+# ---------------------------------------------------------------- the domain apps stand in one order
+
+# Lowest first. A domain app imports its own modules, the shared ones (domain/*.py) and the apps of
+# the layers below its own, never a sibling of its layer nor anything above: a lower app announces
+# what happened through the signals it owns (domain/accounts/signals.py, domain/orders/signals.py),
+# which the apps above it receive. The shared modules import no app.
+DOMAIN_APP_LAYERS = [
+    ["accounts"],
+    ["catalog"],
+    ["cart", "wishlist"],
+    ["orders"],
+    ["economics", "notifications", "reviews"],
+    ["privacy"],
+]
+
+
+def _domain_app(module: str) -> str | None:
+    """The domain app a dotted module belongs to (None for the shared modules and anything else)."""
+    parts = module.split(".")
+    if len(parts) < 2 or parts[0] != "domain":
+        return None
+    return parts[1] if (ROOT / "domain" / parts[1] / "__init__.py").exists() else None
+
+
+def _app_imports(modules: list[Path]) -> list[tuple[str, str | None, str, str]]:
+    """(module's path, its app, what it imports, that one's app) for each import of another app."""
+    found = []
+    for path in modules:
+        app = _domain_app(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        for module in sorted(imported_modules(path)):
+            other = _domain_app(module)
+            if other is not None and other != app:
+                found.append((str(path.relative_to(ROOT)), app, module, other))
+    return found
+
+
+def _app_loops(edges: dict[str, set[str]]) -> list[str]:
+    """Every loop of the app graph, once each, as 'a -> b -> a'."""
+    loops = set()
+
+    def walk(app: str, trail: list[str]) -> None:
+        for other in sorted(edges.get(app, ())):
+            if other in trail:
+                loop = trail[trail.index(other) :]
+                start = loop.index(min(loop))
+                loops.add(" -> ".join([*loop[start:], *loop[:start], min(loop)]))
+            else:
+                walk(other, [*trail, other])
+
+    for app in sorted(edges):
+        walk(app, [app])
+    return sorted(loops)
+
+
+def test_the_domain_apps_stand_in_one_order():
+    rank = {app: level for level, apps in enumerate(DOMAIN_APP_LAYERS) for app in apps}
+    apps = sorted(path.parent.name for path in (ROOT / "domain").glob("*/__init__.py"))
+    assert sorted(rank) == apps, "every domain app has its one place in DOMAIN_APP_LAYERS"
+    imports = _app_imports(DOMAIN_MODULES)
+    upward = [
+        f"{path} imports {module}, and {other} is not below {app or 'the shared modules'}"
+        for path, app, module, other in imports
+        if app is None or rank[other] >= rank[app]
+    ]
+    edges: dict[str, set[str]] = {}
+    for _, app, _, other in imports:
+        edges.setdefault(app or "domain", set()).add(other)
+    loops = [f"loop: {loop}" for loop in _app_loops(edges)]
+    assert upward + loops == [], "\n".join(upward + loops)

@@ -4,7 +4,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
-from domain.catalog.versions import catalog_changed
 from domain.errors import NotEligible, RateLimited
 
 from . import throttle
@@ -144,9 +143,9 @@ class StoreAdmin(admin.ModelAdmin):
         return {} if obj else {"slug": ("name",)}
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A store's name and state show on every product of it: the response cache forgets them.
-        catalog_changed(shared=True)
+        from .services import store_save
+
+        store_save(store=obj)  # a store's name and state show on every product of it
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is chosen once: links to the store keep working after a rename.

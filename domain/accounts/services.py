@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
-from domain.catalog.versions import catalog_changed
 from domain.errors import (
     AccessDenied,
     AlreadyExists,
@@ -31,6 +30,7 @@ from domain.text import name_error, text_error
 
 from . import emails, selectors, throttle
 from .models import SELF_SERVICE_TYPES, Store, User, UsernameValidator, UserType, language_supported
+from .signals import store_changed
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
@@ -264,7 +264,7 @@ def store_create(
     try:
         with transaction.atomic():
             store = insert_with_unique_slug(obj=store, name=name, fallback="loja", files=(store.logo,))
-            catalog_changed()
+            store_changed.send(sender=Store, store=store, products_affected=False)
             return store
     except IntegrityError:
         if Store.objects.filter(seller=seller).exists():  # a concurrent createStore won
@@ -297,7 +297,7 @@ def store_update(
             _set_logo(store, logo)
             fields.append("logo")
         store.save(update_fields=fields)
-        catalog_changed(shared=True)
+        store_changed.send(sender=Store, store=store, products_affected=True)
     return store
 
 
@@ -311,5 +311,13 @@ def store_set_active(*, store_id: int, active: bool) -> Store:
         store.is_active = active
         with transaction.atomic():
             store.save(update_fields=["is_active", "updated_at"])
-            catalog_changed(shared=True)
+            store_changed.send(sender=Store, store=store, products_affected=True)
+    return store
+
+
+def store_save(*, store: Store) -> Store:
+    """The admin site's edit of a store, whatever it changed: saved, and announced."""
+    with transaction.atomic():
+        store.save()
+        store_changed.send(sender=Store, store=store, products_affected=True)
     return store

@@ -7,6 +7,7 @@ not reserve stock: checkout locks and re-checks it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import transaction
@@ -149,6 +150,20 @@ def cart_merge(*, user, cart_code: str | None) -> Cart | None:
         anonymous.delete()
         _touch(cart)
     return cart
+
+
+def cart_lines_locked(*, user) -> tuple[Cart | None, dict[int, int]]:
+    """For checkout: the user's cart, locked for the rest of the caller's transaction, and its
+    lines as {product id: quantity} in the cart's order (None and {} when they have no cart)."""
+    cart = Cart.objects.select_for_update().filter(user=user).first()
+    lines = dict(CartItem.objects.filter(cart=cart).values_list("product_id", "quantity")) if cart else {}
+    return cart, lines
+
+
+def cart_lines_remove(*, cart: Cart, product_ids: Iterable[int]) -> None:
+    """Checkout took these products: their lines leave the cart, locked by cart_lines_locked."""
+    CartItem.objects.filter(cart=cart, product_id__in=list(product_ids)).delete()
+    _touch(cart)
 
 
 def cart_delete_idle(*, days: int) -> int:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from domain.errors import AccessDenied, InvalidInput, NotEligible
 from domain.orders import selectors as order_selectors
-from domain.orders.events import order_status_set
+from domain.orders.fulfilment import order_mark_received
 from domain.orders.models import Order, OrderStatus, PaymentStatus
 
 from .models import OrderRelease, ReleaseReason
@@ -44,7 +44,7 @@ def order_confirm_receipt(*, actor, order_number: str) -> Order:
                 % {"status": OrderStatus(order.status).in_words}
             )
         if order.status == OrderStatus.SHIPPED:
-            order_status_set(order, OrderStatus.DELIVERED, actor=actor, note="receipt confirmed by the buyer")
+            order_mark_received(order, actor=actor)
         OrderRelease.objects.create(order=order, reason=ReleaseReason.RECEIPT_CONFIRMED)
     return order
 

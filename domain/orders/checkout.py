@@ -11,16 +11,14 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from domain.cart.models import Cart, CartItem
-from domain.economics import ledger, rates
+from domain.cart.services import cart_lines_locked, cart_lines_remove
 from domain.errors import (
     DomainError,
     EmptyCart,
@@ -32,14 +30,14 @@ from domain.errors import (
     collect,
 )
 from domain.money import MAX_AMOUNT, ZERO
-from domain.notifications.models import NoticeKind
-from domain.notifications.services import notify_after_commit
 from domain.phones import angolan_mobile, angolan_phone
 from domain.text import text_error
 
 from . import payments, refunds, stock
 from .events import order_event
+from .fulfilment import orders_confirm_paid
 from .models import Checkout, Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
+from .signals import order_lines_pre_create, orders_placed
 
 logger = logging.getLogger(__name__)
 
@@ -203,14 +201,10 @@ def _checkout(
 ) -> list[Order]:
     # First statement: a second request with the same key blocks here until the first commits.
     checkout = Checkout.objects.create(buyer=buyer, idempotency_key=request.idempotency_key)
-    cart = Cart.objects.select_for_update().filter(user=buyer).first()
-    lines = (
-        list(CartItem.objects.filter(cart=cart).values_list("pk", "product_id", "quantity")) if cart else []
-    )
-    if not lines:
+    cart, wanted = cart_lines_locked(user=buyer)
+    if not wanted:
         raise EmptyCart(gettext("Your cart is empty."))
-    products = stock.stock_lock(product_ids=[product_id for _, product_id, _ in lines])
-    wanted = {product_id: quantity for _, product_id, quantity in lines}
+    products = stock.stock_lock(product_ids=list(wanted))
     _stock_check(products=products, wanted=wanted)
 
     by_store: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -235,32 +229,21 @@ def _checkout(
             )
         )
     _orders_insert(orders)
-    commission_rates = rates.commission_rates_in_force(
-        category_ids={product.category_id for product in products.values()}
-    )
-    tax_rate = rates.tax_rate_in_force()
-    OrderItem.objects.bulk_create(
+    lines = [
         OrderItem(
             order=order,
             product=products[product_id],
             product_name=products[product_id].name,
             price=products[product_id].price,
             quantity=quantity,
-            **asdict(
-                rates.line_terms(
-                    price=products[product_id].price,
-                    quantity=quantity,
-                    commission_rate=commission_rates[products[product_id].category_id],
-                    tax_rate=tax_rate,
-                )
-            ),
         )
         for order in orders
         for product_id, quantity in by_store[order.store_id]
-    )
+    ]
+    order_lines_pre_create.send(sender=OrderItem, lines=lines)  # economics: commission and IVA
+    OrderItem.objects.bulk_create(lines)
     stock.stock_take(quantities=wanted)
-    CartItem.objects.filter(pk__in=[pk for pk, _, _ in lines]).delete()
-    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    cart_lines_remove(cart=cart, product_ids=wanted)
 
     # Last: the gateway. Approved charges are refunded by the caller if anything fails after them.
     gateway = payments.gateway()
@@ -276,22 +259,11 @@ def _checkout(
             events.append(
                 order_event(order, actor=None, to_status=OrderStatus.CONFIRMED, note="payment approved")
             )
-            order.status = OrderStatus.CONFIRMED
-            order.payment_status = PaymentStatus.COMPLETED
     Payment.objects.bulk_create(records)
-    confirmed = [order for order in orders if order.status == OrderStatus.CONFIRMED]
-    if confirmed:
-        now = timezone.now()
-        for order in confirmed:
-            order.updated_at = now
-        Order.objects.bulk_update(confirmed, ["status", "payment_status", "updated_at"])
-        ledger.ledger_record_payments(orders=confirmed)
+    paid = {record.order_id for record in records if record.status == PaymentStatus.COMPLETED}
+    orders_confirm_paid([order for order in orders if order.pk in paid])
     OrderEvent.objects.bulk_create(events)
-    notify_after_commit(
-        (order.pk, kind)
-        for order in orders
-        for kind in (NoticeKind.BUYER_PLACED, NoticeKind.SELLER_NEW_ORDER)
-    )
+    orders_placed.send(sender=Order, orders=orders)
     return orders
 
 

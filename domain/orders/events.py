@@ -1,5 +1,5 @@
 """An order's history: every status change writes an OrderEvent (who, from, to, when, why) in the
-same transaction as the change."""
+same transaction as the change (the changes themselves are fulfilment.py's)."""
 
 from __future__ import annotations
 
@@ -17,17 +17,3 @@ def order_event(
         to_status=to_status,
         note=note,
     )
-
-
-def order_status_set(
-    order: Order, to_status: str, *, actor, note: str = "", payment_status: str | None = None
-) -> None:
-    """Move a locked order to `to_status` (and its payment status), with its event."""
-    event = order_event(order, actor=actor, to_status=to_status, note=note)
-    order.status = to_status
-    fields = ["status", "updated_at"]
-    if payment_status is not None:
-        order.payment_status = payment_status
-        fields.append("payment_status")
-    order.save(update_fields=fields)
-    event.save()

@@ -1,8 +1,10 @@
 """The life of an order after checkout: the seller's status steps, cancellation, refunds and the
-expiry of unpaid reference orders.
+expiry of unpaid reference orders. The one place an order's status changes: checkout, the
+reference webhook and the buyer's receipt (economics/release.py) call the functions here.
 
 Each change runs in one transaction.atomic() on the order's locked row, returns stock through
-stock.py and writes its OrderEvent (events.py).
+stock.py, writes its OrderEvent (events.py) and announces itself (signals.py) to economics (the
+ledger, in the same transaction) and notifications (e-mails, after the commit).
 """
 
 from __future__ import annotations
@@ -16,14 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from domain.economics import ledger
 from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible
-from domain.notifications.models import NoticeKind
-from domain.notifications.services import notify_after_commit
 
 from . import refunds, selectors, stock
-from .events import order_status_set
+from .events import order_event
 from .models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus, RefundReason
+from .signals import order_cancelled, order_shipped, orders_paid
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +62,9 @@ def order_update_status(*, actor, order_number: str, status: str) -> Order:
                     % names
                 )
             raise InvalidTransition(message, field="status")
-        order_status_set(order, status, actor=actor)
+        _order_status_set(order, status, actor=actor)
         if status == OrderStatus.SHIPPED:
-            notify_after_commit([(order.pk, NoticeKind.BUYER_SHIPPED)])
+            order_shipped.send(sender=Order, order=order)
     return order
 
 
@@ -136,8 +136,8 @@ def order_expire_unpaid(*, hours: int) -> Expiry:
 
 def _order_close(order: Order, *, actor, note: str) -> None:
     """Cancel: stock back, a completed payment owed back (REFUND_PENDING: the gateway's refund goes
-    out once this transaction commits, see refunds.py) and its ledger credit reversed, a pending one
-    voided (FAILED), event written."""
+    out once this transaction commits, see refunds.py) and its ledger credit reversed (by economics,
+    on order_cancelled), a pending one voided (FAILED), event written."""
     quantities: dict[int, int] = defaultdict(int)
     for product_id, quantity in order.items.filter(product__isnull=False).values_list(
         "product_id", "quantity"
@@ -153,7 +153,6 @@ def _order_close(order: Order, *, actor, note: str) -> None:
             payment.status = PaymentStatus.FAILED
         payment.save(update_fields=["status", "updated_at"])
         if payment.status == PaymentStatus.REFUND_PENDING:
-            ledger.ledger_record_reversal(order=order)
             refunds.refund_schedule(
                 transaction_id=payment.transaction_id,
                 amount=payment.amount,
@@ -162,5 +161,53 @@ def _order_close(order: Order, *, actor, note: str) -> None:
                 payment=payment,
             )
         payment_status = payment.status
-    order_status_set(order, OrderStatus.CANCELLED, actor=actor, note=note, payment_status=payment_status)
-    notify_after_commit([(order.pk, NoticeKind.BUYER_CANCELLED)])
+    _order_status_set(order, OrderStatus.CANCELLED, actor=actor, note=note, payment_status=payment_status)
+    order_cancelled.send(sender=Order, order=order, refunded=payment_status == PaymentStatus.REFUND_PENDING)
+
+
+def orders_confirm_paid(orders: list[Order]) -> None:
+    """Checkout's orders whose charge was approved as they were placed (card, mobile): CONFIRMED and
+    paid, in the checkout's transaction (which writes their events with its own)."""
+    if not orders:
+        return
+    now = timezone.now()
+    for order in orders:
+        order.status, order.payment_status, order.updated_at = (
+            OrderStatus.CONFIRMED,
+            PaymentStatus.COMPLETED,
+            now,
+        )
+    Order.objects.bulk_update(orders, ["status", "payment_status", "updated_at"])
+    orders_paid.send(sender=Order, orders=orders, at_checkout=True)
+
+
+def order_confirm_reference_paid(order: Order) -> None:
+    """A PENDING order's REFERENCE payment arrived (the webhook, reference_payments.py, on the
+    locked order): CONFIRMED and paid."""
+    _order_status_set(
+        order,
+        OrderStatus.CONFIRMED,
+        actor=None,
+        note="payment reference paid",
+        payment_status=PaymentStatus.COMPLETED,
+    )
+    orders_paid.send(sender=Order, orders=[order], at_checkout=False)
+
+
+def order_mark_received(order: Order, *, actor) -> None:
+    """The buyer says a SHIPPED order arrived (economics/release.py, on the locked order): DELIVERED."""
+    _order_status_set(order, OrderStatus.DELIVERED, actor=actor, note="receipt confirmed by the buyer")
+
+
+def _order_status_set(
+    order: Order, to_status: str, *, actor, note: str = "", payment_status: str | None = None
+) -> None:
+    """Move a locked order to `to_status` (and its payment status), with its event."""
+    event = order_event(order, actor=actor, to_status=to_status, note=note)
+    order.status = to_status
+    fields = ["status", "updated_at"]
+    if payment_status is not None:
+        order.payment_status = payment_status
+        fields.append("payment_status")
+    order.save(update_fields=fields)
+    event.save()

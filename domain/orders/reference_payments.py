@@ -10,14 +10,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext
 
-from domain.economics import ledger
 from domain.errors import InvalidInput, NotEligible, NotFound
 from domain.money import MAX_AMOUNT, is_cents, money_round
-from domain.notifications.models import NoticeKind
-from domain.notifications.services import notify_after_commit
 
 from . import refunds
-from .events import order_event, order_status_set
+from .events import order_event
+from .fulfilment import order_confirm_reference_paid
 from .models import (
     LatePayment,
     Order,
@@ -92,17 +90,7 @@ def payment_confirm_reference(
             payment.status = PaymentStatus.COMPLETED
             payment.transaction_id = transaction_id
             payment.save(update_fields=["status", "transaction_id", "updated_at"])
-            order_status_set(
-                order,
-                OrderStatus.CONFIRMED,
-                actor=None,
-                note="payment reference paid",
-                payment_status=PaymentStatus.COMPLETED,
-            )
-            ledger.ledger_record_payments(orders=[order])
-            notify_after_commit(
-                [(order.pk, NoticeKind.BUYER_PAID), (order.pk, NoticeKind.SELLER_REFERENCE_PAID)]
-            )
+            order_confirm_reference_paid(order)
             return order, True
     # Outside the transaction: what was recorded about the late payment stays.
     raise NotEligible(refused)

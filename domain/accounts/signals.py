@@ -1,0 +1,12 @@
+"""What happens to stores, announced to the apps above accounts (the catalogue shows every store's
+name and state on its products), so that accounts never imports them. Sent synchronously inside
+the transaction of the change; a receiver that must wait for the commit defers itself with
+transaction.on_commit. Receivers are connected in their app's AppConfig.ready()."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# kwargs: store, just created or changed; products_affected, False for a new store (it has no
+# products yet), True when what its products show (its name, logo, state) may have changed.
+store_changed = Signal()

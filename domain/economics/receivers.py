@@ -1,0 +1,35 @@
+"""What economics does when orders announce a change (domain/orders/signals.py): the commission
+and IVA terms of new order lines, and the ledger's credits and reversals. Each runs inside the
+order's transaction, so the ledger commits or rolls back with the order. Connected in apps.py."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from . import ledger, rates
+
+
+def order_lines_terms(*, lines, **_) -> None:
+    """Each new line keeps the rates in force at checkout and what it owes at them."""
+    commission_rates = rates.commission_rates_in_force(
+        category_ids={line.product.category_id for line in lines}
+    )
+    tax_rate = rates.tax_rate_in_force()
+    for line in lines:
+        terms = rates.line_terms(
+            price=line.price,
+            quantity=line.quantity,
+            commission_rate=commission_rates[line.product.category_id],
+            tax_rate=tax_rate,
+        )
+        for name, value in asdict(terms).items():
+            setattr(line, name, value)
+
+
+def orders_paid_credit(*, orders, **_) -> None:
+    ledger.ledger_record_payments(orders=orders)
+
+
+def order_cancelled_reverse(*, order, refunded: bool, **_) -> None:
+    if refunded:
+        ledger.ledger_record_reversal(order=order)
