@@ -1,8 +1,9 @@
 """Read replicas: which database answers a read.
 
 With DATABASE_REPLICA_URLS set, reads that may lag a little go to a replica: the public catalogue
-(products, categories, stores) and review lists, in a GraphQL *query* (GET, or a POST whose document
-holds no `mutation`), outside any transaction, by a caller who has not written in the last
+(products, categories, stores) and review lists, in a GraphQL *query* (the operation the view parsed,
+graph/request.py: a mutation is a write however it was sent, as text or as a persisted hash; before
+the view has parsed it, nothing is a query), outside any transaction, by a caller who has not written in the last
 REPLICA_PIN_SECONDS. Everything else reads the primary: writes and anything in a transaction, every
 mutation from its first statement on, the caller's own cart, orders, wishlist and reviews (their models
 are not replica models; a caller's own review is read with `.using("default")`), the webhook, the
@@ -12,20 +13,17 @@ Read-your-writes: a request that wrote pins its caller (by user id, in the share
 app server) to the primary for REPLICA_PIN_SECONDS; the rest of that request reads the primary too.
 
 For a response cache (the catalogue cache keyed on the catalogue's version): a page read from a
-lagging replica must not be stored under a version the replica has not reached yet. Two hooks:
-
-    replica_was_read()   # True once the current request has read anything from a replica
-    with primary_reads(): ...   # the block reads the primary only (e.g. to fill a cache entry)
-
-Fill an entry only when `not replica_was_read()`, or compute the value to store under
-`primary_reads()`. Migrations and tests use the primary only (each replica's TEST MIRROR is it).
+lagging replica must not be stored under a version the replica has not reached yet. The router
+marks the GraphQL request (`replica_read`) once it has sent one of its reads to a replica, and the
+response cache keeps only answers read from the primary. `with primary_reads(): ...` makes a block
+read the primary only; `replica_was_read()` tells whether the current request read a replica.
+Migrations and tests use the primary only (each replica's TEST MIRROR is it).
 """
 
 from __future__ import annotations
 
 import contextvars
 import random
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -33,12 +31,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
+from graphql import OperationType
 
 from .site_middleware import is_api
 
 # The models whose reads may lag: the public catalogue and review lists.
 REPLICA_MODELS = frozenset({"catalog.product", "catalog.category", "accounts.store", "reviews.review"})
-_MUTATION = re.compile(rb"\bmutation\b")
 
 
 class RequestReads:
@@ -49,12 +47,21 @@ class RequestReads:
         self.replica: str | None = None  # chosen once per request
         self.replica_read = False
         self.wrote = False
-        self._eligible: bool | None = None
+        self._unpinned: bool | None = None
 
     def eligible(self) -> bool:
-        if self._eligible is None:
-            self._eligible = self.request is not None and _query_by_unpinned_caller(self.request)
-        return self._eligible and not self.wrote
+        """A GraphQL query (as the view parsed it) by a caller not pinned to the primary, before
+        any write of this request."""
+        graphql = getattr(self.request, "graphql", None)
+        if self.wrote or graphql is None or graphql.operation_type != OperationType.QUERY:
+            return False
+        if self._unpinned is None:
+            self._unpinned = is_api(self.request) and _unpinned(self.request)
+        return self._unpinned
+
+    def read_replica(self) -> None:
+        self.replica_read = True
+        self.request.graphql.replica_read = True
 
 
 _READS: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar("replica_reads", default=None)
@@ -96,7 +103,7 @@ class PrimaryReplicaRouter:
             return DEFAULT_DB_ALIAS
         if state.replica is None:
             state.replica = random.choice(settings.DATABASE_REPLICAS)
-        state.replica_read = True
+        state.read_replica()
         return state.replica
 
     def db_for_write(self, model, **hints) -> str:
@@ -134,16 +141,7 @@ class ReplicaReadsMiddleware:
         return response
 
 
-def _query_by_unpinned_caller(request: HttpRequest) -> bool:
-    if not is_api(request):
-        return False
-    if request.method == "POST":
-        # Multipart bodies are uploads, i.e. mutations; a JSON document that may be a mutation reads
-        # the primary throughout (the word is required to write one: a shorthand `{…}` is a query).
-        if request.content_type != "application/json" or _MUTATION.search(request.body):
-            return False
-    elif request.method != "GET":
-        return False
+def _unpinned(request: HttpRequest) -> bool:
     user = _known_user(request)
     return user is None or not cache.get(pin_key(user.pk))
 

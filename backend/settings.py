@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from domain.money import percentage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -30,14 +32,14 @@ def env_percent(name: str, default: str) -> Decimal:
     """A rate in percent from 0 to 100 with at most two decimals, e.g. "14" or "12.5"."""
     raw = os.environ.get(name) or default
     try:
-        value = Decimal(raw.strip())
+        value = percentage(Decimal(raw.strip()))
     except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.01")):
+        value = None
+    if value is None:
         raise ImproperlyConfigured(
             f"{name} must be a percentage from 0 to 100 (two decimals at most), not {raw!r}."
         )
-    return value.quantize(Decimal("0.01"))
+    return value
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "strawberry_django",
+    "backend.apps.BackendConfig",  # the build's system checks (backend/checks.py)
     "graph.apps.GraphConfig",
     "graphql_jwt.refresh_token.apps.RefreshTokenConfig",
     "domain.accounts",
@@ -285,9 +288,14 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "") or None
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kitanda <nao-responder@kitanda.ao>")
 
 # ---------------------------------------------------------------- GraphQL
+# The page size of every list: its default, and the most a client may ask for (`first`/`last`),
+# which the guards (graph/guards.py), the cost estimate (graph/cost.py), strawberry-django and
+# strawberry's relay all read from here.
+GRAPHQL_PAGE_SIZE_DEFAULT = 20
+GRAPHQL_PAGE_SIZE_MAX = 100
 STRAWBERRY_DJANGO = {
-    "PAGINATION_DEFAULT_LIMIT": 20,
-    "PAGINATION_MAX_LIMIT": 100,
+    "PAGINATION_DEFAULT_LIMIT": GRAPHQL_PAGE_SIZE_DEFAULT,
+    "PAGINATION_MAX_LIMIT": GRAPHQL_PAGE_SIZE_MAX,
     "GENERATE_ENUMS_FROM_CHOICES": False,
 }
 GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "10"))
@@ -310,6 +318,8 @@ GRAPHIQL = env_bool("GRAPHIQL", True)
 # while it is on); hashes registered by clients are kept this many seconds.
 GRAPHQL_PERSISTED_ONLY = env_bool("GRAPHQL_PERSISTED_ONLY", False)
 GRAPHQL_PERSISTED_TTL = int(os.environ.get("GRAPHQL_PERSISTED_TTL", "86400"))
+# The largest text a client may register under its hash (graph/persisted.py); larger ones run, unkept.
+GRAPHQL_PERSISTED_MAX_BYTES = int(os.environ.get("GRAPHQL_PERSISTED_MAX_BYTES", "8192"))
 # Anonymous public catalogue queries (graph/response_cache.py): answered from the cache, keyed on
 # the catalogue's versions, for at most GRAPHQL_RESPONSE_CACHE_TTL seconds; what a CDN or proxy may
 # keep is bounded by GRAPHQL_CACHE_MAX_AGE seconds (Cache-Control: public, max-age) and revalidated
@@ -384,6 +394,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # ---------------------------------------------------------------- HTTP security
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+# In development a frontend on any local port works out of the box (localhost, 127.0.0.1, [::1]).
+CORS_ALLOWED_ORIGIN_REGEXES = [r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$"] if DEBUG else []
 CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "origin", "user-agent"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 if TRUSTED_PROXY_COUNT > 0:

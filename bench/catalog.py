@@ -194,7 +194,7 @@ def seed(products: int, first: int) -> None:
 def persisted_path(name: str, variables: dict) -> str:
     from urllib.parse import urlencode
 
-    from graph.persisted import sha256
+    from graph.documents import text_sha256 as sha256
 
     extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256(document(name))}}
     query = {"operationName": name, "variables": json.dumps(variables), "extensions": json.dumps(extensions)}

@@ -17,7 +17,6 @@ from strawberry_django.relay import DjangoListConnection
 from domain.errors import NotFound
 
 from .errors import UserError
-from .guards import DEFAULT_PAGE_SIZE
 
 # What decode_id answers for an id that is not one of the type's, by type name; each its own
 # sentence, so that a translation can agree with the noun.
@@ -36,18 +35,18 @@ Connection = DjangoListConnection
 
 class PageArguments(StrawberryDjangoConnectionExtension):
     """`first` defaults to 20, declared in the schema so that the optimizer pages nested
-    connections with it too; graph.guards.CheckPageArguments checks the values of every page
+    connections with it too; the request guards (graph/guards.py) check the values of every page
     argument before the operation runs."""
 
     def apply(self, field: StrawberryField) -> None:
         super().apply(field)
         for argument in field.arguments:
             if argument.python_name == "first":
-                argument.default = DEFAULT_PAGE_SIZE
+                argument.default = settings.GRAPHQL_PAGE_SIZE_DEFAULT
 
     def resolve(self, next_, source, info, *, first=None, last=None, before=None, after=None, **kwargs):
         if first is None and last is None:  # an explicit `first: null`
-            first = DEFAULT_PAGE_SIZE
+            first = settings.GRAPHQL_PAGE_SIZE_DEFAULT
         nodes = next_(source, info, **kwargs)
         if nodes is None:  # a nullable connection its resolver hides from this caller (Store.ledger)
             return None

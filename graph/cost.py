@@ -70,8 +70,7 @@ def operation_cost(
     """The estimated cost of `operation`; `variables` hold the values it runs with, defaults included."""
     fragments = fragment_definitions(document)
     costs: dict[str, int] = {}
-    pagination = settings.STRAWBERRY_DJANGO
-    default_page, max_page = pagination["PAGINATION_DEFAULT_LIMIT"], pagination["PAGINATION_MAX_LIMIT"]
+    default_page, max_page = settings.GRAPHQL_PAGE_SIZE_DEFAULT, settings.GRAPHQL_PAGE_SIZE_MAX
 
     def page_size(node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType | None) -> int:
         if not any(name in definition.args for name in PAGE_ARGUMENTS):

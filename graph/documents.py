@@ -9,6 +9,7 @@ plus exactly the fragments it uses (in order of first use), each printed by grap
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 
 from graphql import (
@@ -23,6 +24,12 @@ from graphql import (
 )
 
 OPERATIONS_DIR = Path(__file__).resolve().parent / "operations"
+
+
+def text_sha256(text: str) -> str:
+    """The sha256 of a text in hexadecimal: a document's persisted-query hash, and the response
+    cache's digests (lone surrogates, which a JSON body may carry, hashed rather than refused)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def operation_files(folder: Path = OPERATIONS_DIR) -> list[Path]:

@@ -5,11 +5,9 @@ reach the client as an internal error)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
 from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy
 from graphql import (
@@ -18,20 +16,17 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
-    GraphQLSyntaxError,
     IntValueNode,
     OperationDefinitionNode,
     OperationType,
     StringValueNode,
     VariableNode,
     Visitor,
-    parse,
     value_from_ast_untyped,
     visit,
 )
-from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry import relay
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import DisableIntrospection, SchemaExtension, ValidationCache
 from strawberry.relay.utils import from_base64
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
@@ -39,173 +34,124 @@ from strawberry.types import ExecutionContext
 from domain.text import text_storable
 
 from .cost import operation_cost
+from .documents import text_sha256
 from .errors import bad_input, too_complex
-from .limits import (
-    document_problems,
-    fragment_definitions,
-    operation_definitions,
-    operation_named,
-    root_field_count,
-    used_fragments,
-)
+from .limits import fragment_definitions, root_field_count, used_fragments
+from .request import CACHED_DOCUMENT_MAX_BYTES, CACHED_DOCUMENTS, GraphQLRequest
 
 UNSTORABLE_TEXT = gettext_lazy("Text may not contain NUL (\\u0000) characters or invalid Unicode.")
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 # Offsets are row numbers: beyond this no list of ours reaches, and databases refuse the number.
 MAX_CURSOR_OFFSET = 2**31 - 1
-# Only small documents are cached (parsed and validated once), so the caches hold at most
-# CACHED_DOCUMENTS syntax trees of a few hundred kilobytes each, never a large document.
-CACHED_DOCUMENT_MAX_BYTES = 2048
-CACHED_DOCUMENTS = 128
+
+
+def disable_introspection() -> SchemaExtension:
+    """Strawberry's DisableIntrospection while GRAPHQL_INTROSPECTION is off (read per request)."""
+    return SchemaExtension() if settings.GRAPHQL_INTROSPECTION else DisableIntrospection()
+
+
+class SmallDocumentsValidationCache(ValidationCache):
+    """Strawberry's ValidationCache, bounded, for small documents only (graph/request.py parses
+    each of those once per process, so the same syntax tree comes back and is looked up by
+    identity): graphql-core's rules run once per small document, and no large one is kept."""
+
+    def __init__(self) -> None:
+        super().__init__(maxsize=CACHED_DOCUMENTS)
+
+    def on_validate(self) -> Iterator[None]:
+        if len(self.execution_context.query or "") <= CACHED_DOCUMENT_MAX_BYTES:
+            yield from super().on_validate()
+        else:
+            yield
 
 
 class GuardedDocument(SchemaExtension):
-    """Parses and validates every document, refusing first what would be costly to validate or run.
+    """Every operation passes these guards before it runs; they answer with a clear error
+    (QUERY_TOO_COMPLEX for the limits, BAD_USER_INPUT for the input) what would otherwise be costly,
+    or fail deep inside a query (and reach the client as an internal error).
 
-    1. Before parsing: the document's size (GRAPHQL_MAX_DOCUMENT_BYTES) and tokens (GRAPHQL_MAX_TOKENS).
-    2. Before graphql-core's rules: the limits of graph.limits, in time linear in the document, so
-       that no rule ever sees a document whose validation would take long.
-    3. graphql-core's validation.
-    4. What depends on the request's variables: text that cannot be stored, page arguments, the
+    1. The request's document (graph/request.py), parsed within the size, token and shape limits,
+       or the problem found there, answered here.
+    2. graphql-core's validation (strawberry's ValidationCache, listed before this extension).
+    3. What depends on the request's variables: text that cannot be stored, page arguments, the
        operation's cost (graph.cost) and the number of root mutation fields.
 
-    Parsing and validation are cached for small documents only, so the caches never keep a large one.
-    A small document that passed every guard with the same operation, variables and limits passes
-    them again without being looked at (PASSED), graphql-core's validation aside (a cache hit): the
-    guards run once per document text and variables.
+    A small request that passed every guard with the same operation, variables and limits passes
+    them again without being looked at (PASSED): the guards run once per document and variables.
     """
-
-    def on_operation(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = settings.GRAPHQL_MAX_TOKENS
-        yield
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        query = context.query
-        if query is not None:
-            limit = settings.GRAPHQL_MAX_DOCUMENT_BYTES
-            if len(query) > limit or len(query.encode("utf-8", "surrogatepass")) > limit:
-                raise too_complex(gettext("The document is larger than %(limit)s bytes.") % {"limit": limit})
-            context.graphql_document = parse_document(query, settings.GRAPHQL_MAX_TOKENS)
+        request = self.request = _request_of(context)
+        if request.problem is not None:
+            raise request.problem
+        context.graphql_document = request.document
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        key = _passed_key(context)
-        try:
-            context.pre_execution_errors = _problems(context, passed=key is not None and key in PASSED)
-        except Exception as error:  # a bug of ours: masked and logged like any other (graph.errors)
-            context.pre_execution_errors = [GraphQLError(str(error), original_error=error)]
-        if key is not None and not context.pre_execution_errors:
-            if len(PASSED) >= CACHED_PASSES:
-                PASSED.clear()
-            PASSED.add(key)
+        if context.pre_execution_errors is None:  # a large document: validated here, not kept
+            context.pre_execution_errors = validate_document(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
+        if not context.pre_execution_errors:
+            key = _passed_key(self.request)
+            if key is None or key not in PASSED:
+                try:
+                    context.pre_execution_errors = _request_problems(self.request, context.schema)
+                except Exception as error:  # a bug of ours: masked and logged like any other
+                    context.pre_execution_errors = [GraphQLError(str(error), original_error=error)]
+                if key is not None and not context.pre_execution_errors:
+                    if len(PASSED) >= CACHED_PASSES:
+                        PASSED.clear()
+                    PASSED.add(key)
+        self.request.validated = not context.pre_execution_errors
         yield
+
+
+def _request_of(context: ExecutionContext) -> GraphQLRequest:
+    """The view's request object; one made here for a schema run without the view (tests, shell)."""
+    request = getattr(context.context, "graphql", None)
+    if isinstance(request, GraphQLRequest) and request.text == context.query:
+        return request
+    text = context.query
+    return GraphQLRequest.prepared(
+        text,
+        sha256=text_sha256(text) if text is not None else None,
+        operation_name=context.operation_name,  # before parsing: the one the caller named
+        variables=context.variables,
+    )
 
 
 # Requests (document, operation, variables, limits) that passed every guard: small ones only.
 PASSED: set[tuple] = set()
 CACHED_PASSES = 1024
-MAX_CACHED_VARIABLES_BYTES = 1024
 
 
-def _passed_key(context: ExecutionContext) -> tuple | None:
-    query = context.query
-    if query is None or len(query) > CACHED_DOCUMENT_MAX_BYTES:
-        return None
-    try:
-        variables = orjson.dumps(context.variables or {}, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # text orjson will not encode (a lone surrogate): the guards look at it
-        return None
-    if len(variables) > MAX_CACHED_VARIABLES_BYTES:
+def _passed_key(request: GraphQLRequest) -> tuple | None:
+    key = request.plan_key
+    if key is None:
         return None
     limits = (
-        settings.GRAPHQL_MAX_DEPTH,
-        settings.GRAPHQL_MAX_ALIASES,
-        settings.GRAPHQL_MAX_TOKENS,
-        settings.GRAPHQL_MAX_DOCUMENT_BYTES,
-        settings.GRAPHQL_MAX_SELECTIONS,
-        settings.GRAPHQL_MAX_REPEATED_FIELDS,
         settings.GRAPHQL_MAX_COST,
         settings.GRAPHQL_MAX_MUTATIONS,
-        settings.GRAPHQL_INTROSPECTION,
-        tuple(sorted(settings.STRAWBERRY_DJANGO.items())),
+        settings.GRAPHQL_PAGE_SIZE_MAX,
+        settings.GRAPHQL_PAGE_SIZE_DEFAULT,
     )
-    return (query, context._provided_operation_name, variables, limits, tuple(context.validation_rules))
+    return (*key, limits)
 
 
-def _problems(context: ExecutionContext, *, passed: bool) -> list[GraphQLError]:
-    """`passed`: the same request passed before, so only graphql-core's (cached) validation runs."""
-    document = context.graphql_document
-    errors = [] if passed else document_problems(document) or _operation_choice_problems(context)
-    if not errors:
-        rules = tuple(context.validation_rules)
-        if not settings.GRAPHQL_INTROSPECTION:
-            rules += (NoSchemaIntrospectionCustomRule,)
-        errors = _validate(context.schema, context.query, document, rules)
-    return errors or ([] if passed else _request_problems(context))
-
-
-def parse_document(query: str, max_tokens: int) -> DocumentNode:
-    try:
-        if len(query) <= CACHED_DOCUMENT_MAX_BYTES:
-            return _parse_cached(query, max_tokens)
-        return parse(query, max_tokens=max_tokens)
-    except RecursionError:  # brackets nested too deeply for graphql-core's recursive parser
-        raise too_complex(gettext("The document is nested too deeply.")) from None
-    except GraphQLSyntaxError as error:
-        if TOKEN_LIMIT_REACHED in error.message:  # graphql-core's max_tokens: one of our limits
-            raise too_complex(
-                gettext("The document has more than %(max)s tokens.") % {"max": max_tokens}
-            ) from None
-        raise
-
-
-# How graphql-core's parser says it stopped at max_tokens ("Document contains more than N tokens.
-# Parsing aborted."); tests/test_limits.py pins it.
-TOKEN_LIMIT_REACHED = "tokens. Parsing aborted."
-
-
-@functools.lru_cache(maxsize=CACHED_DOCUMENTS)
-def _parse_cached(query: str, max_tokens: int) -> DocumentNode:
-    return parse(query, max_tokens=max_tokens)
-
-
-def _validate(schema: Any, query: str | None, document: DocumentNode, rules: tuple) -> list[GraphQLError]:
-    if query is not None and len(query) <= CACHED_DOCUMENT_MAX_BYTES:
-        return list(_validate_cached(schema, query, settings.GRAPHQL_MAX_TOKENS, rules))
-    return validate_document(schema._schema, document, rules)
-
-
-@functools.lru_cache(maxsize=CACHED_DOCUMENTS)
-def _validate_cached(schema: Any, query: str, max_tokens: int, rules: tuple) -> list[GraphQLError]:
-    # Keyed by the text, not the syntax tree (hashing a tree walks it); the tree is the cached parse.
-    # Only graphql-core's rules run here, whose messages are English in every language; ours, which
-    # speak the request's language, run before (graph/limits.py) and are never kept.
-    return validate_document(schema._schema, _parse_cached(query, max_tokens), rules)
-
-
-def _operation_choice_problems(context: ExecutionContext) -> list[GraphQLError]:
-    """The spec's rule: a document with several operations needs the operation's name."""
-    operations = operation_definitions(context.graphql_document)
-    if len(operations) > 1 and context._provided_operation_name is None:
-        return [bad_input(gettext("Must provide operation name if query contains multiple operations."))]
-    return []
-
-
-def _request_problems(context: ExecutionContext) -> list[GraphQLError]:
-    document = context.graphql_document
+def _request_problems(request: GraphQLRequest, schema: Any) -> list[GraphQLError]:
+    document = request.document
     if (
-        not text_storable(context.query or "")
-        or not _storable(context.variables)
+        not text_storable(request.text or "")
+        or not _storable(request.variables)
         or _unstorable_literal(document)
     ):
         return [bad_input(UNSTORABLE_TEXT)]
-    operation = operation_named(context.graphql_document, context._provided_operation_name)
+    operation = request.operation
     if operation is None:
         return []
-    variables = _variables_with_defaults(operation, context.variables or {})
+    variables = _variables_with_defaults(operation, request.variables)
     fragments = fragment_definitions(document)
     found: list[GraphQLError] = []
 
@@ -220,7 +166,7 @@ def _request_problems(context: ExecutionContext) -> list[GraphQLError]:
         visit(fragments[name] if name else operation, Arguments())
     if found:
         return found
-    cost = operation_cost(context.schema._schema, document, operation, variables)
+    cost = operation_cost(schema._schema, document, operation, variables)
     limit = settings.GRAPHQL_MAX_COST
     if cost > limit:
         return [
@@ -286,11 +232,9 @@ def _page_argument_problem(argument: ArgumentNode, variables: dict) -> str | Non
             count = int(value)
         except (TypeError, ValueError):
             return None  # validation reports the type error
-        if not 0 <= count <= MAX_PAGE_SIZE:
-            return gettext("Argument '%(name)s' must be between 0 and %(max)s.") % {
-                "name": name,
-                "max": MAX_PAGE_SIZE,
-            }
+        most = settings.GRAPHQL_PAGE_SIZE_MAX
+        if not 0 <= count <= most:
+            return gettext("Argument '%(name)s' must be between 0 and %(max)s.") % {"name": name, "max": most}
         return None
     if not isinstance(value, str) or not _valid_cursor(value):
         return gettext("Argument '%(name)s' is not a valid cursor.") % {"name": name}

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import re
@@ -25,9 +24,11 @@ from cross_web import HTTPException
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import FieldNode, GraphQLError, OperationType
 
-from .documents import OPERATIONS_DIR, operations
+from .documents import OPERATIONS_DIR, operations, text_sha256
+from .limits import operation_definitions
+from .request import GraphQLRequest
 
 logger = logging.getLogger("kitanda.graph")
 
@@ -54,14 +55,11 @@ class PersistedQueryProblem(Exception):
         self.error = GraphQLError(message, extensions={"code": code})
 
 
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def manifest_entries() -> list[dict[str, str]]:
     """What the manifest holds, from the operations folder: name, sha256 and text of each operation."""
     return [
-        {"name": name, "sha256": sha256(text), "text": text} for name, text in sorted(operations().items())
+        {"name": name, "sha256": text_sha256(text), "text": text}
+        for name, text in sorted(operations().items())
     ]
 
 
@@ -87,38 +85,66 @@ def _outside_manifest() -> PersistedQueryProblem:
     return PersistedQueryProblem(gettext("Only the operations of the manifest run here."), NOT_ALLOWED_CODE)
 
 
-def document_for(query: str | None, extensions: dict | None) -> Document | None:
-    """The document a request runs: its text, or the one its persisted hash names. None when it
-    sends neither (the view's usual 400)."""
+def request_for(
+    query: str | None, extensions: dict | None, operation_name: str | None, variables: dict | None
+) -> GraphQLRequest:
+    """The request a body asks for: its text, or the one its persisted hash names, prepared once
+    (graph/request.py). A text without any (the view's usual 400) prepares an empty request."""
     persisted = (extensions or {}).get("persistedQuery")
     if persisted is None:
         if query is None:
-            return None
-        digest = sha256(query)
-        known = manifest().get(digest)
-        if known is None and settings.GRAPHQL_PERSISTED_ONLY and not _introspection_allowed(query):
-            raise _outside_manifest()
-        return known or Document(text=query, sha256=digest)
+            return GraphQLRequest(text=None, operation_name=operation_name, variables=variables or {})
+        document = manifest().get(text_sha256(query)) or Document(text=query, sha256=text_sha256(query))
+        return _allowed(_prepared(document, operation_name, variables))
     digest = _requested_hash(persisted)
     known = manifest().get(digest)
     if query is not None:
-        if sha256(query) != digest:
+        if text_sha256(query) != digest:
             raise HTTPException(400, gettext("provided sha does not match query"))
-        if known is not None:
-            return known
-        if settings.GRAPHQL_PERSISTED_ONLY:
-            if _introspection_allowed(query):
-                return Document(text=query, sha256=digest)
-            raise _outside_manifest()
-        _register(digest, query)
-        return Document(text=query, sha256=digest)
+        request = _allowed(_prepared(known or Document(text=query, sha256=digest), operation_name, variables))
+        request.register = known is None and not settings.GRAPHQL_PERSISTED_ONLY
+        return request
     if known is not None:
-        return known
+        return _prepared(known, operation_name, variables)
     if not settings.GRAPHQL_PERSISTED_ONLY:
         text = _registered(digest)
         if text is not None:
-            return Document(text=text, sha256=digest)
+            return _prepared(Document(text=text, sha256=digest), operation_name, variables)
     raise PersistedQueryProblem(NOT_FOUND, NOT_FOUND_CODE)
+
+
+def _prepared(document: Document, operation_name: str | None, variables: dict | None) -> GraphQLRequest:
+    return GraphQLRequest.prepared(
+        document.text,
+        sha256=document.sha256,
+        operation_name=operation_name,
+        variables=variables,
+        persisted_name=document.operation_name,
+    )
+
+
+def _allowed(request: GraphQLRequest) -> GraphQLRequest:
+    """With GRAPHQL_PERSISTED_ONLY, a text outside the manifest runs only if it introspects."""
+    if (
+        settings.GRAPHQL_PERSISTED_ONLY
+        and request.persisted_name is None
+        and not _introspection_allowed(request)
+    ):
+        raise _outside_manifest()
+    return request
+
+
+def register(request: GraphQLRequest) -> None:
+    """Keep a text sent with its hash, once it has passed the guards and graphql-core's validation
+    (graph/guards.py), and only a small one: nothing a stranger sends that cannot run is kept."""
+    if not request.register or not request.validated:
+        return
+    if len(request.text.encode("utf-8", "surrogatepass")) > settings.GRAPHQL_PERSISTED_MAX_BYTES:
+        return
+    try:
+        cache.set(_cache_key(request.sha256), request.text, timeout=settings.GRAPHQL_PERSISTED_TTL)
+    except Exception:  # fail open: the text ran, the next hash alone will be asked for it again
+        logger.warning("Persisted query not registered: the cache is unavailable")
 
 
 def _requested_hash(persisted: object) -> str:
@@ -130,34 +156,21 @@ def _requested_hash(persisted: object) -> str:
     return digest.lower()
 
 
-def _register(digest: str, text: str) -> None:
-    if len(text.encode("utf-8", "surrogatepass")) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
-        return  # refused by the guards anyway: never kept
-    try:
-        cache.set(_cache_key(digest), text, timeout=settings.GRAPHQL_PERSISTED_TTL)
-    except Exception:  # fail open: the text runs, the next hash alone will be asked for it again
-        logger.warning("Persisted query not registered: the cache is unavailable")
-
-
 def _registered(digest: str) -> str | None:
     try:
         text = cache.get(_cache_key(digest))
     except Exception:
         logger.warning("Persisted query not looked up: the cache is unavailable")
         return None
-    return text if isinstance(text, str) and sha256(text) == digest else None
+    return text if isinstance(text, str) and text_sha256(text) == digest else None
 
 
-def _introspection_allowed(query: str) -> bool:
+def _introspection_allowed(request: GraphQLRequest) -> bool:
     """Whether the document only introspects (every root field __schema, __type or __typename)
     while introspection is on."""
-    if not settings.GRAPHQL_INTROSPECTION or len(query) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
+    if not settings.GRAPHQL_INTROSPECTION or request.document is None:
         return False
-    try:
-        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
-    except (GraphQLError, RecursionError):
-        return False
-    roots = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    roots = operation_definitions(request.document)
     return bool(roots) and all(
         operation.operation == OperationType.QUERY
         and all(

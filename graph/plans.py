@@ -1,7 +1,7 @@
 """The optimizer's plan, kept per document: strawberry-django plans the `only` / `select_related`
 of a list by walking the selections on every request; the plan depends only on the document, the
 operation, its variables (@include/@skip) and the place in the response, so it is kept under
-those (graph/views.py names the document in the context) and applied again.
+those (the request object of graph/request.py names them) and applied again.
 
 Where the library allows it, and no further: strawberry-django has no plan cache of its own, so
 this calls its planning functions as its `optimize()` does, and keeps only plans of columns and
@@ -26,7 +26,8 @@ MAX_PLANS = 512
 def optimize_with_plan(qs, info, *, config, fallback):
     """`fallback(qs, info)` (the library's optimize) wherever a kept plan cannot serve."""
     raw = info._raw_info if isinstance(info, Info) else info
-    document_key = getattr(raw.context, "document_key", None)
+    graphql = getattr(raw.context, "graphql", None)
+    document_key = graphql.plan_key if graphql is not None else None
     if isinstance(qs, BaseManager):
         qs = qs.all()
     if (

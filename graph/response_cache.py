@@ -25,7 +25,6 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -40,12 +39,11 @@ from graphql import (
 )
 from strawberry import relay
 
-from backend.db_router import replica_was_read
 from domain.catalog.versions import CATALOG, SHARED, product_version_key, versions_current
 
-from .guards import parse_document
-from .limits import fragment_definitions, level_fields, operation_named
-from .persisted import Document
+from .documents import text_sha256
+from .limits import fragment_definitions, level_fields
+from .request import GraphQLRequest
 
 logger = logging.getLogger("kitanda.graph")
 
@@ -70,7 +68,6 @@ class Shape:
 @dataclass
 class Plan:
     public: bool
-    document: Document | None = None
     key: str | None = None
     slug: str | None = None
     product_id: int | None = None  # the id the slug was known by when the versions were read
@@ -78,39 +75,36 @@ class Plan:
     versions: dict[str, int] = field(default_factory=dict)
 
 
-def plan_for(
-    request: HttpRequest, document: Document, operation_name: str | None, variables: dict | None
-) -> Plan:
+def plan_for(request: HttpRequest, graphql: GraphQLRequest) -> Plan:
     """The plan of one request: whether it is public and, when the server's cache may answer it,
     the key it is answered under (the versions read now)."""
     if "HTTP_AUTHORIZATION" in request.META:
         return Plan(public=False)
-    shape = _shape(document, operation_name)
+    shape = _shape(graphql)
     if not shape.public:
         return Plan(public=False)
-    plan = Plan(public=True, document=document, detail_field=shape.detail_field)
-    if not settings.GRAPHQL_RESPONSE_CACHE:
+    plan = Plan(public=True, detail_field=shape.detail_field)
+    if not settings.GRAPHQL_RESPONSE_CACHE or graphql.variables_json is None:
         return plan
-    variables = variables or {}
-    slug = shape.slug_literal if shape.slug_variable is None else variables.get(shape.slug_variable)
+    slug = shape.slug_literal if shape.slug_variable is None else graphql.variables.get(shape.slug_variable)
     try:
         if shape.detail_field and isinstance(slug, str):
             plan.slug = slug
-            plan.product_id = cache.get(SLUG_KEY.format(_digest(slug)))
+            plan.product_id = cache.get(SLUG_KEY.format(text_sha256(slug)))
         keys = [SHARED, product_version_key(plan.product_id)] if plan.product_id else [CATALOG]
         plan.versions = versions_current(keys)
     except Exception:
         logger.warning("Response cache skipped: the cache is unavailable")
         return plan
     parts = [
-        document.sha256,
-        operation_name or "",
-        orjson.dumps(variables, option=orjson.OPT_SORT_KEYS).decode(),
+        graphql.sha256,
+        graphql.operation_name or "",
+        graphql.variables_json,
         request.scheme,
         request.get_host(),
         *(f"{key}={value}" for key, value in sorted(plan.versions.items())),
     ]
-    plan.key = "graphql:response:" + _digest("\n".join(parts))
+    plan.key = "graphql:response:" + text_sha256("\n".join(parts))
     return plan
 
 
@@ -125,17 +119,17 @@ def cached(plan: Plan) -> tuple[bytes, str] | None:
         return None
 
 
-def store(plan: Plan, body: bytes, etag: str, data: dict | None) -> None:
+def store(plan: Plan, graphql: GraphQLRequest, body: bytes, etag: str, data: dict | None) -> None:
     """Keep an answer without errors, unless it shows that the plan's product id was not the slug's,
     or it was read from a replica: a lagging replica's answer must not be kept under the catalogue's
     new version (backend/db_router.py), so only the primary's answers fill the cache."""
-    if plan.key is None or replica_was_read():
+    if plan.key is None or graphql.replica_read:
         return
     try:
         if plan.slug is not None:
             shown = _shown_product_id(data, plan.detail_field)
             if shown is not None and shown != plan.product_id:
-                cache.set(SLUG_KEY.format(_digest(plan.slug)), shown, timeout=SLUG_TTL)
+                cache.set(SLUG_KEY.format(text_sha256(plan.slug)), shown, timeout=SLUG_TTL)
                 if plan.product_id is not None:
                     return  # read under another product's version: not kept
         cache.set(plan.key, (body, etag), timeout=settings.GRAPHQL_RESPONSE_CACHE_TTL)
@@ -145,10 +139,6 @@ def store(plan: Plan, body: bytes, etag: str, data: dict | None) -> None:
 
 def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _shown_product_id(data: dict | None, response_key: str | None) -> int | None:
@@ -166,28 +156,25 @@ _SHAPES: dict[tuple[str, str | None], Shape] = {}
 MAX_SHAPES = 512
 
 
-def _shape(document: Document, operation_name: str | None) -> Shape:
-    """The operation's shape, kept per document hash and operation name (a bounded memo)."""
-    key = (document.sha256, operation_name)
+def _shape(graphql: GraphQLRequest) -> Shape:
+    """The operation's shape, kept per document hash and operation name (a bounded memo); worked
+    out from the request's document, which the limits have bounded already (graph/request.py)."""
+    if graphql.operation is None or graphql.sha256 is None:
+        return Shape(public=False)  # nothing to run, or refused: the guards answer it
+    key = (graphql.sha256, graphql.operation_name)
     shape = _SHAPES.get(key)
     if shape is None:
         if len(_SHAPES) >= MAX_SHAPES:
             _SHAPES.clear()
-        shape = _SHAPES[key] = _shape_of(document.text, operation_name)
+        shape = _SHAPES[key] = _shape_of(graphql)
     return shape
 
 
-def _shape_of(text: str, operation_name: str | None) -> Shape:
-    if len(text) > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
-        return Shape(public=False)  # refused by the guards
-    try:
-        document = parse_document(text, settings.GRAPHQL_MAX_TOKENS)
-    except Exception:  # the guards report it when the document runs
+def _shape_of(graphql: GraphQLRequest) -> Shape:
+    operation = graphql.operation
+    if operation.operation != OperationType.QUERY:
         return Shape(public=False)
-    operation = operation_named(document, operation_name)
-    if operation is None or operation.operation != OperationType.QUERY:
-        return Shape(public=False)
-    fragments = fragment_definitions(document)
+    fragments = fragment_definitions(graphql.document)
     roots = list(level_fields(operation.selection_set, fragments))
     if not roots or any(root.name.value not in PUBLIC_ROOT_FIELDS for root in roots):
         return Shape(public=False)

@@ -1,5 +1,6 @@
 """The schema: the root Query and Mutation merged from the areas, and the server's guards."""
 
+from django.conf import settings
 from graphql import OperationType
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
@@ -9,8 +10,9 @@ from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerConfi
 
 from . import accounts, cart, catalog, dashboard, economics, orders, profile, reviews, wishlist
 from .errors import MaskUnexpectedErrors, log_refused
-from .guards import MAX_PAGE_SIZE, GuardedDocument
+from .guards import GuardedDocument, SmallDocumentsValidationCache, disable_introspection
 from .lean import install_lean_resolvers
+from .loaders import FetchedRows
 from .plans import optimize_with_plan
 
 AREAS = (accounts, profile, catalog, cart, orders, reviews, wishlist, economics, dashboard)
@@ -23,15 +25,9 @@ Mutation = merge_types("Mutation", _mutations) if _mutations else None
 class Optimizer(DjangoOptimizerExtension):
     """The strawberry-django optimizer without its per-field hook: every field that returns a
     queryset here is a strawberry-django field, which optimizes its queryset itself, so the hook
-    would only add a call to each of the hundreds of fields of a page.
-
-    Its prefetches start from each model's default manager rather than the plain base manager,
-    so products prefetched for a page of stores know their peers (domain/peers.py)."""
+    would only add a call to each of the hundreds of fields of a page."""
 
     resolve = SchemaExtension.resolve
-
-    def __init__(self, **options) -> None:
-        super().__init__(prefetch_custom_queryset=True, **options)
 
     def optimize(self, qs, info, *, store=None):
         """The library's, with its plan kept per document where that is safe (graph/plans.py)."""
@@ -57,8 +53,17 @@ class KitandaSchema(Schema):
 schema = KitandaSchema(
     query=Query,
     mutation=Mutation,
-    config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
-    extensions=[Optimizer, MaskUnexpectedErrors, GuardedDocument],
+    config=StrawberryConfig(relay_max_results=settings.GRAPHQL_PAGE_SIZE_MAX),
+    # Strawberry's validation cache runs before the guards' checks of the variables, which need a
+    # valid document; introspection is turned off with strawberry's rule, per request.
+    extensions=[
+        Optimizer,
+        MaskUnexpectedErrors,
+        disable_introspection,
+        SmallDocumentsValidationCache,
+        GuardedDocument,
+        FetchedRows,
+    ],
 )
 # Plain columns and relay ids skip Strawberry's per-field machinery (graph/lean.py).
 LEAN_FIELDS = install_lean_resolvers(schema)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import orjson
 from cross_web import HTTPException
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -21,25 +20,24 @@ from strawberry.django.views import GraphQLView
 from strawberry.http import process_result
 from strawberry.types.unset import UNSET
 
-from . import response_cache
+from . import persisted, response_cache
 from .auth import user_from_authorization
 from .http import StrictRequests
 from .loaders import Loaders
-from .persisted import Document, PersistedQueryProblem, document_for
+from .persisted import PersistedQueryProblem
+from .request import GraphQLRequest
 
 PRIVATE = "private, no-store"
 VARY = ("Authorization", "Accept")
-MAX_KEYED_VARIABLES = 1024
 
 
 @dataclass
 class Context(StrawberryDjangoContext):
-    """`info.context`: Strawberry's Django context (`.request`, `.response`) and the request's loaders."""
+    """`info.context`: Strawberry's Django context (`.request`, `.response`), the request's loaders
+    and the GraphQL request being run (graph/request.py)."""
 
     loaders: Loaders
-    # The document, operation and variables being run, when they are small enough to key the
-    # optimizer's kept plans (graph/plans.py); None otherwise.
-    document_key: tuple | None = None
+    graphql: GraphQLRequest | None = None
 
 
 class KitandaGraphQLView(StrictRequests, GraphQLView):
@@ -61,6 +59,8 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
         return response
 
     def run(self, request: HttpRequest, context=UNSET, root_value=UNSET) -> HttpResponse:
+        """One request's path: read the body, work out the GraphQL request once, answer from the
+        response cache when it may, else run it and keep the answer when it is public."""
         request.get_host()  # ALLOWED_HOSTS, which CommonMiddleware checks for the rest of the site
         adapter = self.request_adapter_class(request)
         if not self.is_request_allowed(adapter):
@@ -68,27 +68,25 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
         if self.should_render_graphql_ide(adapter):
             return self.render_graphql_ide(request)
         data = self.parse_http_body(adapter)  # a list (a batch) is refused there
+        if not isinstance(data.operation_name, str | None):
+            raise HTTPException(400, gettext("The operation's `operationName` must be a string."))
         try:
-            document = document_for(data.query, data.extensions)
+            graphql = persisted.request_for(data.query, data.extensions, data.operation_name, data.variables)
         except PersistedQueryProblem as problem:
             answer = {"data": None, "errors": [problem.error.formatted]}
             return _private(self.create_response(answer, self.get_sub_response(request)))
-        if document is not None:
-            data.query = document.text
-        plan = (
-            response_cache.plan_for(request, document, data.operation_name, data.variables)
-            if document is not None
-            else response_cache.Plan(public=False)
-        )
-        hit = response_cache.cached(plan)
+        request.graphql = graphql  # the database router reads what it runs (backend/db_router.py)
+        data.query = graphql.text
+
+        shared = response_cache.plan_for(request, graphql)
+        hit = response_cache.cached(shared)
         if hit is not None:
             body, etag = hit
             return _public(request, HttpResponse(body, content_type="application/json"), etag, cache="HIT")
 
         sub_response = self.get_sub_response(request)
         context = self.get_context(request, response=sub_response) if context is UNSET else context
-        if document is not None:
-            context.document_key = _document_key(document, data.operation_name, data.variables)
+        context.graphql = graphql
         root_value = self.get_root_value(request) if root_value is UNSET else root_value
         result = self.execute_single(
             request=request,
@@ -98,23 +96,16 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
             root_value=root_value,
             request_data=data,
         )
+        persisted.register(graphql)
         response_data = process_result(result)
         if result.errors:
             self._handle_errors(result.errors, response_data)
         response = self.create_response(response_data=response_data, sub_response=sub_response)
-        if not plan.public or result.errors or response.status_code != 200:
+        if not shared.public or result.errors or response.status_code != 200:
             return _private(response)
         etag = response_cache.etag_of(response.content)
-        response_cache.store(plan, response.content, etag, result.data)
+        response_cache.store(shared, graphql, response.content, etag, result.data)
         return _public(request, response, etag, cache="MISS")
-
-
-def _document_key(document: Document, operation_name: str | None, variables: dict | None) -> tuple | None:
-    try:
-        encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
-    except TypeError:
-        return None
-    return (document.sha256, operation_name, encoded) if len(encoded) <= MAX_KEYED_VARIABLES else None
 
 
 def _private(response: HttpResponse) -> HttpResponse:

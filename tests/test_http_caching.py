@@ -9,7 +9,7 @@ import pytest
 from graphql_jwt.shortcuts import get_token
 
 from graph.documents import operations
-from graph.persisted import sha256
+from graph.documents import text_sha256 as sha256
 
 from .factories import make_product
 

@@ -15,8 +15,9 @@ from graphql import (
     parse,
 )
 from graphql.validation.rules import overlapping_fields_can_be_merged as overlapping
+from strawberry.schema import schema as strawberry_schema
 
-from graph import cost, guards, limits
+from graph import cost, guards, limits, request
 from graph.documents import operations
 from graph.schema import schema
 
@@ -26,11 +27,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def validations(monkeypatch):
     """How often graphql-core's validation runs (from empty caches, whatever ran before)."""
-    guards._parse_cached.cache_clear()
-    guards._validate_cached.cache_clear()
+    request._parse_cached.cache_clear()
+    guards.SmallDocumentsValidationCache().cached_validate_document.cache_clear()
     calls = []
-    real = guards.validate_document
-    monkeypatch.setattr(guards, "validate_document", lambda *args: calls.append(1) or real(*args))
+    real = strawberry_schema.validate
+    monkeypatch.setattr(
+        strawberry_schema, "validate", lambda *args, **kw: calls.append(1) or real(*args, **kw)
+    )
     return calls
 
 

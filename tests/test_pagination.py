@@ -93,7 +93,9 @@ def test_page_arguments_in_fragments_and_literals_are_checked(gql):
 def test_repeated_documents_are_validated_once(gql, settings):
     settings.GRAPHQL_RESPONSE_CACHE = False  # else the second answer comes from the cache, unvalidated
     make_product()
-    from graph.guards import _validate_cached as validate
+    from graph.guards import SmallDocumentsValidationCache
+
+    validate = SmallDocumentsValidationCache().cached_validate_document
 
     gql.ok("{ products(first: 1) { totalCount } }")
     before = validate.cache_info()

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from graph import persisted
 from graph.documents import operations
-from graph.persisted import MANIFEST_PATH, manifest, manifest_json, sha256
+from graph.documents import text_sha256 as sha256
+from graph.persisted import MANIFEST_PATH, manifest, manifest_json
 
 from .conftest import error_codes
 from .factories import make_product

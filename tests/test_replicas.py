@@ -21,6 +21,9 @@ from domain.cart.models import Cart
 from domain.catalog.models import Product
 from domain.orders.models import Order
 from domain.reviews.models import Review
+from graph.documents import operations
+from graph.documents import text_sha256 as sha256
+from graph.persisted import request_for
 
 from . import pgcluster
 from .services import ROOT, free_port, services_leg
@@ -28,6 +31,10 @@ from .services import ROOT, free_port, services_leg
 needs_cluster = pytest.mark.skipif(
     bool(pgcluster.unavailable()), reason=f"no throwaway PostgreSQL cluster: {pgcluster.unavailable()}"
 )
+
+
+def persisted_only(name: str) -> dict:
+    return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(operations()[name])}}}
 
 
 @services_leg
@@ -85,6 +92,12 @@ def replicas(settings):
 
 
 def reading(request):
+    """The router's state for `request`, which the view has read as it does (graph/persisted.py)."""
+    if request.content_type == "application/json" or request.method == "GET":
+        body = json.loads(request.body) if request.method == "POST" else {"query": request.GET["query"]}
+        request.graphql = request_for(
+            body.get("query"), body.get("extensions"), body.get("operationName"), {}
+        )
     state = RequestReads(request)
     token = db_router._READS.set(state)
     return state, token
@@ -122,13 +135,23 @@ def test_only_catalogue_queries_outside_transactions_read_a_replica(replicas, rf
     ("method", "body", "content_type", "replica"),
     [
         ("post", '{"query": "mutation { logout }"}', "application/json", False),
+        # The operation run decides, not the words of the document: A is a query, B a mutation.
         (
             "post",
             '{"query": "query A { a } mutation B { b }", "operationName": "A"}',
             "application/json",
+            True,
+        ),
+        (
+            "post",
+            '{"query": "query A { a } mutation B { b }", "operationName": "B"}',
+            "application/json",
             False,
         ),
         ("post", "--x\r\n", "multipart/form-data; boundary=x", False),
+        # Only the hash of a mutation: a write all the same (it was read as a query before).
+        ("post", json.dumps(persisted_only("Logout")), "application/json", False),
+        ("post", json.dumps(persisted_only("ProductList")), "application/json", True),
         ("get", None, None, True),
     ],
 )
@@ -163,3 +186,23 @@ def test_a_caller_who_wrote_is_pinned_to_the_primary(replicas, rf):
         assert replicas.db_for_read(Product) == "default"
     finally:
         db_router._READS.reset(token)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("name", "replica"), [("AddToCart", False), ("ProductList", True)])
+def test_the_view_routes_a_persisted_hash_by_its_operation(client, settings, monkeypatch, name, replica):
+    """Through the real endpoint, with the primary standing in for a replica: a mutation sent as a
+    bare persisted hash reads nothing from the replica, a query does."""
+    from .factories import make_product
+    from .helpers import gid
+
+    settings.DATABASE_REPLICAS = ["default"]
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    product = make_product()
+    reads = []
+    real = RequestReads.read_replica
+    monkeypatch.setattr(RequestReads, "read_replica", lambda state: reads.append(1) or real(state))
+    body = persisted_only(name) | {"variables": {"productId": gid("Product", product.pk)}}
+    response = client.post("/graphql/", json.dumps(body), content_type="application/json")
+    assert response.status_code == 200 and "errors" not in response.json(), response.content
+    assert bool(reads) is replica

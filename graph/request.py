@@ -1,0 +1,168 @@
+"""One GraphQL request, worked out once: the view builds it (graph/views.py) and hands it to every
+part that needs to know what is being run, so none of them reads the body, hashes the text,
+parses the document or encodes the variables again:
+
+- the persisted-query lookup gives its text and hash (graph/persisted.py);
+- the size and token limits run, then the document is parsed (once; small documents are parsed
+  once per process), then the shape limits of graph/limits.py, then the operation is chosen:
+  nothing walks the document before those limits have bounded it;
+- the response cache (graph/response_cache.py) reads its operation and variables;
+- the guards (graph/guards.py) report its problems and go on with validation and the limits that
+  depend on the variables;
+- the optimizer's kept plans (graph/plans.py) are keyed on `plan_key`;
+- the database router (backend/db_router.py) reads `operation_type`: a mutation reads the primary
+  from its first statement on, whether it came as text or as a persisted hash; and it marks
+  `replica_read` when the request read a replica (the response cache keeps only primary answers).
+
+A document that cannot be run (too large, a syntax error, over a limit) carries its `problem`, and
+the guards answer it as the GraphQL error it is.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import orjson
+from django.conf import settings
+from django.utils.translation import gettext
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+)
+
+from .errors import bad_input, too_complex
+from .limits import document_problems, operation_definitions, operation_named
+
+# Only small documents are kept parsed, so the cache holds at most CACHED_DOCUMENTS syntax trees of a
+# few hundred kilobytes each, never a large document.
+CACHED_DOCUMENT_MAX_BYTES = 2048
+CACHED_DOCUMENTS = 128
+# Variables longer than this (as sorted JSON) key nothing: no kept plan, no kept guard pass.
+MAX_KEYED_VARIABLES = 1024
+# How graphql-core's parser says it stopped at max_tokens ("Document contains more than N tokens.
+# Parsing aborted."); tests/test_limits.py pins it.
+TOKEN_LIMIT_REACHED = "tokens. Parsing aborted."
+
+
+@dataclass(eq=False)
+class GraphQLRequest:
+    text: str | None
+    sha256: str | None = None
+    operation_name: str | None = None
+    variables: dict = field(default_factory=dict)
+    persisted_name: str | None = None  # the manifest's name, for a manifest document
+    document: DocumentNode | None = None
+    operation: OperationDefinitionNode | None = None
+    # Why the document cannot run (size, syntax, a limit, no operation to choose): answered by the
+    # guards as a GraphQL error.
+    problem: GraphQLError | None = None
+    replica_read: bool = False  # set by the database router when a read went to a replica
+    register: bool = False  # a text sent with its hash, to keep once it is valid (graph/persisted.py)
+    validated: bool = False  # passed the guards and graphql-core's validation (graph/guards.py)
+
+    @classmethod
+    def prepared(
+        cls,
+        text: str | None,
+        *,
+        sha256: str | None = None,
+        operation_name: str | None = None,
+        variables: dict | None = None,
+        persisted_name: str | None = None,
+    ) -> GraphQLRequest:
+        request = cls(
+            text=text,
+            sha256=sha256,
+            operation_name=operation_name,
+            variables=variables or {},
+            persisted_name=persisted_name,
+        )
+        if text is not None:
+            try:
+                request.document = parse_document(text)
+                request.operation = _chosen_operation(request.document, operation_name)
+            except GraphQLError as problem:
+                request.problem = problem
+        return request
+
+    @property
+    def operation_type(self) -> OperationType | None:
+        return self.operation.operation if self.operation is not None else None
+
+    @functools.cached_property
+    def variables_json(self) -> str | None:
+        """The variables as sorted JSON, encoded once; None when they cannot be (a lone surrogate)."""
+        try:
+            return orjson.dumps(self.variables, option=orjson.OPT_SORT_KEYS).decode()
+        except TypeError:
+            return None
+
+    @property
+    def plan_key(self) -> tuple | None:
+        """What names this request's document, operation and variables for the kept optimizer plans
+        and guard passes: small documents and variables only, so the keys stay small."""
+        encoded = self.variables_json
+        if (
+            self.document is None
+            or self.sha256 is None
+            or encoded is None
+            or len(encoded) > MAX_KEYED_VARIABLES
+            or len(self.text or "") > CACHED_DOCUMENT_MAX_BYTES
+        ):
+            return None
+        return (self.sha256, self.operation_name, encoded)
+
+
+def parse_document(text: str) -> DocumentNode:
+    """The document of `text` within the size, token and shape limits (QUERY_TOO_COMPLEX), or its
+    syntax error; parsed once per process for small documents."""
+    limit = settings.GRAPHQL_MAX_DOCUMENT_BYTES
+    if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise too_complex(gettext("The document is larger than %(limit)s bytes.") % {"limit": limit})
+    max_tokens = settings.GRAPHQL_MAX_TOKENS
+    limits = (
+        settings.GRAPHQL_MAX_DEPTH,
+        settings.GRAPHQL_MAX_ALIASES,
+        settings.GRAPHQL_MAX_SELECTIONS,
+        settings.GRAPHQL_MAX_REPEATED_FIELDS,
+    )
+    try:
+        if len(text) <= CACHED_DOCUMENT_MAX_BYTES:
+            return _parse_cached(text, max_tokens, limits)
+        return _parse(text, max_tokens)
+    except RecursionError:  # brackets nested too deeply for graphql-core's recursive parser
+        raise too_complex(gettext("The document is nested too deeply.")) from None
+    except GraphQLSyntaxError as error:
+        if TOKEN_LIMIT_REACHED in error.message:  # graphql-core's max_tokens: one of our limits
+            raise too_complex(
+                gettext("The document has more than %(max)s tokens.") % {"max": max_tokens}
+            ) from None
+        raise
+
+
+def _parse(text: str, max_tokens: int) -> DocumentNode:
+    """Parsed, then measured by graph/limits.py (its first problem raised, in the request's language)."""
+    document = parse(text, max_tokens=max_tokens)
+    problems = document_problems(document)
+    if problems:
+        raise problems[0]
+    return document
+
+
+@functools.lru_cache(maxsize=CACHED_DOCUMENTS)
+def _parse_cached(text: str, max_tokens: int, limits: tuple) -> DocumentNode:
+    """`_parse` once per small document and limits (a refusal is raised, so never kept)."""
+    return _parse(text, max_tokens)
+
+
+def _chosen_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    """The spec's rule: a document with several operations needs the operation's name. None for a
+    name the document does not hold (strawberry answers that one)."""
+    if name is None and len(operation_definitions(document)) > 1:
+        raise bad_input(gettext("Must provide operation name if query contains multiple operations."))
+    return operation_named(document, name)
