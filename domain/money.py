@@ -1,16 +1,39 @@
-"""Money: kwanza (AOA) as Decimal with two decimal places, never float.
+"""Money: kwanza (AOA) as Decimal with two decimal places, never float; and rates in percent.
 
 Every price and amount column holds 12 digits, two of them decimals, so MAX_AMOUNT is the largest
-price, order total or payment the database can keep.
+price, order total or payment the database can keep. The one rule of a valid amount is
+amount_fault; of a valid rate, percentage. Nothing else rounds or quantizes.
 """
 
 from __future__ import annotations
 
+import enum
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
 MAX_AMOUNT = Decimal("9999999999.99")
+
+
+class AmountFault(enum.Enum):
+    """Why a number is no amount of kwanza: each caller words its own message."""
+
+    NOT_POSITIVE = "not more than zero (or not a number)"
+    TOO_LARGE = "more than MAX_AMOUNT"
+    NOT_CENTS = "more than two decimal places"
+
+
+def amount_fault(value: Decimal) -> AmountFault | None:
+    """A valid amount of kwanza is more than zero, at most MAX_AMOUNT, in whole cents: None when
+    `value` is one, else the first thing wrong with it."""
+    if not value.is_finite() or value <= 0:
+        return AmountFault.NOT_POSITIVE
+    if value > MAX_AMOUNT:
+        return AmountFault.TOO_LARGE
+    if not is_cents(value):
+        return AmountFault.NOT_CENTS
+    return None
 
 
 def money_round(value: Decimal) -> Decimal:
@@ -26,6 +49,14 @@ def is_cents(value: Decimal) -> bool:
         return value == value.quantize(CENT)
     except InvalidOperation:  # more digits than the context holds: no amount of ours
         return False
+
+
+def percentage(value: Decimal) -> Decimal | None:
+    """A rate in percent, from 0 to 100 with two decimals at most, with exactly two (14 → 14.00);
+    None when `value` is not one."""
+    if not (value.is_finite() and 0 <= value <= HUNDRED and is_cents(value)):
+        return None
+    return value.quantize(CENT)
 
 
 def kwanza(value: Decimal) -> str:

@@ -26,7 +26,7 @@ from domain.errors import (
     collect,
 )
 from domain.images import PreparedImage, files_delete, image_prepare
-from domain.money import MAX_AMOUNT, is_cents, kwanza, money_round
+from domain.money import MAX_AMOUNT, AmountFault, amount_fault, kwanza, money_round
 from domain.slugs import insert_with_unique_slug
 from domain.text import name_error, text_error
 
@@ -310,13 +310,14 @@ def _description_error(description: str) -> DomainError | None:
 def _price_error(price: Decimal | None) -> DomainError | None:
     if price is None:
         return Required(gettext("The price is required."), field="price")
-    if not price.is_finite() or price <= 0:
+    fault = amount_fault(price)
+    if fault is AmountFault.NOT_POSITIVE:
         return InvalidInput(gettext("The price must be greater than 0."), field="price")
-    if price > MAX_AMOUNT:
+    if fault is AmountFault.TOO_LARGE:
         return InvalidInput(
             gettext("The price must be at most %(max)s.") % {"max": kwanza(MAX_AMOUNT)}, field="price"
         )
-    if not is_cents(price):
+    if fault is AmountFault.NOT_CENTS:
         return InvalidInput(gettext("The price has at most two decimal places."), field="price")
     return None
 

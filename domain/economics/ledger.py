@@ -5,6 +5,8 @@ sale and debits its commission (checkout for CARD and MOBILE, the webhook for RE
 order that is cancelled or refunded reverses exactly what it was credited, in the transaction that
 cancels it (the gateway's refund goes out after that commit, see domain/orders/refunds.py). The
 (order, kind) unique constraint makes a second credit or reversal of one order fail, whatever races.
+Orders announce those changes (domain/orders/signals.py; receivers.py calls this module); payouts
+and an admin's adjustments (payouts.py) are recorded here too, on the store's locked row.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from domain.accounts.models import Store
 from domain.money import ZERO
 from domain.orders.models import Order, OrderItem
 
-from .models import EntryKind, LedgerEntry
+from .models import EntryKind, LedgerEntry, Payout
 
 
 def ledger_record_payments(*, orders: Sequence[Order]) -> list[LedgerEntry]:
@@ -78,3 +81,19 @@ def ledger_record_reversal(*, order: Order) -> list[LedgerEntry]:
             ),
         ]
     )
+
+
+def ledger_record_payout(*, payout: Payout) -> LedgerEntry:
+    """Money sent to the store's bank leaves its available balance (in the payout's transaction)."""
+    return LedgerEntry.objects.create(
+        store=payout.store,
+        kind=EntryKind.PAYOUT,
+        amount=-payout.amount,
+        payout=payout,
+        note=f"bank {payout.bank_reference}",
+    )
+
+
+def ledger_record_adjustment(*, store: Store, amount: Decimal, note: str) -> LedgerEntry:
+    """An admin's correction of the store's available balance, with why."""
+    return LedgerEntry.objects.create(store=store, kind=EntryKind.ADJUSTMENT, amount=amount, note=note)

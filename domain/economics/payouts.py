@@ -14,11 +14,11 @@ from django.utils.translation import gettext
 from domain.accounts.models import Store
 from domain.background import enqueue_after_commit
 from domain.errors import DomainError, InvalidInput, NotEligible, NotFound, collect
-from domain.money import MAX_AMOUNT, is_cents, kwanza
+from domain.money import amount_fault, kwanza
 from domain.text import text_error
 
-from . import tasks
-from .models import EntryKind, LedgerEntry, Payout
+from . import ledger, tasks
+from .models import LedgerEntry, Payout
 from .selectors import store_balance
 
 BANK_REFERENCE_MAX = Payout._meta.get_field("bank_reference").max_length
@@ -51,9 +51,7 @@ def payout_record(*, admin, store_id: int, amount: Decimal, bank_reference: str)
         payout = Payout.objects.create(
             store=store, amount=amount, bank_reference=bank_reference, recorded_by=admin
         )
-        LedgerEntry.objects.create(
-            store=store, kind=EntryKind.PAYOUT, amount=-amount, payout=payout, note=f"bank {bank_reference}"
-        )
+        ledger.ledger_record_payout(payout=payout)
         enqueue_after_commit(tasks.payout_mail_send, payout_id=payout.pk)
     return payout
 
@@ -70,7 +68,7 @@ def ledger_adjust(*, store_id: int, amount: Decimal, note: str) -> LedgerEntry:
         store = _store_locked(store_id)
         if amount < 0 and -amount > store_balance(store_id=store.pk).available:
             raise NotEligible(gettext("A debit cannot be more than the available balance."), field="amount")
-        return LedgerEntry.objects.create(store=store, kind=EntryKind.ADJUSTMENT, amount=amount, note=note)
+        return ledger.ledger_record_adjustment(store=store, amount=amount, note=note)
 
 
 def _store_locked(store_id: int) -> Store:
@@ -81,7 +79,7 @@ def _store_locked(store_id: int) -> Store:
 
 
 def _amount_error(amount: Decimal) -> DomainError | None:
-    if not (amount.is_finite() and is_cents(amount)) or amount > MAX_AMOUNT or amount <= 0:
+    if amount_fault(amount) is not None:
         return InvalidInput(
             gettext("The amount must be a positive amount of kwanza with at most two decimals."),
             field="amount",

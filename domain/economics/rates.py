@@ -18,12 +18,9 @@ from django.utils.translation import gettext
 
 from domain.catalog.models import Category
 from domain.errors import InvalidInput, NotFound
-from domain.money import money_round
+from domain.money import HUNDRED, money_round, percentage
 
 from .models import CategoryCommission
-
-HUNDRED = Decimal(100)
-RATE_STEP = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -72,9 +69,7 @@ def tax_rate_in_force() -> Decimal:
 def category_commission_set(*, category_id: int, rate: Decimal | None) -> CategoryCommission | None:
     """An admin sets a category's commission rate (percent, 0 to 100, two decimals at most), or
     removes it with None so the platform's rate applies again. Orders placed already keep theirs."""
-    if rate is not None and not (
-        rate.is_finite() and 0 <= rate <= HUNDRED and rate == rate.quantize(RATE_STEP)
-    ):
+    if rate is not None and percentage(rate) is None:
         raise InvalidInput(
             gettext("The rate is a percentage from 0 to 100 with at most two decimals."), field="rate"
         )

@@ -29,7 +29,7 @@ from domain.errors import (
     Required,
     collect,
 )
-from domain.money import MAX_AMOUNT, ZERO
+from domain.money import ZERO, AmountFault, amount_fault
 from domain.phones import angolan_mobile, angolan_phone
 from domain.text import text_error
 
@@ -215,7 +215,7 @@ def _checkout(
         total = sum(
             (products[product_id].price * quantity for product_id, quantity in by_store[store_id]), ZERO
         )
-        if total > MAX_AMOUNT:
+        if amount_fault(total) is AmountFault.TOO_LARGE:
             raise InvalidInput(gettext("This order's total is more than one order can hold."))
         orders.append(
             Order(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from domain.errors import InvalidInput, NotEligible, NotFound
-from domain.money import MAX_AMOUNT, is_cents, money_round
+from domain.money import amount_fault, money_round
 
 from . import refunds
 from .events import order_event
@@ -126,7 +126,7 @@ def _payment_late(
             "refusal": refused
         }
     _transaction_id_check(transaction_id)
-    if amount > MAX_AMOUNT or not is_cents(amount):
+    if amount_fault(amount) is not None:
         raise InvalidInput(gettext("The amount is not an amount of kwanza."), field="amount")
     late = LatePayment.objects.create(order=order, transaction_id=transaction_id, amount=money_round(amount))
     logger.error(

@@ -3,7 +3,7 @@ aggregate is recomputed in the same transaction as the change."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
@@ -21,6 +21,7 @@ from domain.errors import (
     NotFound,
     collect,
 )
+from domain.money import money_round
 from domain.orders.models import OrderItem, OrderStatus
 from domain.text import text_error
 
@@ -48,7 +49,7 @@ def product_rating_refresh(*, product: Product) -> None:
     stats = Review.objects.filter(product_id=product.pk).aggregate(average=Avg("rating"), count=Count("id"))
     average = stats["average"]
     if average is not None:
-        average = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        average = money_round(Decimal(str(average)))  # two decimals, half up, as amounts are
     Product.objects.filter(pk=product.pk).update(rating_average=average, rating_count=stats["count"])
     product.rating_average, product.rating_count = average, stats["count"]
     catalog_changed(product_ids=[product.pk])

