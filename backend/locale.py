@@ -12,16 +12,36 @@ stays one entry in a shared cache; so do the static files (WhiteNoise marks them
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from .middleware import BothModes
 
 
+def negotiated(request) -> str:
+    """The language of a request: Django's negotiation over our LANGUAGES (domain/languages.py).
+    `request` needs only `COOKIES` and `META`: the ASGI body limit asks for an answer Django's
+    middleware never sees (backend/middleware.py)."""
+    return translation.get_language_from_request(request)
+
+
+def negotiated_from_headers(headers: dict[bytes, bytes]) -> str:
+    """`negotiated` for an ASGI scope's raw headers."""
+    return negotiated(
+        SimpleNamespace(
+            COOKIES=parse_cookie(headers.get(b"cookie", b"").decode("latin-1")),
+            META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")},
+        )
+    )
+
+
 class LanguageMiddleware(BothModes):
     def __call__(self, request: HttpRequest):
-        language = translation.get_language_from_request(request)
+        language = negotiated(request)
         request.LANGUAGE_CODE = language
         if self.async_mode:
             return self._acall(request, language)

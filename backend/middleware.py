@@ -8,12 +8,10 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from types import SimpleNamespace
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.http.cookie import parse_cookie
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
@@ -173,14 +171,11 @@ class BoundedBodyASGI:
 
 
 async def _send_too_large(send, limit: int, headers: dict[bytes, bytes]) -> None:
-    # Django's middleware does not run for this answer: its language is negotiated here, the same way
-    # (backend/locale.py), from the request's cookie and Accept-Language.
-    language = translation.get_language_from_request(
-        SimpleNamespace(
-            COOKIES=parse_cookie(headers.get(b"cookie", b"").decode("latin-1")),
-            META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")},
-        )
-    )
+    # Django's middleware does not run for this answer: its language is negotiated by the same
+    # function (imported here: backend/locale.py imports this module for BothModes).
+    from .locale import negotiated_from_headers
+
+    language = negotiated_from_headers(headers)
     with translation.override(language):
         response = refusal(413, str(TOO_LARGE) % {"limit": limit})
     await send(

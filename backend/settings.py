@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from domain.languages import DEFAULT_LANGUAGE, Language
 from domain.money import percentage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -334,8 +335,8 @@ COMPRESS_MIN_BYTES = int(os.environ.get("COMPRESS_MIN_BYTES", "1024"))
 # Portuguese (Angola) first: every message of the API, its e-mails and the admin; English for a
 # client that asks for it (Accept-Language: en). Our catalogue is locale/pt_AO (English msgids),
 # compiled by `make locale` (Babel); Django's own texts come from its pt catalogue.
-LANGUAGE_CODE = "pt-ao"
-LANGUAGES = [("pt-ao", "Português (Angola)"), ("en", "English")]
+LANGUAGE_CODE = DEFAULT_LANGUAGE.value
+LANGUAGES = Language.choices  # domain/languages.py
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Africa/Luanda"
 USE_I18N = True

@@ -29,15 +29,15 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError
 from domain.orders.payments import WEBHOOK_SIGNATURE_HEADER, webhook_signature_valid
 from domain.orders.reference_payments import payment_confirm_reference
 from domain.text import text_storable
+from graph.errors import http_status
 
 logger = logging.getLogger(__name__)
 
 CONFIRMED_EVENT = "payment.completed"
-STATUS_BY_CODE = {ErrorCode.NOT_FOUND: 404, ErrorCode.NOT_ELIGIBLE: 409}
 
 
 @csrf_exempt
@@ -69,7 +69,7 @@ def payment_webhook(request: HttpRequest) -> JsonResponse:
             entity=entity, reference_number=reference, amount=amount, transaction_id=transaction_id
         )
     except DomainError as error:
-        return _answer(STATUS_BY_CODE.get(error.code, 400), error.message)
+        return _answer(http_status(error), error.message)
     except IntegrityError:
         return _answer(409, gettext("This transaction id was already used."))
     return JsonResponse({"status": "confirmed", "orderNumber": order.order_number, "replayed": not changed})

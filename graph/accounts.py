@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from strawberry import Info, relay
 from strawberry.file_uploads import Upload
 
+from domain import languages
 from domain.accounts import models, selectors, services
 from domain.accounts.throttle import client_ip
 from domain.cart import selectors as cart_selectors
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 UserType = strawberry.enum(models.UserType, name="UserType")
 Language = strawberry.enum(
-    models.Language,
+    languages.Language,
     name="Language",
     description="A language Kitanda speaks. Answers follow each request's Accept-Language "
     "(Portuguese unless it asks for English); e-mails follow the user's `language`.",

@@ -13,11 +13,10 @@ from strawberry import Info
 
 from domain.accounts import selectors as account_selectors
 from domain.economics import stats
-from domain.errors import DomainError
 
-from .errors import UserError, bad_input
+from .errors import UserError
 from .orders import OrderStatus
-from .permissions import Admin, Seller, allow, mutation
+from .permissions import Admin, Seller, mutation, query
 
 if TYPE_CHECKING:
     from .catalog import Product
@@ -84,8 +83,8 @@ def _products(rows: list[stats.ProductSales]) -> list[ProductSales]:
 
 @strawberry.type
 class Query:
-    @strawberry.field(
-        extensions=allow(Seller),
+    @query(
+        Seller,
         description="SELLER: the own store's sales from `from` to `to` (inclusive, at most 366 days); null "
         "while the seller has no store.",
     )
@@ -98,10 +97,7 @@ class Query:
         store = account_selectors.store_of_seller(seller=info.context.request.user)
         if store is None:
             return None
-        try:
-            result = stats.store_stats(store=store, date_from=from_, date_to=to)
-        except DomainError as error:
-            raise bad_input(error.message) from error
+        result = stats.store_stats(store=store, date_from=from_, date_to=to)
         return StoreStats(
             revenue_by_day=_days(result.days),
             top_products_by_units=_products(result.top_by_units),
@@ -110,17 +106,14 @@ class Query:
             low_stock_products=result.low_stock_products,
         )
 
-    @strawberry.field(
-        extensions=allow(Admin),
+    @query(
+        Admin,
         description="ADMIN: the marketplace from `from` to `to` (inclusive, at most 366 days).",
     )
     def platform_stats(
         self, from_: Annotated[datetime.date, strawberry.argument(name="from")], to: datetime.date
     ) -> PlatformStats:
-        try:
-            result = stats.platform_stats(date_from=from_, date_to=to)
-        except DomainError as error:
-            raise bad_input(error.message) from error
+        result = stats.platform_stats(date_from=from_, date_to=to)
         return PlatformStats(
             gmv=result.gmv,
             paid_orders=result.paid_orders,

@@ -1,5 +1,7 @@
-"""The one place where failures become GraphQL: domain errors become payload `errors`,
-access failures become top-level errors with `extensions.code`, and anything else is masked."""
+"""The one place where failures become GraphQL: domain errors become payload `errors` (a
+mutation's) or a top-level BAD_USER_INPUT (a query's), access failures become top-level errors
+with `extensions.code`, and anything else is masked. The payment webhook's HTTP status of a domain
+error is decided here too."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from strawberry.extensions import FieldExtension, MaskErrors
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
-from domain.errors import AccessDenied, DomainError, ErrorCode, Unauthenticated
+from domain.errors import AccessDenied, DomainError, ErrorCode
 
 logger = logging.getLogger("kitanda.graph")
 
@@ -77,9 +79,8 @@ def user_errors(error: DomainError) -> list[UserError]:
 
 
 def raise_access_error(error: DomainError) -> None:
-    """Access failures the domain raises leave as top-level errors with their extensions.code."""
-    if isinstance(error, Unauthenticated):
-        raise unauthenticated(error.message) from error
+    """The access failure the domain raises (AccessDenied) leaves as a top-level FORBIDDEN error;
+    UNAUTHENTICATED is decided before any service runs (graph/permissions.py)."""
     if isinstance(error, AccessDenied):
         raise forbidden(error.message) from error
 
@@ -98,6 +99,27 @@ class DomainErrors(FieldExtension):
         except DomainError as error:
             raise_access_error(error)
             return self.field.type(errors=user_errors(error))
+
+
+class InputErrors(FieldExtension):
+    """A query whose selector refuses its arguments with a DomainError (a date range too long)
+    answers with a top-level BAD_USER_INPUT error: a query has no payload to hold it. Access
+    failures become top-level errors as for mutations."""
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
+        try:
+            return next_(source, info, **kwargs)
+        except DomainError as error:
+            raise_access_error(error)
+            raise bad_input(error.message) from error
+
+
+# The HTTP status of a domain error answered outside GraphQL (the payment webhook); 400 otherwise.
+HTTP_STATUS_BY_CODE = {ErrorCode.NOT_FOUND: 404, ErrorCode.NOT_ELIGIBLE: 409}
+
+
+def http_status(error: DomainError) -> int:
+    return HTTP_STATUS_BY_CODE.get(error.code, 400)
 
 
 class MaskUnexpectedErrors(MaskErrors):

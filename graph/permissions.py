@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from strawberry import Info
 from strawberry.permission import BasePermission, PermissionExtension
 
-from .errors import FORBIDDEN, DomainErrors, forbidden, unauthenticated
+from .errors import FORBIDDEN, DomainErrors, InputErrors, forbidden, unauthenticated
 
 
 class Permission(BasePermission):
@@ -88,6 +88,11 @@ class SellerOrAdmin(Permission):
 def allow(permission: type[Permission]) -> list[PermissionExtension]:
     """The `extensions=` of a root field: `@strawberry.field(extensions=allow(Buyer))`."""
     return [PermissionExtension(permissions=[permission()], use_directives=False)]
+
+
+def query(permission: type[Permission], **options: Any) -> Any:
+    """A root query whose selector may refuse its arguments (graph.errors.InputErrors)."""
+    return strawberry.field(extensions=[*allow(permission), InputErrors()], **options)
 
 
 def mutation(permission: type[Permission], **options: Any) -> Any:

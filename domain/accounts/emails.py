@@ -15,10 +15,11 @@ from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext
 
-from domain.background import enqueue_after_commit
+from domain.background import enqueue_after_commit, enqueue_after_response
+from domain.languages import language_supported
 
-from . import links
-from .models import User, language_supported
+from . import links, selectors
+from .models import User
 
 VERIFY, RESET = "verify", "reset"
 
@@ -32,22 +33,27 @@ def verification_send(*, user: User, address: str, language: str | None = None) 
     enqueue_after_commit(account_mail_send, kind=VERIFY, user_id=user.pk, address=address, language=language)
 
 
-def password_reset_send(*, user: User) -> None:
+def password_reset_send(*, address: str) -> None:
+    """A reset link to the active account whose e-mail is `address` (as typed), if there is one.
+    Whether there is one is the task's business, never the request's: the request does the same
+    work for any address, and without a broker the task runs after the response."""
     from .tasks import account_mail_send
 
-    enqueue_after_commit(
-        account_mail_send,
-        kind=RESET,
-        user_id=user.pk,
-        address=user.email,
-        language=translation.get_language(),
+    enqueue_after_response(
+        account_mail_send, kind=RESET, user_id=None, address=address, language=translation.get_language()
     )
 
 
-def account_mail_deliver(*, kind: str, user_id: int, address: str, language: str | None = None) -> bool:
+def account_mail_deliver(
+    *, kind: str, user_id: int | None, address: str, language: str | None = None
+) -> bool:
     """Build and send one account e-mail; False when it no longer applies (the user is gone, or
-    the address is no longer theirs to verify)."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    the address is no longer theirs to verify). A reset without a user is for the account whose
+    e-mail `address` is, if any."""
+    if user_id is None:
+        found = selectors.user_by_login(login=address) if kind == RESET and "@" in address else None
+        user_id, address = (found.pk, found.email) if found is not None else (None, "")
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id is not None else None
     if user is None or address not in (user.email, user.pending_email):
         return False
     with translation.override(language_supported(language or user.language)):

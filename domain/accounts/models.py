@@ -4,8 +4,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
+
+from domain.languages import Language
 
 
 class UsernameValidator(RegexValidator):
@@ -22,22 +24,8 @@ class UserType(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
-class Language(models.TextChoices):
-    """The languages Kitanda speaks (settings.LANGUAGES, the same list): what the API answers a
-    request in (its Accept-Language), and what a person's e-mails are written in (User.language)."""
-
-    PT_AO = "pt-ao", "Português (Angola)"
-    EN = "en", "English"
-
-
-def language_supported(code: str | None) -> Language:
-    """The language of ours closest to `code` (`en-GB` is English, `pt-BR` Portuguese), else the
-    default, Portuguese."""
-    try:
-        return Language(translation.get_supported_language_variant(code or ""))
-    except (LookupError, ValueError):
-        return Language.PT_AO
-
+# Seller accounts, approved or not: how a query picks users by role (instances ask is_seller).
+SELLER = models.Q(user_type=UserType.SELLER)
 
 # Sellers waiting for an admin's approval (active accounts only).
 PENDING_SELLER = models.Q(user_type=UserType.SELLER, is_approved_seller=False, is_active=True)
@@ -75,8 +63,8 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     # An address the user asked to change to; it replaces `email` once its link is followed.
     pending_email = models.EmailField(max_length=254, blank=True, default="")
-    # Access and refresh tokens issued before this moment are refused (password change or reset,
-    # a lock by staff, account deletion).
+    # Access and refresh tokens issued before this moment are refused. Set by save() whenever the
+    # password or is_active changes, whoever changes it (services, the admin, the shell).
     tokens_revoked_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # What the person's e-mails are written in: the language they registered in, or the one they
@@ -105,6 +93,55 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    # ------------------------------------------------------------ tokens end with a credential change
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        if "is_active" in user.__dict__:
+            user._is_active_saved = user.is_active
+        return user
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "is_active" in fields:
+            self._is_active_saved = self.is_active
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._password_made_unusable = True
+
+    def save(self, *args, **kwargs):
+        """Every access and refresh token issued so far stops working when this save changes the
+        password (set_password, set_unusable_password) or is_active (a lock, and a re-activation,
+        which would otherwise revive the tokens held before the lock): a rule of the model, so that
+        no path (the admin's forms, a service, the shell) can forget it. A hash upgrade at login is
+        no change (Django's check_password clears _password before it saves)."""
+        if not self._state.adding and self._credentials_changing(kwargs.get("update_fields")):
+            self.tokens_revoked_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "tokens_revoked_at"}
+        super().save(*args, **kwargs)
+        self._is_active_saved = self.is_active
+        self._password_made_unusable = False
+
+    def _credentials_changing(self, update_fields) -> bool:
+        saving = (lambda name: True) if update_fields is None else set(update_fields).__contains__
+        password_set = self._password is not None or self.__dict__.get("_password_made_unusable", False)
+        if saving("password") and password_set:
+            return True
+        if not saving("is_active") or "is_active" not in self.__dict__:
+            return False
+        if "_is_active_saved" not in self.__dict__:  # built by hand, not loaded: ask the database
+            self._is_active_saved = (
+                type(self)
+                ._base_manager.using(self._state.db)
+                .filter(pk=self.pk)
+                .values_list("is_active", flat=True)
+                .first()
+            )
+        return self.is_active != self._is_active_saved
 
     @property
     def is_buyer(self) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.utils.translation import gettext
 
 from domain.errors import InvalidInput, collect
+from domain.languages import Language
 from domain.phones import angolan_phone
 from domain.text import name_error
 
-from .models import Language, User
+from .models import User
 from .services import NAME_MAX_LENGTH
 
 

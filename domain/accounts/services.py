@@ -25,11 +25,12 @@ from domain.errors import (
     collect,
 )
 from domain.images import image_prepare
+from domain.languages import language_supported
 from domain.slugs import insert_with_unique_slug
 from domain.text import name_error, text_error
 
 from . import emails, selectors, throttle
-from .models import SELF_SERVICE_TYPES, Store, User, UsernameValidator, UserType, language_supported
+from .models import SELF_SERVICE_TYPES, Store, User, UsernameValidator, UserType
 from .signals import store_changed
 
 USERNAME_MIN_LENGTH = 3

@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from domain.accounts.models import language_supported
+from domain.languages import language_supported
 from domain.money import kwanza
 
 from .models import Payout

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
-from domain.accounts.models import language_supported
+from domain.languages import language_supported
 from domain.money import kwanza
 from domain.orders.models import Order, OrderStatus, PaymentMethod, PaymentStatus
 
