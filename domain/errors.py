@@ -1,5 +1,6 @@
 """The domain's errors. Each carries a stable code (the contract's ErrorCode) and, when it is
-about one input, that input's name as the API spells it (camelCase).
+about one input, that input's Python name (`stock_quantity`); graph/errors.py spells it the API's
+way (`stockQuantity`).
 
 Services raise them; graph/errors.py is the one place that turns them into payload errors
 (or, for AccessDenied, into a top-level FORBIDDEN error).
@@ -123,12 +124,6 @@ class BusinessForbidden(DomainError):
 
 class AccessDenied(DomainError):
     """The caller can see the object but does not own it: a top-level FORBIDDEN error."""
-
-    code = ErrorCode.FORBIDDEN
-
-
-class Unauthenticated(DomainError):
-    """The operation needs a logged-in caller: a top-level UNAUTHENTICATED error."""
 
     code = ErrorCode.FORBIDDEN
 

@@ -1,5 +1,5 @@
-"""Marketplace economics: commission rates, the stores' ledgers, balances and payouts, receipt
-confirmation, and the sellers' and admin's dashboards.
+"""Marketplace economics: commission rates, the stores' ledgers, balances and payouts, and receipt
+confirmation. The sellers' and admin's dashboards are graph/dashboard.py's.
 
 A store's money (balance, ledger, payouts) is shown to its owner alone: the Store type appears in
 public lists (stores, Product.store, Order.store), so those fields answer null for anyone else.

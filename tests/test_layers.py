@@ -19,7 +19,13 @@ from graph.schema import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN_MODULES = sorted(path for path in (ROOT / "domain").rglob("*.py") if "migrations" not in path.parts)
+GRAPH_MODULES = sorted((ROOT / "graph").rglob("*.py"))
+USER_MODEL = ROOT / "domain" / "accounts" / "models.py"
+# What the domain never imports: the API layer, the project, the websocket layer and HTTP.
 API_PACKAGES = {
+    "backend",
+    "channels",
+    "django.http",
     "graphene",
     "graphene_django",
     "strawberry",
@@ -47,11 +53,35 @@ def imported_modules(path: Path) -> set[str]:
 def test_the_domain_imports_nothing_of_the_api_layer():
     offending = {
         str(path.relative_to(ROOT)): sorted(
-            module for module in imported_modules(path) if module.split(".")[0] in API_PACKAGES
+            module for module in imported_modules(path) if _within(module, API_PACKAGES)
         )
         for path in DOMAIN_MODULES
     }
     assert {path: modules for path, modules in offending.items() if modules} == {}
+
+
+def _within(module: str, packages: set[str]) -> bool:
+    """Is `module` one of `packages` or inside one of them (`django.http.request` is in `django.http`)?"""
+    return any(module == package or module.startswith(f"{package}.") for package in packages)
+
+
+def test_the_api_layer_imports_nothing_of_the_project():
+    """graph/ sits below backend/ (which wires it up): it reads settings, never the project's modules."""
+    offending = {
+        str(path.relative_to(ROOT)): sorted(
+            module for module in imported_modules(path) if _within(module, {"backend"})
+        )
+        for path in GRAPH_MODULES
+    }
+    assert {path: modules for path, modules in offending.items() if modules} == {}
+
+
+def test_the_build_checks_are_registered_without_the_api_layer():
+    from django.core.checks import registry
+
+    from backend.checks import catalogues_compiled
+
+    assert catalogues_compiled in registry.registry.get_checks()
 
 
 @pytest.mark.parametrize("lower", ["accounts", "catalog"])
@@ -77,19 +107,45 @@ def test_the_domain_names_fields_in_python():
     assert camel == []
 
 
-def test_roles_are_decided_by_the_user_model_only():
-    comparisons = [
+def _outside_the_user_model(found) -> list[str]:
+    """Where in domain/ and graph/, the user model aside, `found(node)` holds."""
+    return [
         f"{path.relative_to(ROOT)}:{node.lineno}"
-        for path in sorted({*DOMAIN_MODULES, *(ROOT / "graph").rglob("*.py")})
-        if path != ROOT / "domain" / "accounts" / "models.py"
+        for path in sorted({*DOMAIN_MODULES, *GRAPH_MODULES})
+        if path != USER_MODEL
         for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.Compare)
-        and any(
-            isinstance(side, ast.Attribute) and side.attr == "user_type"
-            for side in [node.left, *node.comparators]
-        )
+        if found(node)
     ]
-    assert comparisons == []
+
+
+def _role_comparison(node: ast.AST) -> bool:
+    """`user.user_type == UserType.SELLER`: a role the user model's properties name (is_seller)."""
+    return isinstance(node, ast.Compare) and any(
+        isinstance(side, ast.Attribute) and side.attr == "user_type"
+        for side in [node.left, *node.comparators]
+    )
+
+
+ROLE_QUERIES = {"Q", "filter", "exclude"}
+
+
+def _role_lookup(node: ast.AST) -> bool:
+    """`Q(user_type=...)`, `.filter(user_type__in=...)`, `.exclude(buyer__user_type=...)`: rows chosen
+    by role, which the user model's Q objects name (SELLER, PENDING_SELLER)."""
+    if not isinstance(node, ast.Call):
+        return False
+    called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+    return called in ROLE_QUERIES and any(
+        keyword.arg is not None and "user_type" in keyword.arg.split("__") for keyword in node.keywords
+    )
+
+
+def test_roles_are_decided_by_the_user_model_only():
+    assert _outside_the_user_model(_role_comparison) == []
+
+
+def test_roles_are_queried_through_the_user_model_only():
+    assert _outside_the_user_model(_role_lookup) == []
 
 
 # ---------------------------------------------------------------- the optimizer's rule

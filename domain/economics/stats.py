@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-from domain.accounts.models import User, UserType
+from domain.accounts.models import SELLER, User
 from domain.accounts.selectors import store_owned
 from domain.catalog.models import Product
 from domain.errors import InvalidInput
@@ -175,8 +175,6 @@ def platform_stats(*, date_from: date, date_to: date) -> PlatformStats:
         paid_orders=totals["count"],
         commission_earned=money_round(-commission),
         orders_by_status={status: by_status.get(status, 0) for status in OrderStatus.values},
-        new_sellers=User.objects.filter(
-            Q(user_type=UserType.SELLER), date_joined__gte=start, date_joined__lt=end
-        ).count(),
+        new_sellers=User.objects.filter(SELLER, date_joined__gte=start, date_joined__lt=end).count(),
         days=_days(paid, date_from=date_from, date_to=date_to),
     )

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class BackendConfig(AppConfig):
+    """The project as an app, for the checks of its build (backend/checks.py), so that the API layer
+    need not import the project to register them."""
+
+    name = "backend"
+    label = "backend"
+
+    def ready(self) -> None:
+        from backend import checks  # noqa: F401  (registers them)
