@@ -12,6 +12,7 @@ from django.urls import path
 
 from backend.urls import urlpatterns as project_urlpatterns
 from domain.catalog.models import Product
+from domain.catalog.selectors import ON_SALE
 
 COLUMNS = (
     "pk",
@@ -37,7 +38,7 @@ def _b64(text: str) -> str:
 def plain_product_list(request: HttpRequest) -> JsonResponse:
     first = min(int(request.GET.get("first", "20")), 100)
     rows = list(
-        Product.objects.filter(is_active=True, deleted_at__isnull=True, store__is_active=True)
+        Product.objects.filter(ON_SALE)
         .order_by("-created_at", "-id")
         .annotate(total=Window(Count(1)))
         .values_list(*COLUMNS)[: first + 1]

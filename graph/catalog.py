@@ -43,12 +43,13 @@ class Category(relay.Node):
 
 
 class PublicProducts(StrawberryDjangoField):
-    """A relation to products that shows only those on sale (the selectors decide)."""
+    """A relation to products that shows what the catalogue shows to everyone: the selectors'
+    `product_filter_visible` decides, here asked with no viewer."""
 
     def get_queryset(self, queryset, info, **kwargs):
         if is_optimized_by_prefetching(queryset):  # already filtered when it was prefetched
             return queryset
-        return super().get_queryset(selectors.product_filter_public(queryset), info, **kwargs)
+        return super().get_queryset(selectors.product_filter_visible(queryset), info, **kwargs)
 
 
 @strawberry_django.type(models.Product, name="Product")

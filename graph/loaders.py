@@ -2,21 +2,28 @@
 or are computed (the caller's review of a product, whether it is in the caller's wishlist).
 
 The view serves GraphQL synchronously, and graphql-core completes each item of a list before the
-next, so a loader cannot wait for a page's keys as an async DataLoader does. It needs not: each
-instance knows the other instances its query fetched (domain/peers.py), so the first item asked
-loads the whole page in one query, and the others are answered from the cache.
+next, so a loader cannot wait for a page's keys as an async DataLoader does. It needs not: the
+rows of a page are fetched before its first item is completed (the page's query, and the
+prefetches and joins that came with it). While an operation executes (`FetchedRows`), every
+instance of a loaded model that Django makes is noted, through Django's `post_init` signal; the
+first item that asks loads the value of every instance noted and not loaded yet in one query, and
+the others are answered from the cache. The domain models know nothing of it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from contextvars import ContextVar
 from functools import cached_property
-from operator import attrgetter
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from django.db.models import Model
+from django.db.models.signals import post_init
 from django.http import HttpRequest
+from strawberry.extensions import SchemaExtension
 
-from domain.peers import peers_of
+from domain.catalog.models import Product
 from domain.reviews.models import Review
 from domain.reviews.selectors import review_map_for_user
 from domain.wishlist.selectors import wishlist_product_ids_for_user
@@ -24,33 +31,73 @@ from domain.wishlist.selectors import wishlist_product_ids_for_user
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
+# The instances made while the current operation executes, per model; None outside an execution.
+_fetched: ContextVar[dict[type[Model], list[Model]] | None] = ContextVar("fetched_rows", default=None)
+_noted: set[type[Model]] = set()
+
+
+def _note(sender: type[Model], instance: Model, **kwargs) -> None:
+    fetched = _fetched.get()
+    if fetched is not None:
+        fetched[sender].append(instance)
+
+
+def note_fetched(model: type[Model]) -> None:
+    """Note the instances of `model` made during an execution, for its loaders (no cost outside)."""
+    post_init.connect(_note, sender=model, dispatch_uid=f"graph.loaders:{model._meta.label}")
+    _noted.add(model)
+
+
+class FetchedRows(SchemaExtension):
+    """The scope of the noted instances: one operation's execution. Outside it nothing is kept."""
+
+    def on_execute(self):
+        token = _fetched.set(defaultdict(list))
+        try:
+            yield
+        finally:
+            _fetched.reset(token)
+
 
 class Loader(Generic[K, V]):
-    """Loads a value per model instance, with one call of `batch` for the instance and every peer
-    not loaded yet. `batch(keys)` returns {key: value}; a key it leaves out gets `default`."""
+    """Loads a value per instance of `model`, with one call of `batch` for the instance asked and
+    every instance of the model made since in the same execution and not loaded yet.
+    `batch(keys)` returns {key: value}; a key it leaves out gets `default`."""
 
     def __init__(
-        self,
-        batch: Callable[[list[K]], Mapping[K, V]],
-        *,
-        default: V | None = None,
-        key: Callable[[Any], K] = attrgetter("pk"),
+        self, model: type[Model], batch: Callable[[list[K]], Mapping[K, V]], *, default: V | None = None
     ) -> None:
+        if model not in _noted:
+            raise TypeError(f"note_fetched({model.__name__}) first: its loader would load row by row.")
+        self._model = model
         self._batch = batch
         self._default = default
-        self._key = key
         self._cache: dict[K, V | None] = {}
+        self._fetched: dict | None = None
+        self._seen = 0  # how many of the execution's noted instances were looked at already
 
-    def load(self, instance: Any) -> V | None:
+    def load(self, instance: Model) -> V | None:
         cache = self._cache
-        key = self._key(instance)
+        key = instance.pk
         if key not in cache:
-            peers = (k for peer in peers_of(instance) if (k := self._key(peer)) not in cache)
-            keys = list(dict.fromkeys([key, *peers]))
+            keys = list(dict.fromkeys([key, *self._unloaded()]))
             found = self._batch(keys)
             for k in keys:
                 cache[k] = found.get(k, self._default)
         return cache[key]
+
+    def _unloaded(self) -> Iterable[K]:
+        fetched = _fetched.get()
+        if fetched is not self._fetched:  # another execution: its instances are all new
+            self._fetched, self._seen = fetched, 0
+        if fetched is None:
+            return ()
+        noted = fetched[self._model]
+        new, self._seen = noted[self._seen :], len(noted)
+        return (k for other in new if (k := other.pk) is not None and k not in self._cache)
+
+
+note_fetched(Product)
 
 
 class Loaders:
@@ -64,12 +111,13 @@ class Loaders:
     @cached_property
     def my_review(self) -> Loader[int, Review]:
         """Product -> the caller's review of it, or None."""
-        return Loader(lambda ids: review_map_for_user(user=self._request.user, product_ids=ids))
+        return Loader(Product, lambda ids: review_map_for_user(user=self._request.user, product_ids=ids))
 
     @cached_property
     def in_my_wishlist(self) -> Loader[int, bool]:
         """Product -> whether it is in the caller's wishlist."""
         return Loader(
+            Product,
             lambda ids: _present(wishlist_product_ids_for_user(user=self._request.user, product_ids=ids)),
             default=False,
         )

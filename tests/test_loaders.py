@@ -1,39 +1,34 @@
 """Per-request loaders of caller-specific fields (Product.myReview, Product.inMyWishlist): the
-Loader itself, the peers it batches by, and one query per page and loader for any page size."""
+Loader itself, the rows it batches (those made during the operation's execution), and one query
+per page and loader for any page size."""
 
 from __future__ import annotations
 
 import copy
 import pickle
-from types import SimpleNamespace
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from domain.accounts.models import Store
 from domain.cart.models import Cart, CartItem
 from domain.catalog import services as catalog_services
-from domain.catalog.models import Product
-from domain.peers import peers_of
+from domain.catalog.models import Category, Product
 from domain.reviews.models import Review
 from domain.reviews.selectors import review_map_for_user
 from domain.wishlist import services as wishlist_services
 from domain.wishlist.models import WishlistItem
 from domain.wishlist.selectors import wishlist_product_ids_for_user
-from graph.loaders import Loader
+from graph.loaders import FetchedRows, Loader
 
 from .factories import make_product, make_store
 from .helpers import fill_cart, gid
 from .test_reviews import deliver
 
+ROOT = Path(__file__).resolve().parent.parent
+
 # ---------------------------------------------------------------- the Loader
-
-
-def page(*pks: int) -> list[SimpleNamespace]:
-    """Instances fetched together, as a PeersQuerySet leaves them."""
-    instances = [SimpleNamespace(pk=pk) for pk in pks]
-    for instance in instances:
-        instance._peers = instances
-    return instances
 
 
 class Batch:
@@ -46,83 +41,148 @@ class Batch:
         return {key: self.values[key] for key in keys if key in self.values}
 
 
-def test_the_first_load_batches_every_peer_and_the_others_come_from_the_cache():
+@pytest.fixture
+def executing():
+    """The scope FetchedRows gives one operation's execution, opened by hand: `executing()` opens
+    one (closing the previous), and the last is closed at the end of the test."""
+    scopes = []
+
+    def open_scope():
+        if scopes:
+            next(scopes.pop(), None)
+        hooks = FetchedRows(execution_context=None).on_execute()
+        next(hooks)
+        scopes.append(hooks)
+
+    yield open_scope
+    for hooks in scopes:
+        next(hooks, None)
+
+
+def rows(*pks: int) -> list[Product]:
+    """Products as a query makes them (Django makes each row through the model's __init__)."""
+    return [Product(pk=pk) for pk in pks]
+
+
+def test_the_first_load_batches_every_row_of_the_execution_and_the_others_come_from_the_cache(executing):
+    executing()
     batch = Batch({1: "one", 3: "three"})
-    loader = Loader(batch)
-    first, second, third = page(2, 1, 3)
-    assert [loader.load(first), loader.load(second), loader.load(third)] == [None, "one", "three"]
-    assert batch.calls == [[2, 1, 3]]  # the asking instance first, then its peers, each once
+    loader = Loader(Product, batch)
+    first, second, third = rows(2, 1, 3)
+    assert [loader.load(second), loader.load(first), loader.load(third)] == ["one", None, "three"]
+    assert batch.calls == [[1, 2, 3]]  # the asking row first, then the others, each once
 
 
-def test_a_key_without_a_value_gets_the_default():
-    loader = Loader(Batch({}), default=False)
-    assert loader.load(page(7)[0]) is False
+def test_a_key_without_a_value_gets_the_default(executing):
+    executing()
+    loader = Loader(Product, Batch({}), default=False)
+    assert loader.load(rows(7)[0]) is False
 
 
-def test_an_instance_without_peers_loads_alone():
-    batch = Batch({5: True})
-    loader = Loader(batch, default=False)
-    assert loader.load(SimpleNamespace(pk=5)) is True
-    assert loader.load(SimpleNamespace(pk=6)) is False
-    assert batch.calls == [[5], [6]]
-
-
-def test_peers_loaded_already_are_not_asked_again():
+def test_rows_made_later_are_loaded_by_the_next_miss_and_loaded_ones_are_not_asked_again(executing):
+    executing()
     batch = Batch({})
-    loader = Loader(batch)
-    loader.load(page(1, 2)[0])
-    loader.load(page(2, 3, 2)[1])  # a second list overlapping the first (and repeating a key)
-    loader.load(SimpleNamespace(pk=1))  # the same product loaded through another path
+    loader = Loader(Product, batch)
+    first_page = rows(1, 2)
+    loader.load(first_page[0])
+    second_page = rows(2, 3, 2)  # a second list overlapping the first (and repeating a key)
+    loader.load(second_page[1])
+    loader.load(first_page[1])  # the same product loaded through another path
     assert batch.calls == [[1, 2], [3]]
 
 
-def test_a_loader_may_key_on_another_attribute():
-    batch = Batch({"a": 1})
-    loader = Loader(batch, key=lambda instance: instance.code, default=0)
-    items = [SimpleNamespace(code="a"), SimpleNamespace(code="b")]
-    for item in items:
-        item._peers = items
-    assert [loader.load(items[1]), loader.load(items[0])] == [0, 1]
-    assert batch.calls == [["b", "a"]]
+def test_outside_an_execution_nothing_is_kept_and_each_row_loads_alone():
+    batch = Batch({5: True})
+    loader = Loader(Product, batch, default=False)
+    first, second = rows(5, 6)
+    assert (loader.load(first), loader.load(second)) == (True, False)
+    assert batch.calls == [[5], [6]]
 
 
-# ---------------------------------------------------------------- peers
+def test_each_execution_batches_its_own_rows(executing):
+    batch = Batch({})
+    loader = Loader(Product, batch)
+    executing()
+    before = rows(1, 2)
+    executing()
+    after = rows(3, 4)
+    loader.load(after[0])
+    loader.load(before[0])  # made in an execution that is over: alone
+    assert batch.calls == [[3, 4], [1]]
+
+
+def test_a_loader_batches_only_rows_of_its_model(executing):
+    executing()
+    batch = Batch({})
+    loader = Loader(Product, batch)
+    Category(pk=9)
+    product = rows(1)[0]
+    loader.load(product)
+    assert batch.calls == [[1]]
+
+
+def test_a_loader_of_a_model_whose_rows_are_not_noted_is_refused():
+    with pytest.raises(TypeError, match="note_fetched"):
+        Loader(Category, Batch({}))
+
+
+# ---------------------------------------------------------------- the rows of an execution
 
 
 @pytest.mark.django_db
-def test_instances_of_one_query_are_peers_and_related_pages_share_theirs(buyer):
+def test_rows_fetched_by_queries_prefetches_and_joins_are_batched_together(buyer, executing):
     store = make_store()
     products = [make_product(store=store) for _ in range(3)]
     other = make_product()
-
-    fetched = list(Product.objects.filter(store=store))
-    assert all(peers_of(product) is peers_of(fetched[0]) for product in fetched)
-    assert {p.pk for p in peers_of(fetched[0])} == {p.pk for p in products}
-    assert {p.pk for p in peers_of(Product.objects.get(pk=other.pk))} == {other.pk}
-    assert peers_of(other) == [other]  # not fetched by a query: alone
-    assert len(list(Product.objects.values("pk"))) == 4  # rows that are not instances: left alone
-
-    # Prefetched through a related manager: peers across every store of the page.
-    stores = list(Store.objects.filter(products__isnull=False).distinct().prefetch_related("products"))
-    prefetched = [product for s in stores for product in s.products.all()]
-    assert {p.pk for p in peers_of(prefetched[0])} == {p.pk for p in [*products, other]}
-
-    # Brought along by select_related from a queryset of items: the items' products are peers.
     for product in products:
         wishlist_services.wishlist_add(user=buyer, product_id=product.pk)
-    items = list(WishlistItem.objects.filter(user=buyer).select_related("product__store"))
-    assert {p.pk for p in peers_of(items[0].product)} == {p.pk for p in products}
-    assert not hasattr(items[0].product.store, "_peers")  # stores do not use peers: no work for them
+
+    def first_batch(fetch) -> set[int]:
+        executing()
+        batch = Batch({})
+        Loader(Product, batch).load(fetch())
+        return set(batch.calls[0])
+
+    everything = {p.pk for p in [*products, other]}
+    assert first_batch(lambda: list(Product.objects.filter(store=store))[0]) == {p.pk for p in products}
+    # Prefetched through a related manager: across every store of the page.
+    stores = Store.objects.filter(products__isnull=False).distinct().prefetch_related("products")
+    assert first_batch(lambda: list(stores.all())[0].products.all()[0]) == everything
+    # Joined by select_related from a queryset of items.
+    items = WishlistItem.objects.filter(user=buyer).select_related("product__store")
+    assert first_batch(lambda: list(items.all())[0].product) == {p.pk for p in products}
 
 
 @pytest.mark.django_db
-def test_a_pickled_or_copied_instance_leaves_its_peers_behind():
+def test_a_pickled_or_copied_row_is_not_made_again(executing):
     for _ in range(3):
         make_product()
     product = list(Product.objects.all())[1]
+    executing()
+    batch = Batch({})
     for clone in (pickle.loads(pickle.dumps(product)), copy.deepcopy(product)):
         assert clone.pk == product.pk
-        assert peers_of(clone) == [clone]
+        Loader(Product, batch).load(clone)
+    assert batch.calls == [[product.pk], [product.pk]]
+
+
+# ---------------------------------------------------------------- the domain does not know
+
+
+def test_no_domain_module_knows_of_the_loaders():
+    """The loaders' bookkeeping is graph's: no domain module names them (domain/peers.py did), and
+    no domain model's queryset hooks how rows are fetched for them (PeersQuerySet did)."""
+    for path in sorted([*(ROOT / "domain").rglob("*.py"), *(ROOT / "demo").rglob("*.py")]):
+        text = path.read_text().lower()
+        for word in ("peers", "loader", "post_init"):
+            assert word not in text, f"{path.relative_to(ROOT)} mentions {word}"
+    for model in apps.get_models():
+        if not model.__module__.startswith("domain."):
+            continue
+        for queryset in type(model._default_manager)._queryset_class.__mro__:
+            if not queryset.__module__.startswith("django."):
+                hooks = {"_fetch_all", "iterator", "__iter__", "_clone"} & set(vars(queryset))
+                assert not hooks, f"{model.__name__}'s {queryset.__name__} overrides {hooks}"
 
 
 # ---------------------------------------------------------------- selectors

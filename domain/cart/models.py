@@ -4,8 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from domain.peers import PeersQuerySet
-
 
 def new_cart_code() -> str:
     """A bearer secret: 256 random bits, URL-safe."""
@@ -41,9 +39,6 @@ class CartItem(models.Model):
     quantity = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    # Its products know their peers: one loader query per page (domain/peers.py).
-    objects = PeersQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,10 +1,22 @@
+from __future__ import annotations
+
 from django.db import models
 from django.db.models import Q
 
-from domain.peers import PeersQuerySet
-
 # The stock column is a 32-bit integer (and GraphQL's Int too): stock never goes above this.
 MAX_STOCK = 2_147_483_647
+
+
+def not_deleted(path: str = "") -> Q:
+    """The one test of "not deleted" (a deleted product keeps its row: soft delete). `path` leads
+    to a product from another model (e.g. "product__" from a wishlist item)."""
+    return Q(**{f"{path}deleted_at__isnull": True})
+
+
+class ProductQuerySet(models.QuerySet):
+    def not_deleted(self) -> ProductQuerySet:
+        """The products not deleted, hidden ones included."""
+        return self.filter(not_deleted())
 
 
 class Category(models.Model):
@@ -49,7 +61,7 @@ class Product(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PeersQuerySet.as_manager()
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

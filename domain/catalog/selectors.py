@@ -1,8 +1,9 @@
 """Catalogue reads: who sees which products and categories.
 
-The catalogue shows active, not deleted products of active stores. A product's owner also
-reaches their own hidden product by slug and in their store's list; nobody reaches a deleted one
-through these reads (references from carts, orders or reviews resolve elsewhere, unfiltered).
+Which products a caller sees is decided in one place, `product_filter_visible`: the catalogue
+(products on sale) for everyone, and a seller's own hidden products for that seller; a deleted
+product for nobody. Every read of products for the API asks it (the GraphQL fields, the store's
+nested list included); references from carts, orders or reviews resolve elsewhere, unfiltered.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from decimal import Decimal
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 
-from .models import Category, Product
+from .models import Category, Product, not_deleted
 from .search import search_words
 
 
@@ -38,21 +39,26 @@ SORT_ORDER = {
 def on_sale(path: str = "") -> Q:
     """The one rule of which products are visible and buyable: active, not deleted, of an active
     store. `path` leads to a product from another model (e.g. "items__product__" from a cart)."""
-    return Q(**{f"{path}is_active": True, f"{path}deleted_at__isnull": True, f"{path}store__is_active": True})
+    return not_deleted(path) & Q(**{f"{path}is_active": True, f"{path}store__is_active": True})
 
 
 ON_SALE = on_sale()
 
 
+def product_filter_visible(products: QuerySet[Product], *, viewer=None) -> QuerySet[Product]:
+    """The one rule of which of `products` a caller sees. Everyone: those on sale. The seller who
+    owns a product, given as `viewer`: also while it is hidden or its store deactivated. Nobody:
+    a deleted product. Lists the same for every caller (the catalogue, a store's products) pass no
+    viewer; `products` may be built elsewhere (a store's products that the optimizer prefetches)."""
+    visible = ON_SALE
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(store__seller_id=viewer.pk) & not_deleted()
+    return products.filter(visible)
+
+
 def product_list_public() -> QuerySet[Product]:
     """What the catalogue shows: the products on sale."""
-    return product_filter_public(Product.objects.all())
-
-
-def product_filter_public(products: QuerySet[Product]) -> QuerySet[Product]:
-    """The products of `products` that the catalogue shows (for querysets built elsewhere, such as
-    a store's related products that the optimizer prefetches)."""
-    return products.filter(ON_SALE)
+    return product_filter_visible(Product.objects.all())
 
 
 def product_search(
@@ -87,20 +93,16 @@ def product_search(
 
 
 def product_by_slug(*, slug: str, user) -> QuerySet[Product]:
-    """The product with this slug if the user may see it: on sale, or their own (hidden or in a
-    hidden store). A queryset of at most one row, so the caller can optimize it."""
-    visible = ON_SALE
-    if user is not None and user.is_authenticated:
-        visible |= Q(store__seller_id=user.pk)
-    return Product.objects.filter(visible, slug=slug, deleted_at__isnull=True)
+    """The product with this slug if the user may see it (on sale, or their own): a queryset of at
+    most one row, so the caller can optimize it."""
+    return product_filter_visible(Product.objects.filter(slug=slug), viewer=user)
 
 
 def product_list_for_seller(*, seller) -> QuerySet[Product]:
-    """Every product of the seller's own store, hidden ones too (not deleted), newest first.
+    """Every product of the seller's own store that they see (hidden ones too), newest first.
     A seller without a store has none."""
-    return Product.objects.filter(store__seller_id=seller.pk, deleted_at__isnull=True).order_by(
-        *SORT_ORDER[ProductSort.NEWEST]
-    )
+    own = Product.objects.filter(store__seller_id=seller.pk)
+    return product_filter_visible(own, viewer=seller).order_by(*SORT_ORDER[ProductSort.NEWEST])
 
 
 def category_list() -> QuerySet[Category]:

@@ -253,7 +253,7 @@ def _owned_product(seller: User, product_id: int, *, lock: bool = False) -> Prod
     products = Product.objects.select_related("store", "category")
     if lock:
         products = products.select_for_update(of=("self",))
-    product = products.filter(pk=product_id, deleted_at__isnull=True).first()
+    product = products.not_deleted().filter(pk=product_id).first()
     if product is not None and product.store.seller_id != seller.pk:
         if not product_list_public().filter(pk=product.pk).exists():
             product = None

@@ -153,9 +153,9 @@ def store_stats(*, store, date_from: date, date_to: date) -> StoreStats:
         top_by_units=top("-units"),
         top_by_revenue=top("-revenue"),
         low_stock_threshold=threshold,
-        low_stock_products=Product.objects.filter(
-            store=store, deleted_at__isnull=True, stock_quantity__lte=threshold
-        ).order_by("stock_quantity", "name", "id")[:LOW_STOCK_MAX],
+        low_stock_products=Product.objects.not_deleted()
+        .filter(store=store, stock_quantity__lte=threshold)
+        .order_by("stock_quantity", "name", "id")[:LOW_STOCK_MAX],
     )
 
 

@@ -5,8 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
-from domain.peers import PeersQuerySet
-
 
 class OrderStatus(models.TextChoices):
     PENDING = "pending", gettext_lazy("Pending")
@@ -108,9 +106,6 @@ class OrderItem(models.Model):
     commission_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     tax_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-
-    # Its products know their peers: one loader query per page (domain/peers.py).
-    objects = PeersQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -58,7 +58,7 @@ def product_rating_refresh(*, product: Product) -> None:
 def review_create(*, user: User, product_id: int, rating: int, comment: str | None = None) -> Review:
     """A buyer with a DELIVERED order holding the product reviews it once."""
     collect(_check_rating(rating), _check_comment(comment))
-    product = Product.objects.filter(pk=product_id, deleted_at__isnull=True).first()
+    product = Product.objects.not_deleted().filter(pk=product_id).first()
     if product is None:
         raise NotFound(gettext("No product with this id."), field="product_id")
     if not user.is_buyer:

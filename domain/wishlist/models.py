@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.db import models
 
-from domain.peers import PeersQuerySet
-
 
 class WishlistItem(models.Model):
     user = models.ForeignKey(
@@ -10,9 +8,6 @@ class WishlistItem(models.Model):
     )
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
-
-    # Its products know their peers: one loader query per page (domain/peers.py).
-    objects = PeersQuerySet.as_manager()
 
     class Meta:
         ordering = ["-added_at", "-id"]

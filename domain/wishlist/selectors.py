@@ -4,14 +4,14 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from domain.catalog.models import not_deleted
+
 from .models import WishlistItem
 
 
 def wishlist_for_user(*, user) -> QuerySet[WishlistItem]:
     """The user's wishlist, newest first; deleted products are gone from it."""
-    return WishlistItem.objects.filter(user=user, product__deleted_at__isnull=True).order_by(
-        "-added_at", "-id"
-    )
+    return WishlistItem.objects.filter(not_deleted("product__"), user=user).order_by("-added_at", "-id")
 
 
 def wishlist_product_ids_for_user(*, user, product_ids: Iterable[int]) -> set[int]:
