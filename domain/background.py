@@ -10,8 +10,11 @@ default) Celery runs the task eagerly, in this process, right after the commit. 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -29,3 +32,40 @@ def _send(task, kwargs: dict) -> None:
     except Exception:
         logger.exception("could not enqueue %s(%s)", task.name, kwargs)
         raise
+
+
+# Tasks held back until the current request's response has gone (this thread's request; None outside one).
+_held = threading.local()
+
+
+def enqueue_after_response(task, /, **kwargs) -> None:
+    """enqueue_after_commit for work whose duration would tell the client something (whether an
+    address has an account). With a broker, the same; without one (tasks run eagerly, in this
+    process) it runs once the response has gone, when the current thread is serving a request."""
+    if not task.app.conf.task_always_eager:
+        enqueue_after_commit(task, **kwargs)
+        return
+    transaction.on_commit(lambda: _hold_or_send(task, kwargs), robust=True)
+
+
+def _hold_or_send(task, kwargs: dict) -> None:
+    held = getattr(_held, "tasks", None)
+    if held is None:  # no request (a command, a test calling the service), or its response has gone
+        _send(task, kwargs)
+    else:
+        held.append((task, kwargs))
+
+
+def _request_started(**_) -> None:
+    _held.tasks = []
+
+
+def _request_finished(**_) -> None:
+    held, _held.tasks = getattr(_held, "tasks", None) or [], None
+    for task, kwargs in held:
+        with contextlib.suppress(Exception):  # logged by _send; the next held task still runs
+            _send(task, kwargs)
+
+
+request_started.connect(_request_started, dispatch_uid="background-held-tasks-start")
+request_finished.connect(_request_finished, dispatch_uid="background-held-tasks-finish")

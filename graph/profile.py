@@ -60,7 +60,10 @@ class Mutation:
     @mutation(LoggedIn, description="Every token of the account stops working: log in again.")
     def change_password(self, info: Info, current_password: str, new_password: str) -> UserPayload:
         user = credentials.password_change(
-            user=info.context.request.user, current_password=current_password, new_password=new_password
+            user=info.context.request.user,
+            current_password=current_password,
+            new_password=new_password,
+            client_ip=client_ip(info.context.request),
         )
         return UserPayload(user=user)
 
@@ -121,5 +124,7 @@ class Mutation:
         "A seller with open orders cannot leave yet.",
     )
     def delete_account(self, info: Info, password: str) -> DonePayload:
-        privacy.account_delete(user=info.context.request.user, password=password)
+        privacy.account_delete(
+            user=info.context.request.user, password=password, client_ip=client_ip(info.context.request)
+        )
         return DonePayload(done=True)

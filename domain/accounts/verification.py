@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from domain.errors import AlreadyExists, InvalidCredentials, InvalidToken, collect
+from domain.errors import AlreadyExists, InvalidToken, collect
 
 from . import emails, links, throttle
-from .credentials import WRONG_PASSWORD
+from .credentials import password_confirm
 from .models import User
 from .services import EMAIL_TAKEN, email_error
 
@@ -19,17 +19,19 @@ BAD_VERIFY_LINK = gettext_lazy("This link is not valid any more: ask for a new o
 
 def email_verify(*, token: str) -> User:
     """Follow a verification link: the address is verified (a changed address becomes the
-    account's e-mail). Single use, valid EMAIL_VERIFICATION_TIMEOUT seconds."""
-    found = links.verify_token_user(token)
-    if found is None:
-        raise InvalidToken(BAD_VERIFY_LINK, field="token")
-    user, address = found
-    user.email, user.pending_email, user.email_verified_at = address, "", timezone.now()
-    try:
-        with transaction.atomic():
-            user.save(update_fields=["email", "pending_email", "email_verified_at"])
-    except IntegrityError:  # someone registered the address meanwhile
-        raise AlreadyExists(EMAIL_TAKEN, field="token") from None
+    account's e-mail). Single use, also when several requests present it at once (the user's row
+    is locked while the link is checked and used), valid EMAIL_VERIFICATION_TIMEOUT seconds."""
+    with transaction.atomic():
+        found = links.verify_token_user(token)
+        if found is None:
+            raise InvalidToken(BAD_VERIFY_LINK, field="token")
+        user, address = found
+        user.email, user.pending_email, user.email_verified_at = address, "", timezone.now()
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["email", "pending_email", "email_verified_at"])
+        except IntegrityError:  # someone registered the address meanwhile
+            raise AlreadyExists(EMAIL_TAKEN, field="token") from None
     return user
 
 
@@ -44,13 +46,14 @@ def verification_resend(*, user: User, client_ip: str) -> None:
 
 
 def email_change(*, user: User, new_email: str, password: str, client_ip: str) -> User:
-    """Ask to change the account's e-mail, proving the password: a link goes to the new address,
-    and the account keeps its current e-mail (and logs in with it) until the link is followed."""
+    """Ask to change the account's e-mail, proving the password (throttled as a login): a link goes
+    to the new address, and the account keeps its current e-mail (and logs in with it) until the
+    link is followed. The request is counted per client IP and address before the address is
+    checked, so UNIQUE answers cannot list the addresses in use faster than the throttle allows."""
     new_email = User.objects.normalize_email((new_email or "").strip())
-    if not user.check_password(password or ""):
-        raise InvalidCredentials(WRONG_PASSWORD, field="password")
-    collect(email_error(new_email, field="new_email") if new_email.lower() != user.email.lower() else None)
+    password_confirm(user=user, password=password, client_ip=client_ip, field="password")
     throttle.email_attempt_start(action="verify", client_ip=client_ip, address=new_email)
+    collect(email_error(new_email, field="new_email") if new_email.lower() != user.email.lower() else None)
     with transaction.atomic():
         user.pending_email = new_email
         user.save(update_fields=["pending_email"])

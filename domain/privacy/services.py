@@ -11,14 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from domain.accounts.credentials import WRONG_PASSWORD, tokens_revoke
+from domain.accounts.credentials import password_confirm
 from domain.accounts.models import User
 from domain.accounts.selectors import store_of_seller
 from domain.accounts.services import store_set_active
 from domain.cart.models import Cart
 from domain.catalog.versions import catalog_changed
 from domain.economics.selectors import store_balance
-from domain.errors import InvalidCredentials, NotEligible
+from domain.errors import NotEligible
 from domain.notifications.models import Notification
 from domain.orders.models import Order, OrderStatus
 from domain.reviews.models import Review
@@ -66,15 +66,14 @@ def account_export(*, user: User) -> dict:
     }
 
 
-def account_delete(*, user: User, password: str) -> None:
+def account_delete(*, user: User, password: str, client_ip: str) -> None:
     """The user leaves, proving their password. The person is anonymised: names, e-mail, phone and
     username replaced, login disabled, every token revoked, wishlist and cart deleted; reviews stay
     under the anonymous name; the record of the e-mails sent forgets the address; orders keep what
     sellers must keep for their records (the shipping address and phone of each order). A seller
     with orders still open cannot leave until they are delivered or cancelled, nor while their store
-    has money not yet paid out; their store leaves the catalogue."""
-    if not user.check_password(password or ""):
-        raise InvalidCredentials(WRONG_PASSWORD, field="password")
+    has money not yet paid out; their store leaves the catalogue. The password is throttled as a login."""
+    password_confirm(user=user, password=password, client_ip=client_ip, field="password")
     store = store_of_seller(seller=user) if user.is_seller else None
     if store is not None and store.orders.filter(status__in=OPEN_STATUSES).exists():
         raise NotEligible(
@@ -102,8 +101,7 @@ def account_delete(*, user: User, password: str) -> None:
         user.is_approved_seller = False
         user.deleted_at = timezone.now()
         user.set_unusable_password()
-        user.save()
-        tokens_revoke(user)
+        user.save()  # every token revoked with it (User.save)
         # Public answers kept by the response cache may show their name (reviews).
         catalog_changed(shared=True)
 
