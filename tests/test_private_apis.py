@@ -1,0 +1,116 @@
+"""The private parts of our libraries that Kitanda relies on, in one list (the README's upgrade notes
+name the same ones). An upgrade that removes or renames one fails here with the name of the part
+and the module of ours that needs it, instead of somewhere deep in a request."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (library, "module:attribute.path", our module that relies on it, what for). An instance attribute
+# is looked for in its class's source, as "module:Class.attribute".
+PRIVATE_APIS = [
+    (
+        "strawberry",
+        "strawberry.schema.schema:Schema._schema",
+        "graph/guards.py, graph/cost.py, graph/lean.py",
+        "the graphql-core schema behind strawberry's (validation, cost, lean resolvers)",
+    ),
+    (
+        "strawberry",
+        "strawberry.types.info:Info._raw_info",
+        "graph/plans.py",
+        "graphql-core's resolve info behind strawberry's Info (the path and context of a kept plan)",
+    ),
+    (
+        "strawberry",
+        "strawberry.schema.schema:Schema._strawberry_schema",
+        "graph/plans.py",
+        "the strawberry schema a graphql-core schema was made from (`info.schema._strawberry_schema`)",
+    ),
+    (
+        "strawberry",
+        "strawberry.http.sync_base_view:SyncBaseHTTPView._handle_errors",
+        "graph/views.py",
+        "the view's hook for the errors of a result (the Sentry integration's seam)",
+    ),
+    (
+        "strawberry-django",
+        "strawberry_django.optimizer:_get_model_hints",
+        "graph/plans.py",
+        "the optimizer's plan of a queryset (only, select_related) before it is applied",
+    ),
+    (
+        "strawberry-django",
+        "strawberry_django.optimizer:_get_gql_definition",
+        "graph/plans.py",
+        "the strawberry type of a model type, as the optimizer finds it",
+    ),
+    (
+        "django",
+        "django.db.models.query:QuerySet._result_cache",
+        "graph/plans.py",
+        "whether a queryset was evaluated already (a kept plan applies only to one that was not)",
+    ),
+    (
+        "django",
+        "django.utils.log:log_response._has_been_logged",
+        "graph/http.py",
+        "tells Django's log_response that a refusal was logged already (at INFO)",
+    ),
+    (
+        "django",
+        "django.utils.functional:LazyObject._wrapped",
+        "backend/observability.py",
+        "whether request.user was ever evaluated (the access log does not load it)",
+    ),
+]
+
+
+def _present(target: str) -> bool:
+    module_name, _, path = target.partition(":")
+    value = importlib.import_module(module_name)
+    *owners, name = path.split(".")
+    for owner in owners:
+        value = getattr(value, owner)
+    return hasattr(value, name) or name in inspect.getsource(value)
+
+
+@pytest.mark.parametrize(("library", "target", "ours", "why"), PRIVATE_APIS, ids=[p[1] for p in PRIVATE_APIS])
+def test_a_private_api_we_rely_on_is_still_there(library, target, ours, why):
+    try:
+        present = _present(target)
+    except (ImportError, AttributeError, OSError, TypeError) as error:
+        present, why = False, f"{why} ({error!r})"
+    if not present:
+        pytest.fail(
+            f"{library} no longer has {target}; {ours} relies on it: {why}. See the README's upgrade notes."
+        )
+
+
+def test_the_schema_has_its_graphql_core_schema():
+    from graph.schema import schema
+
+    assert schema._schema.query_type.name == "Query"
+
+
+def test_the_token_limit_is_worded_as_we_read_it():
+    from graphql import GraphQLSyntaxError, parse
+
+    from graph.request import TOKEN_LIMIT_REACHED
+
+    with pytest.raises(GraphQLSyntaxError) as refused:
+        parse("{ a b c d }", max_tokens=3)
+    assert TOKEN_LIMIT_REACHED in refused.value.message
+
+
+def test_the_readme_names_every_private_api():
+    readme = (ROOT / "README.md").read_text()
+    notes = readme[readme.index("## Upgrade notes") :]
+    missing = [target for _, target, _, _ in PRIVATE_APIS if f"`{target}`" not in notes]
+    assert missing == []
