@@ -10,7 +10,7 @@ point still works for whoever needs it:
 `gunicorn -c gunicorn.conf.py backend.asgi:application -k backend.workers.KitandaUvicornWorker`.
 
 The client address and scheme are the application's to decide, from TRUSTED_PROXY_COUNT (Django
-reads X-Forwarded-For in domain.accounts.throttle.client_ip and X-Forwarded-Proto through
+reads X-Forwarded-For in backend.client_ip and X-Forwarded-Proto through
 SECURE_PROXY_SSL_HEADER when proxies are trusted). So gunicorn trusts no forwarding header from
 any peer, whatever TRUSTED_PROXY_COUNT says: by default it believes X-Forwarded-Proto (and
 friends) from 127.0.0.1, which would let a local caller claim HTTPS while no proxy is trusted.

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # What /graphql/ needs: the request id, compression, the body limit, security headers, CORS.
     "backend.middleware.RequestIdMiddleware",
+    "backend.client_ip.ClientIpMiddleware",  # request.client_ip, for the throttles
     "backend.observability.ObservabilityMiddleware",
     "backend.locale.LanguageMiddleware",
     "backend.db_router.ReplicaReadsMiddleware",

@@ -10,7 +10,7 @@ class KitandaUvicornWorker(UvicornWorker):
     them before Django sees the request, so any local caller (or a proxy that passes the client's
     header along) could pick the IP the login throttle counts. Here the peer address reaches Django
     unchanged, and TRUSTED_PROXY_COUNT alone decides which forwarded entry is the client
-    (domain.accounts.throttle.client_ip) and whether X-Forwarded-Proto is believed (settings).
+    (backend.client_ip) and whether X-Forwarded-Proto is believed (settings).
     """
 
     CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "proxy_headers": False}

@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db import transaction
 from django.db.models import QuerySet
 from strawberry import Info, relay
 from strawberry.file_uploads import Upload
 
 from domain import languages
 from domain.accounts import models, selectors, services
-from domain.accounts.throttle import client_ip
 from domain.cart import selectors as cart_selectors
 from domain.cart import services as cart_services
 from domain.cart.models import Cart as CartModel
@@ -225,7 +223,7 @@ class Mutation:
             user_type=models.UserType(input.user_type.value),
             first_name=input.first_name,
             last_name=input.last_name,
-            client_ip=client_ip(info.context.request),
+            client_ip=info.context.request.client_ip,
         )
         return UserPayload(user=user)
 
@@ -237,14 +235,13 @@ class Mutation:
     def token_auth(
         self, info: Info, username: str, password: str, cart_code: str | None = None
     ) -> AuthPayload:
-        # One transaction: the login, the cart merged into the user's (the cart area's business,
-        # composed here rather than inside the login) and the tokens, all or none.
-        with transaction.atomic():
-            user = services.user_login(
-                login=username, password=password, client_ip=client_ip(info.context.request)
-            )
-            cart = cart_services.cart_merge(user=user, cart_code=cart_code)
-            pair = auth.token_pair_issue(user=user)
+        cart, pair = cart_services.cart_login(
+            login=username,
+            password=password,
+            client_ip=info.context.request.client_ip,
+            cart_code=cart_code,
+            session=auth.token_pair_issue,
+        )
         return auth_payload(pair, cart)
 
     @mutation(

@@ -9,7 +9,6 @@ from strawberry.scalars import JSON
 from strawberry.utils.str_converters import to_camel_case
 
 from domain.accounts import credentials, profile, verification
-from domain.accounts.throttle import client_ip
 from domain.privacy import services as privacy
 
 from .accounts import Language, UserPayload
@@ -63,7 +62,7 @@ class Mutation:
             user=info.context.request.user,
             current_password=current_password,
             new_password=new_password,
-            client_ip=client_ip(info.context.request),
+            client_ip=info.context.request.client_ip,
         )
         return UserPayload(user=user)
 
@@ -73,7 +72,7 @@ class Mutation:
         "The answer is the same for any address.",
     )
     def request_password_reset(self, info: Info, email: str) -> DonePayload:
-        credentials.password_reset_request(email=email, client_ip=client_ip(info.context.request))
+        credentials.password_reset_request(email=email, client_ip=info.context.request.client_ip)
         return DonePayload(done=True)
 
     @mutation(Public, description="The token of the e-mailed link; every token of the account stops working.")
@@ -89,7 +88,7 @@ class Mutation:
     )
     def resend_verification(self, info: Info) -> DonePayload:
         verification.verification_resend(
-            user=info.context.request.user, client_ip=client_ip(info.context.request)
+            user=info.context.request.user, client_ip=info.context.request.client_ip
         )
         return DonePayload(done=True)
 
@@ -114,7 +113,7 @@ class Mutation:
             user=info.context.request.user,
             new_email=new_email,
             password=password,
-            client_ip=client_ip(info.context.request),
+            client_ip=info.context.request.client_ip,
         )
         return UserPayload(user=user)
 
@@ -125,6 +124,6 @@ class Mutation:
     )
     def delete_account(self, info: Info, password: str) -> DonePayload:
         privacy.account_delete(
-            user=info.context.request.user, password=password, client_ip=client_ip(info.context.request)
+            user=info.context.request.user, password=password, client_ip=info.context.request.client_ip
         )
         return DonePayload(done=True)

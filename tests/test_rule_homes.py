@@ -10,7 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
 
+from backend.client_ip import ClientIpMiddleware
 from domain.money import MAX_AMOUNT, AmountFault, amount_fault, percentage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,3 +149,77 @@ def test_an_orders_status_moves_in_fulfilment_only():
         if _status_write(node)
     ]
     assert writes == [], "\n".join(writes)
+
+
+# ---------------------------------------------------------------- the client IP: backend/client_ip.py
+
+
+def test_the_client_ip_is_worked_out_by_the_http_layer_only():
+    """X-Forwarded-For is read in backend/client_ip.py alone; the domain takes the IP as a string."""
+    readers = [
+        str(path.relative_to(ROOT))
+        for path in [*DOMAIN_MODULES, *sorted((ROOT / "graph").rglob("*.py"))]
+        if "X_FORWARDED_FOR" in path.read_text() or "REMOTE_ADDR" in path.read_text()
+    ]
+    assert readers == [], "\n".join(readers)
+
+
+def test_every_request_carries_its_client_ip(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    seen = []
+    middleware = ClientIpMiddleware(lambda request: seen.append(request.client_ip) or HttpResponse())
+    middleware(RequestFactory().get("/", REMOTE_ADDR="127.0.0.9", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.7"))
+    assert seen == ["10.0.0.7"]
+    # Before the throttled views: the GraphQL endpoint and the admin's login.
+    assert "backend.client_ip.ClientIpMiddleware" in settings.MIDDLEWARE
+
+
+# ---------------------------------------------------------------- login and cart merge: domain/cart/services.py
+
+
+def test_no_resolver_opens_a_transaction():
+    """A write's transaction is its domain service's (tokenAuth's login and cart merge: cart_login);
+    graph/auth.py, the tokens' own store, is the one module of graph/ that writes in one."""
+    opened = [
+        _where(path, node)
+        for path in sorted((ROOT / "graph").rglob("*.py"))
+        if path != ROOT / "graph" / "auth.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute) and node.attr == "atomic"
+    ]
+    assert opened == [], "\n".join(opened)
+
+
+@pytest.mark.django_db
+def test_a_login_merges_the_anonymous_cart_and_issues_its_session_in_one_transaction(buyer):
+    from domain.cart.models import Cart, CartItem
+    from domain.cart.services import cart_login
+    from domain.errors import InvalidCredentials
+
+    from .factories import PASSWORD, make_product
+
+    anonymous = Cart.objects.create(cart_code="c" * 32)
+    product = make_product()
+    CartItem.objects.create(cart=anonymous, product=product, quantity=2)
+
+    def broken(*, user):
+        raise RuntimeError("token store down")
+
+    with pytest.raises(RuntimeError):
+        cart_login(login="buyer", password=PASSWORD, client_ip="10.0.0.1", cart_code="c" * 32, session=broken)
+    assert Cart.objects.filter(cart_code="c" * 32).exists() and not Cart.objects.filter(user=buyer).exists()
+    buyer.refresh_from_db()
+    assert buyer.last_login is None
+    with pytest.raises(InvalidCredentials):
+        cart_login(login="buyer", password="wrong", client_ip="10.0.0.1", cart_code="c" * 32, session=broken)
+
+    cart, session = cart_login(
+        login="buyer",
+        password=PASSWORD,
+        client_ip="10.0.0.1",
+        cart_code="c" * 32,
+        session=lambda user: user.pk,
+    )
+    assert session == buyer.pk and cart.user_id == buyer.pk
+    assert list(cart.items.values_list("product_id", "quantity")) == [(product.pk, 2)]
+    assert not Cart.objects.filter(cart_code="c" * 32).exists()

@@ -9,8 +9,8 @@ import pytest
 from django.test import RequestFactory
 from graphql_jwt.refresh_token.models import RefreshToken
 
+from backend.client_ip import client_ip
 from domain.accounts import throttle
-from domain.accounts.throttle import client_ip
 from domain.errors import RateLimited
 
 from .factories import PASSWORD, make_user

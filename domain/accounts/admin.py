@@ -12,14 +12,15 @@ from .models import PENDING_SELLER, Store, User
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
     """The admin's login, counted by the same throttle (and counters) as tokenAuth: once the
-    client IP or the IP + username is locked out, even the right password is refused."""
+    client IP (backend/client_ip.py) or the IP + username is locked out, even the right password
+    is refused."""
 
     def clean(self):
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if username is None or not password:
             return super().clean()  # nothing is checked: the form reports the missing field
         try:
-            attempt = throttle.login_attempt_start(client_ip=throttle.client_ip(self.request), login=username)
+            attempt = throttle.login_attempt_start(client_ip=self.request.client_ip, login=username)
         except RateLimited as refused:
             raise ValidationError(refused.message, code="rate_limited") from None
         cleaned_data = super().clean()  # raises on a wrong password or a non-staff account

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_lazy
 
 from domain.errors import RateLimited
@@ -42,21 +41,6 @@ class LoginAttempt:
 
     ip_key: str
     account_key: str  # the client IP + the login as typed
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The caller's IP address. Behind TRUSTED_PROXY_COUNT proxies it is the X-Forwarded-For entry
-    the outermost trusted proxy added; entries further left are the client's word and ignored."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-    ]
-    if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies]
 
 
 def login_folded(login: str) -> str:

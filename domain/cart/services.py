@@ -7,14 +7,16 @@ not reserve stock: checkout locks and re-checks it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from domain.accounts.services import user_login
 from domain.catalog.models import Product
 from domain.catalog.selectors import product_list_public
 from domain.errors import InvalidInput, NotFound, OutOfStock
@@ -164,6 +166,22 @@ def cart_lines_remove(*, cart: Cart, product_ids: Iterable[int]) -> None:
     """Checkout took these products: their lines leave the cart, locked by cart_lines_locked."""
     CartItem.objects.filter(cart=cart, product_id__in=list(product_ids)).delete()
     _touch(cart)
+
+
+Session = TypeVar("Session")
+
+
+def cart_login(
+    *, login: str, password: str, client_ip: str, cart_code: str | None, session: Callable[..., Session]
+) -> tuple[Cart | None, Session]:
+    """A login that brings the caller's anonymous cart along, all or none in one transaction: the
+    credentials checked (accounts' user_login, throttled per `client_ip`), the cart `cart_code`
+    merged into the user's (cart_merge), and `session(user=...)`, what the caller issues for the
+    login (the API's tokens). Returns the user's cart and the session."""
+    with transaction.atomic():
+        user = user_login(login=login, password=password, client_ip=client_ip)
+        cart = cart_merge(user=user, cart_code=cart_code)
+        return cart, session(user=user)
 
 
 def cart_delete_idle(*, days: int) -> int:
