@@ -320,6 +320,9 @@ GRAPHIQL = env_bool("GRAPHIQL", True)
 # while it is on); hashes registered by clients are kept this many seconds.
 GRAPHQL_PERSISTED_ONLY = env_bool("GRAPHQL_PERSISTED_ONLY", False)
 GRAPHQL_PERSISTED_TTL = int(os.environ.get("GRAPHQL_PERSISTED_TTL", "86400"))
+# Plain columns and relay ids resolved without strawberry's per-field machinery (graph/lean.py):
+# the same answers, cheaper; 0 turns it off (to measure it with bench/catalog.py).
+GRAPHQL_LEAN_RESOLVERS = env_bool("GRAPHQL_LEAN_RESOLVERS", True)
 # The largest text a client may register under its hash (graph/persisted.py); larger ones run, unkept.
 GRAPHQL_PERSISTED_MAX_BYTES = int(os.environ.get("GRAPHQL_PERSISTED_MAX_BYTES", "8192"))
 # Anonymous public catalogue queries (graph/response_cache.py): answered from the cache, keyed on

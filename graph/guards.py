@@ -17,12 +17,10 @@ from graphql import (
     FieldNode,
     GraphQLError,
     IntValueNode,
-    OperationDefinitionNode,
     OperationType,
     StringValueNode,
     VariableNode,
     Visitor,
-    value_from_ast_untyped,
     visit,
 )
 from strawberry import relay
@@ -119,6 +117,7 @@ def _request_of(context: ExecutionContext) -> GraphQLRequest:
         sha256=text_sha256(text) if text is not None else None,
         operation_name=context.operation_name,  # before parsing: the one the caller named
         variables=context.variables,
+        schema=context.schema._schema,
     )
 
 
@@ -151,7 +150,9 @@ def _request_problems(request: GraphQLRequest, schema: Any) -> list[GraphQLError
     operation = request.operation
     if operation is None:
         return []
-    variables = _variables_with_defaults(operation, request.variables)
+    if request.variable_errors:  # graphql-core would refuse them as it starts: answered now
+        return request.variable_errors
+    variables = request.values
     fragments = fragment_definitions(document)
     found: list[GraphQLError] = []
 
@@ -185,16 +186,6 @@ def _request_problems(request: GraphQLRequest, schema: Any) -> list[GraphQLError
                 )
             ]
     return []
-
-
-def _variables_with_defaults(operation: OperationDefinitionNode, provided: dict) -> dict:
-    """The values the operation's variables take: those sent, else their defaults."""
-    values = dict(provided)
-    for definition in operation.variable_definitions or ():
-        name = definition.variable.name.value
-        if name not in values and definition.default_value is not None:
-            values[name] = value_from_ast_untyped(definition.default_value)
-    return values
 
 
 def _unstorable_literal(document: DocumentNode) -> bool:

@@ -24,7 +24,7 @@ from cross_web import HTTPException
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext
-from graphql import FieldNode, GraphQLError, OperationType
+from graphql import FieldNode, GraphQLError, GraphQLSchema, OperationType
 
 from .documents import OPERATIONS_DIR, operations, text_sha256
 from .limits import operation_definitions
@@ -86,7 +86,12 @@ def _outside_manifest() -> PersistedQueryProblem:
 
 
 def request_for(
-    query: str | None, extensions: dict | None, operation_name: str | None, variables: dict | None
+    query: str | None,
+    extensions: dict | None,
+    operation_name: str | None,
+    variables: dict | None,
+    *,
+    schema: GraphQLSchema,
 ) -> GraphQLRequest:
     """The request a body asks for: its text, or the one its persisted hash names, prepared once
     (graph/request.py). A text without any (the view's usual 400) prepares an empty request."""
@@ -95,31 +100,36 @@ def request_for(
         if query is None:
             return GraphQLRequest(text=None, operation_name=operation_name, variables=variables or {})
         document = manifest().get(text_sha256(query)) or Document(text=query, sha256=text_sha256(query))
-        return _allowed(_prepared(document, operation_name, variables))
+        return _allowed(_prepared(schema, document, operation_name, variables))
     digest = _requested_hash(persisted)
     known = manifest().get(digest)
     if query is not None:
         if text_sha256(query) != digest:
             raise HTTPException(400, gettext("provided sha does not match query"))
-        request = _allowed(_prepared(known or Document(text=query, sha256=digest), operation_name, variables))
+        request = _allowed(
+            _prepared(schema, known or Document(text=query, sha256=digest), operation_name, variables)
+        )
         request.register = known is None and not settings.GRAPHQL_PERSISTED_ONLY
         return request
     if known is not None:
-        return _prepared(known, operation_name, variables)
+        return _prepared(schema, known, operation_name, variables)
     if not settings.GRAPHQL_PERSISTED_ONLY:
         text = _registered(digest)
         if text is not None:
-            return _prepared(Document(text=text, sha256=digest), operation_name, variables)
+            return _prepared(schema, Document(text=text, sha256=digest), operation_name, variables)
     raise PersistedQueryProblem(NOT_FOUND, NOT_FOUND_CODE)
 
 
-def _prepared(document: Document, operation_name: str | None, variables: dict | None) -> GraphQLRequest:
+def _prepared(
+    schema: GraphQLSchema, document: Document, operation_name: str | None, variables: dict | None
+) -> GraphQLRequest:
     return GraphQLRequest.prepared(
         document.text,
         sha256=document.sha256,
         operation_name=operation_name,
         variables=variables,
         persisted_name=document.operation_name,
+        schema=schema,
     )
 
 

@@ -29,11 +29,13 @@ from django.utils.translation import gettext
 from graphql import (
     DocumentNode,
     GraphQLError,
+    GraphQLSchema,
     GraphQLSyntaxError,
     OperationDefinitionNode,
     OperationType,
     parse,
 )
+from graphql.execution.values import get_variable_values
 
 from .errors import bad_input, too_complex
 from .limits import document_problems, operation_definitions, operation_named
@@ -42,6 +44,8 @@ from .limits import document_problems, operation_definitions, operation_named
 # few hundred kilobytes each, never a large document.
 CACHED_DOCUMENT_MAX_BYTES = 2048
 CACHED_DOCUMENTS = 128
+# Coercion errors reported at most (graphql-core stops there).
+MAX_ERRORS = 50
 # Variables longer than this (as sorted JSON) key nothing: no kept plan, no kept guard pass.
 MAX_KEYED_VARIABLES = 1024
 # How graphql-core's parser says it stopped at max_tokens ("Document contains more than N tokens.
@@ -61,6 +65,11 @@ class GraphQLRequest:
     # Why the document cannot run (size, syntax, a limit, no operation to choose): answered by the
     # guards as a GraphQL error.
     problem: GraphQLError | None = None
+    # The operation's variables as graphql-core coerces them (declared ones only, defaults included,
+    # `100.0` an Int 100): what the cost, the page guards and every key read. None when they cannot
+    # be coerced, with `variable_errors` saying why.
+    values: dict | None = None
+    variable_errors: list[GraphQLError] = field(default_factory=list)
     replica_read: bool = False  # set by the database router when a read went to a replica
     register: bool = False  # a text sent with its hash, to keep once it is valid (graph/persisted.py)
     validated: bool = False  # passed the guards and graphql-core's validation (graph/guards.py)
@@ -74,6 +83,7 @@ class GraphQLRequest:
         operation_name: str | None = None,
         variables: dict | None = None,
         persisted_name: str | None = None,
+        schema: GraphQLSchema,
     ) -> GraphQLRequest:
         request = cls(
             text=text,
@@ -88,6 +98,14 @@ class GraphQLRequest:
                 request.operation = _chosen_operation(request.document, operation_name)
             except GraphQLError as problem:
                 request.problem = problem
+        if request.operation is not None:
+            coerced = get_variable_values(
+                schema, request.operation.variable_definitions or (), request.variables, max_errors=MAX_ERRORS
+            )
+            if isinstance(coerced, list):
+                request.variable_errors = coerced
+            else:
+                request.values = coerced
         return request
 
     @property
@@ -96,9 +114,12 @@ class GraphQLRequest:
 
     @functools.cached_property
     def variables_json(self) -> str | None:
-        """The variables as sorted JSON, encoded once; None when they cannot be (a lone surrogate)."""
+        """The coerced variables as sorted JSON, encoded once (undeclared variables left out, so
+        they key nothing); None when they cannot be coerced or encoded (a lone surrogate)."""
+        if self.values is None:
+            return None
         try:
-            return orjson.dumps(self.variables, option=orjson.OPT_SORT_KEYS).decode()
+            return orjson.dumps(self.values, option=orjson.OPT_SORT_KEYS, default=str).decode()
         except TypeError:
             return None
 

@@ -71,7 +71,9 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
         if not isinstance(data.operation_name, str | None):
             raise HTTPException(400, gettext("The operation's `operationName` must be a string."))
         try:
-            graphql = persisted.request_for(data.query, data.extensions, data.operation_name, data.variables)
+            graphql = persisted.request_for(
+                data.query, data.extensions, data.operation_name, data.variables, schema=self.schema._schema
+            )
         except PersistedQueryProblem as problem:
             answer = {"data": None, "errors": [problem.error.formatted]}
             return _private(self.create_response(answer, self.get_sub_response(request)))

@@ -24,6 +24,7 @@ from domain.reviews.models import Review
 from graph.documents import operations
 from graph.documents import text_sha256 as sha256
 from graph.persisted import request_for
+from graph.schema import schema
 
 from . import pgcluster
 from .services import ROOT, free_port, services_leg
@@ -96,7 +97,7 @@ def reading(request):
     if request.content_type == "application/json" or request.method == "GET":
         body = json.loads(request.body) if request.method == "POST" else {"query": request.GET["query"]}
         request.graphql = request_for(
-            body.get("query"), body.get("extensions"), body.get("operationName"), {}
+            body.get("query"), body.get("extensions"), body.get("operationName"), {}, schema=schema._schema
         )
     state = RequestReads(request)
     token = db_router._READS.set(state)
