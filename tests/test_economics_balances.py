@@ -187,15 +187,6 @@ def test_my_store_shows_the_balance_and_ledger_to_its_seller(gql, buyer, seller,
     ]
 
 
-@pytest.mark.parametrize(
-    "role, code",
-    [("anonymous", "UNAUTHENTICATED"), ("buyer", "FORBIDDEN"), ("admin", "FORBIDDEN")],
-    indirect=["role"],
-)
-def test_my_store_is_for_sellers(gql, role, code):
-    assert error_codes(gql(MY_STORE, user=role)) == [code]
-
-
 def test_a_seller_without_a_store_gets_null(gql, unapproved_seller):
     assert gql.ok(MY_STORE, user=unapproved_seller) == {"myStore": None}
 

@@ -150,21 +150,6 @@ def test_a_bad_period_is_refused(gql, seller, admin, period, message):
         assert result["errors"][0]["message"] == message
 
 
-@pytest.mark.parametrize(
-    "role, store_code, platform_code",
-    [
-        ("anonymous", "UNAUTHENTICATED", "UNAUTHENTICATED"),
-        ("buyer", "FORBIDDEN", "FORBIDDEN"),
-        ("seller", None, "FORBIDDEN"),
-        ("admin", "FORBIDDEN", None),
-    ],
-    indirect=["role"],
-)
-def test_who_sees_which_dashboard(gql, role, store_code, platform_code):
-    assert error_codes(gql(STORE_STATS, PERIOD, user=role)) == ([store_code] if store_code else [])
-    assert error_codes(gql(PLATFORM_STATS, PERIOD, user=role)) == ([platform_code] if platform_code else [])
-
-
 def test_a_seller_without_a_store_gets_null(gql, unapproved_seller):
     assert gql.ok(STORE_STATS, PERIOD, user=unapproved_seller) == {"storeStats": None}
 
