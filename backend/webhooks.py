@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from domain.errors import DomainError
+from domain.money import decimal_from_text
 from domain.orders.payments import WEBHOOK_SIGNATURE_HEADER, webhook_signature_valid
 from domain.orders.reference_payments import payment_confirm_reference
 from domain.text import text_storable
@@ -82,13 +83,8 @@ def _text(value, max_length: int) -> str | None:
 
 
 def _decimal(value) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() and amount > 0 else None
+    amount = decimal_from_text(value)
+    return amount if amount is not None and amount.is_finite() and amount > 0 else None
 
 
 def _answer(status: int, message: str) -> JsonResponse:

@@ -7,12 +7,14 @@
 
 Rules: JPEG, PNG or WebP only (decided from the content, never from the file name), at most
 5 MB and 4096 px a side. The stored image is re-encoded in its own format with the EXIF
-orientation applied, so it displays upright everywhere and carries no EXIF (no GPS position);
-the thumbnail is a WebP of at most 400 px a side.
+orientation applied, so it displays upright everywhere, and carries no metadata: no EXIF (no GPS
+position), no comment or text chunk, no XMP, no colour profile (its colours are converted to sRGB
+first, so they look the same); the thumbnail is a WebP of at most 400 px a side.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 from django.utils.text import slugify
 from django.utils.translation import gettext
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from domain.errors import InvalidInput
 
@@ -76,7 +78,7 @@ def image_prepare(upload: IO[bytes], *, field: str) -> PreparedImage:
         # verify() leaves the image unusable: decode it again, completely.
         with Image.open(io.BytesIO(data)) as decoded:
             decoded.load()
-            upright = ImageOps.exif_transpose(decoded)
+            upright = _without_metadata(ImageOps.exif_transpose(decoded))
     except (*_UNREADABLE, Image.DecompressionBombError) as error:
         raise InvalidInput(
             gettext("The file is not a valid JPEG, PNG or WebP image."), field=field
@@ -118,6 +120,24 @@ def _read_bounded(upload: IO[bytes], *, field: str) -> bytes:
     if not data:
         raise InvalidInput(gettext("The image file is empty."), field=field)
     return data
+
+
+# What of an image's info the encoders need to draw it as decoded (a palette's transparent entry).
+_KEPT_INFO = ("transparency",)
+
+
+def _without_metadata(image: Image.Image) -> Image.Image:
+    """The pixels only: colours in sRGB (converted from the image's ICC profile, if any), and none
+    of its info (comments, text chunks, EXIF, XMP, the profile), which the encoders would write back."""
+    profile = image.info.get("icc_profile")
+    if profile and image.mode in ("RGB", "RGBA"):
+        # A profile littlecms cannot read: the pixels stay as they are, and the profile goes too.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError):
+            image = ImageCms.profileToProfile(
+                image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), ImageCms.createProfile("sRGB")
+            )
+    image.info = {key: image.info[key] for key in _KEPT_INFO if key in image.info}
+    return image
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:

@@ -8,12 +8,31 @@ amount_fault; of a valid rate, percentage. Nothing else rounds or quantizes.
 from __future__ import annotations
 
 import enum
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 MAX_AMOUNT = Decimal("9999999999.99")
+
+
+# A number as JSON or plain text writes it: ASCII digits, one point, an exponent (NaN and Infinity
+# too: the callers' rules refuse them with their own words).
+_DECIMAL_TEXT = re.compile(
+    r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|Infinity|Inf|NaN)", re.IGNORECASE
+)
+
+
+def decimal_from_text(value: object) -> Decimal | None:
+    """The Decimal a client's number (a JSON number, or its text) writes; None for anything else,
+    including what Python's Decimal forgives: spaces around it, "_" between digits, digits of other
+    scripts, signalling NaN."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not _DECIMAL_TEXT.fullmatch(value):
+        return None
+    return Decimal(value)
 
 
 class AmountFault(enum.Enum):

@@ -17,6 +17,9 @@ from domain.errors import DomainError, InvalidInput, Required
 # Hangul fillers that fonts leave blank.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Mc", "Me"}
 _FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+# What may not stand in a name even beside visible characters: controls (CR, LF, TAB, ESC, DEL,
+# the C1 set: category Cc) and the Unicode line and paragraph separators (a name is one line).
+_CONTROL_CATEGORIES = {"Cc", "Zl", "Zp"}
 # Bidi embeddings, overrides and isolates reorder the text around them (spoofed names, "Trojan
 # Source"); the implicit marks (LRM, RLM, ALM) are harmless and allowed.
 _BIDI_CONTROLS = {chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
@@ -60,9 +63,15 @@ def unstorable_text_error(value: str | None, *, field: str) -> InvalidInput | No
 
 def name_error(value: str | None, *, field: str, label: str, max_length: int) -> DomainError | None:
     """What is wrong with a name people will read (of a product, store, category or person): the
-    text rules, plus at least one visible character and no bidi embedding, override or isolate."""
+    text rules, plus at least one visible character, no control character or line break, and no
+    bidi embedding, override or isolate."""
     if problem := text_error(value, field=field, label=label, max_length=max_length):
         return problem
+    if any(unicodedata.category(character) in _CONTROL_CATEGORIES for character in value):
+        return InvalidInput(
+            gettext("%(label)s may not contain control characters or line breaks.") % {"label": label},
+            field=field,
+        )
     if any(character in _BIDI_CONTROLS for character in value):
         return InvalidInput(
             gettext("%(label)s may not contain bidirectional control characters.") % {"label": label},

@@ -1,7 +1,10 @@
-"""Pieces every area of the API shares: the Relay connection, id decoding, media URLs."""
+"""Pieces every area of the API shares: the Relay connection, id decoding, media URLs, the Decimal
+scalar."""
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -10,11 +13,13 @@ from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy
 from strawberry import Info, relay
+from strawberry.schema.types.base_scalars import DecimalDefinition, wrap_parser
 from strawberry.types.field import StrawberryField
 from strawberry_django.fields.field import StrawberryDjangoConnectionExtension
 from strawberry_django.relay import DjangoListConnection
 
 from domain.errors import NotFound
+from domain.money import decimal_from_text
 
 from .errors import UserError
 
@@ -94,3 +99,18 @@ def media_url(info: Info, file: FieldFile | None) -> str | None:
 class DeletePayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
     deleted: bool = False
+
+
+def _decimal_parse(value: str) -> Decimal:
+    parsed = decimal_from_text(value)
+    if parsed is None:
+        raise ValueError(value)
+    return parsed
+
+
+# Strawberry's Decimal, read as JSON writes numbers (domain.money.decimal_from_text): Python's
+# Decimal() alone takes " 5" and "1_000". The schema's name and description stay the same.
+DECIMAL_SCALAR = dataclasses.replace(
+    DecimalDefinition,
+    parse_value=wrap_parser(_decimal_parse, "Decimal", include_error=False, accept_non_string=True),
+)

@@ -1,5 +1,7 @@
 """The schema: the root Query and Mutation merged from the areas, and the server's guards."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from graphql import OperationType
 from strawberry import Schema
@@ -9,6 +11,7 @@ from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerConfig
 
 from . import accounts, cart, catalog, dashboard, economics, orders, profile, reviews, wishlist
+from .common import DECIMAL_SCALAR
 from .errors import MaskUnexpectedErrors, log_refused
 from .guards import GuardedDocument, SmallDocumentsValidationCache, disable_introspection
 from .lean import install_lean_resolvers
@@ -54,6 +57,7 @@ schema = KitandaSchema(
     query=Query,
     mutation=Mutation,
     config=StrawberryConfig(relay_max_results=settings.GRAPHQL_PAGE_SIZE_MAX),
+    scalar_overrides={Decimal: DECIMAL_SCALAR},
     # Strawberry's validation cache runs before the guards' checks of the variables, which need a
     # valid document; introspection is turned off with strawberry's rule, per request.
     extensions=[
