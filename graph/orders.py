@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from strawberry import Info, relay
 from strawberry_django.fields.field import StrawberryDjangoField
 
+from domain.catalog import selectors as catalog_selectors
 from domain.orders import checkout, fulfilment, models, selectors
 
 from .common import Connection, connection
@@ -47,12 +48,11 @@ class Payment(relay.Node):
 
 
 class ProductUnlessDeleted(StrawberryDjangoField):
-    """An order line's product, null once the product is deleted (the contract's rule): the line
-    keeps its own snapshot of name and price."""
+    """An order line's product, null once the product is deleted (the contract's rule; the
+    catalogue's selectors decide)."""
 
     def get_result(self, source, info, args, kwargs):
-        product = super().get_result(source, info, args, kwargs)
-        return None if product is None or product.is_deleted else product
+        return catalog_selectors.product_unless_deleted(super().get_result(source, info, args, kwargs))
 
 
 @strawberry_django.type(models.OrderItem, name="OrderItem")

@@ -37,8 +37,9 @@ SORT_ORDER = {
 
 
 def on_sale(path: str = "") -> Q:
-    """The one rule of which products are visible and buyable: active, not deleted, of an active
-    store. `path` leads to a product from another model (e.g. "items__product__" from a cart)."""
+    """The one rule of which products are on sale (buyable, and shown to everyone): active, not
+    deleted, of an active store. `path` leads to a product from another model (e.g.
+    "items__product__" from a cart)."""
     return not_deleted(path) & Q(**{f"{path}is_active": True, f"{path}store__is_active": True})
 
 
@@ -54,6 +55,12 @@ def product_filter_visible(products: QuerySet[Product], *, viewer=None) -> Query
     if viewer is not None and viewer.is_authenticated:
         visible |= Q(store__seller_id=viewer.pk) & not_deleted()
     return products.filter(visible)
+
+
+def product_unless_deleted(product: Product | None) -> Product | None:
+    """A reference that stops showing its product once deleted (an order line's: the line keeps
+    its own snapshot of name and price). Other references (cart lines, reviews) show it still."""
+    return None if product is None or product.is_deleted else product
 
 
 def product_list_public() -> QuerySet[Product]:
