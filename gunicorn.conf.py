@@ -14,9 +14,23 @@ reads X-Forwarded-For in backend.client_ip and X-Forwarded-Proto through
 SECURE_PROXY_SSL_HEADER when proxies are trusted). So gunicorn trusts no forwarding header from
 any peer, whatever TRUSTED_PROXY_COUNT says: by default it believes X-Forwarded-Proto (and
 friends) from 127.0.0.1, which would let a local caller claim HTTPS while no proxy is trusted.
+
+Before it serves, the master runs the preflight (backend/preflight.py, in a process of its own): the
+deploy checks' warnings (what production lacks, each naming its variable) go to the error log, and
+a database that cannot be reached or is not migrated stops gunicorn, saying why.
+
+Each deployment has its own control socket (`gunicornc`): gunicorn's default, one per user
+(~/.gunicorn/gunicorn.ctl), would be shared by every gunicorn the user runs. Here it is named after
+the address served, in systemd's RuntimeDirectory (/run/kitanda) or the user's runtime directory;
+GUNICORN_CONTROL_SOCKET sets it.
 """
 
 import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 wsgi_app = "backend.wsgi:application"
 worker_class = "gthread"
@@ -42,6 +56,27 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 accesslog = None
 errorlog = "-"
 proc_name = "kitanda"
+
+
+def control_socket_for(binds: list[str]) -> str:
+    """The control socket of the gunicorn serving `binds`: GUNICORN_CONTROL_SOCKET, else one named after
+    the first address, in the runtime directory (systemd's, the user's, or the temporary one)."""
+    if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+        return os.environ["GUNICORN_CONTROL_SOCKET"]
+    folder = os.environ.get("RUNTIME_DIRECTORY") or os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+    name = re.sub(r"[^A-Za-z0-9.]+", "-", binds[0] if binds else "default").strip("-")
+    return str(Path(folder.split(":")[0]) / f"kitanda-gunicorn-{name}.ctl")
+
+
+def on_starting(server) -> None:
+    """Before any worker: the control socket of this deployment, then the preflight, which stops
+    gunicorn when the database is not ready (its reasons are already in the error log)."""
+    server.cfg.set("control_socket", control_socket_for(server.cfg.bind))
+    preflight = subprocess.run(
+        [sys.executable, "-m", "backend.preflight"], cwd=Path(__file__).resolve().parent, check=False
+    )
+    if preflight.returncode != 0:
+        raise SystemExit("Kitanda's preflight failed (see above): not serving.")
 
 
 def child_exit(server, worker) -> None:

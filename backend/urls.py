@@ -3,15 +3,18 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
 
 from graph.schema import schema
 from graph.views import KitandaGraphQLView
 
 from .observability import metrics
-from .views import health
+from .views import health, verify_email_link
 from .webhooks import payment_webhook
 
 urlpatterns = [
+    # The API lives at /graphql/ (GraphiQL in a browser); / leads there instead of a 404.
+    path("", RedirectView.as_view(url="/graphql/", permanent=False), name="root"),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("metrics/", metrics, name="metrics"),
@@ -22,6 +25,9 @@ urlpatterns = [
         name="graphql",
     ),
     path("payments/webhook/", payment_webhook, name="payment-webhook"),
+    # Development only (404 unless DEBUG): FRONTEND_URL is this server there (`make run` sets it to the
+    # port served), so the verification e-mail's link works as the storefront's page does in production.
+    path("verificar-email", verify_email_link, name="verify-email-link"),
 ]
 
 if settings.DEBUG:

@@ -2,10 +2,14 @@
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
+
+from domain.accounts.verification import email_verify
+from domain.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +40,18 @@ def health(request):
     body = {"status": "ok" if healthy else "error"}
     body.update({name: "ok" if ok else "down" for name, ok in checks.items()})
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def verify_email_link(request):
+    """Development only (served while DEBUG, where FRONTEND_URL is this server): the page a verification
+    e-mail's link opens, which the storefront serves in production. It verifies the address as the
+    verifyEmail mutation does, so a new seller can be approved, and answers JSON."""
+    if not settings.DEBUG:
+        raise Http404
+    try:
+        user = email_verify(token=request.GET.get("token", ""))
+    except DomainError as error:
+        body = {"emailVerified": False, "errors": [{"message": error.message, "code": error.code.value}]}
+        return JsonResponse(body, status=400)
+    return JsonResponse({"emailVerified": True, "username": user.username, "email": user.email})

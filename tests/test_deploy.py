@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .services import ROOT, database_url, free_port, running, services_leg, wait_for_port
+from .services import ROOT, database_url, eventually, free_port, running, services_leg, wait_for_port
 
 DEPLOY = ROOT / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("kitanda-*"))
@@ -34,9 +34,22 @@ def unit_for_this_machine(path: Path, env_file: Path) -> str:
     )
 
 
-def exec_start(unit: str) -> list[str]:
-    line = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
-    return shlex.split(line.removeprefix("ExecStart="))
+def exec_start(unit: str, key: str = "ExecStart") -> list[str]:
+    line = next(line for line in unit.splitlines() if line.startswith(f"{key}="))
+    return shlex.split(line.removeprefix(f"{key}="))
+
+
+def production_env(tmp_path: Path, port: int, **extra: str) -> dict[str, str]:
+    """DEBUG off on a SQLite file of tmp_path (not migrated), gunicorn bound to a loopback port."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    return env | {
+        "DEBUG": "0",
+        "SECRET_KEY": "deploy-test-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        **extra,
+    }
 
 
 # ---------------------------------------------------------------- gunicorn
@@ -59,18 +72,10 @@ def test_the_web_unit_starts_gunicorn_and_never_trusts_forwarding_headers(tmp_pa
     X-Response-Time, and a client claiming HTTPS through X-Forwarded-Proto is still redirected
     (TRUSTED_PROXY_COUNT=0: neither gunicorn nor Django believes it)."""
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
-    env |= {
-        "DEBUG": "0",
-        "SECRET_KEY": "deploy-test-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_THREADS": "2",
-    }
-    command = exec_start(unit_for_this_machine(DEPLOY / "systemd" / "kitanda-web.service", tmp_path / "env"))
-    with running(command, env=env, log=tmp_path / "gunicorn.log") as process:
+    env = production_env(tmp_path, port, WEB_CONCURRENCY="2", GUNICORN_THREADS="2")
+    unit = unit_for_this_machine(DEPLOY / "systemd" / "kitanda-web.service", tmp_path / "env")
+    subprocess.run(exec_start(unit, "ExecStartPre"), cwd=ROOT, env=env, check=True, capture_output=True)
+    with running(exec_start(unit), env=env, log=tmp_path / "gunicorn.log") as process:
         wait_for_port(port, process=process, timeout=60)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=30) as response:
             assert response.status == 200 and response.headers["X-Response-Time"].endswith("ms")
@@ -86,8 +91,26 @@ def test_the_web_unit_starts_gunicorn_and_never_trusts_forwarding_headers(tmp_pa
             urllib.request.build_opener(NoRedirect).open(request, timeout=30)
         assert redirected.value.code == 301
         assert redirected.value.headers["Location"] == f"https://127.0.0.1:{port}/graphql/"
+        config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+        own_socket = Path(config["control_socket_for"]([f"127.0.0.1:{port}"]))
+        socket_seen = eventually(own_socket.exists, timeout=15) and own_socket.is_socket()
     log = (tmp_path / "gunicorn.log").read_text()
     assert "Booting worker" in log and log.count("Booting worker") >= 2
+    # The start says what production lacks, each warning naming its variable.
+    assert "(kitanda.W101) FRONTEND_URL" in log and "(kitanda.W105) SENTRY_DSN" in log
+    # Its own control socket, named after the address served (not the user's shared default).
+    assert socket_seen, "no control socket of its own"
+
+
+def test_the_web_unit_refuses_an_unmigrated_database_and_says_why(tmp_path):
+    """Started without its migrate step, gunicorn does not serve queries that would all fail: the
+    preflight stops it, naming the command to run."""
+    env = production_env(tmp_path, free_port(), WEB_CONCURRENCY="1")
+    unit = unit_for_this_machine(DEPLOY / "systemd" / "kitanda-web.service", tmp_path / "env")
+    done = subprocess.run(exec_start(unit), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "Kitanda is not ready" in done.stderr and "manage.py migrate" in done.stderr
+    assert "Booting worker" not in done.stderr
 
 
 # ---------------------------------------------------------------- nginx

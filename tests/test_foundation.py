@@ -19,6 +19,7 @@ from domain.reviews.models import Review
 from domain.wishlist.models import WishlistItem
 
 from .factories import make_category, make_product, make_seller, make_store, make_user
+from .test_production import COMPLETE as COMPLETE_PRODUCTION
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.django_db
@@ -187,6 +188,8 @@ def test_check_deploy_is_clean_with_production_values():
         "SECRET_KEY": "x7#k2!pQ9@zL4$wM8^rT1&vB6*nC3(hJ5)yF0_gD-sA+eU=iOqWeRtYuIoP",
         "ALLOWED_HOSTS": "api.kitanda.ao",
         "PAYMENT_WEBHOOK_SECRET": "whsec-production-value",
+        # What production should set (backend/checks.py warns otherwise: tests/test_production.py).
+        **COMPLETE_PRODUCTION,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
