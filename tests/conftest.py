@@ -1,4 +1,5 @@
-"""Role fixtures and a GraphQL client that talks to /graphql/ the way the frontend does."""
+"""Role fixtures, the catalogue's category and product, and a GraphQL client that talks to
+/graphql/ the way the frontend does."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from django.core.cache import cache
 from django.test import Client, TestCase
 from graphql_jwt.shortcuts import get_token
 
+from domain.catalog import services as catalog_services
 from graph.documents import operations
 
 from . import factories
-from .helpers import install_recording_gateway
+from .helpers import add_product, install_recording_gateway
 
 
 def pytest_configure(config):
@@ -87,6 +89,20 @@ def gateway(settings):
 
 
 ROLES = ["anonymous", "buyer", "unapproved_seller", "seller", "other_seller", "admin"]
+
+
+# ---------------------------------------------------------------- the catalogue (modules may override)
+
+
+@pytest.fixture
+def category(db):
+    return catalog_services.category_create(name="Electrónicos")
+
+
+@pytest.fixture
+def product(seller, category):
+    """The seller's phone, made as sellers make products."""
+    return add_product(seller, name="Telemóvel Kianda", price="185000.00", stock=3, category=category)
 
 
 @pytest.fixture

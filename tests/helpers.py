@@ -1,5 +1,6 @@
 """What the tests share: opaque ids, snapshots of everything a refused operation must not change,
-a recording payment gateway, threads for races, and the PostgreSQL-only mark.
+a recording payment gateway, threads for races, the PostgreSQL-only mark, products made as sellers
+make them, and image uploads.
 
 Queries are counted one way: pytest-django's `django_assert_num_queries` (its context's
 `captured_queries` holds the SQL when a test needs to read it).
@@ -7,20 +8,30 @@ Queries are counted one way: pytest-django's `django_assert_num_queries` (its co
 
 from __future__ import annotations
 
+import io
+import json
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import close_old_connections, connection
+from graphql_jwt.shortcuts import get_token
+from PIL import Image
 from strawberry import relay
 
+from domain.accounts.models import Store, User
 from domain.cart.models import Cart, CartItem
+from domain.catalog import services as catalog_services
 from domain.catalog.models import Product
 from domain.economics.models import LedgerEntry
 from domain.orders import checkout
 from domain.orders.models import Checkout, LatePayment, Order, OrderEvent, Payment, PaymentMethod, Refund
 from domain.orders.payments import Charge, SimulatedGateway
+from graph.documents import operations
+
+from .factories import make_category
 
 VALID_CARD = "4111 1111 1111 1111"
 DECLINED_CARD = "4000 0000 0000 0002"
@@ -134,6 +145,24 @@ def order_of(buyer, product, *, quantity=2, method=PaymentMethod.CARD, status=No
     return order
 
 
+def codes(errors: list[dict]) -> list[tuple[str | None, str]]:
+    """A payload's errors as (field, code) pairs."""
+    return [(error["field"], error["code"]) for error in errors]
+
+
+def accounts_state() -> tuple[list, list]:
+    """Everything an account or store operation could change."""
+    users = list(
+        User.objects.order_by("pk").values_list("pk", "username", "email", "user_type", "is_approved_seller")
+    )
+    stores = list(
+        Store.objects.order_by("pk").values_list(
+            "pk", "seller_id", "name", "slug", "description", "is_active", "logo"
+        )
+    )
+    return users, stores
+
+
 def world() -> dict:
     """Everything a checkout may change, to show that a refused one changed nothing."""
     return {
@@ -194,3 +223,60 @@ def run_in_threads(count: int, work) -> list:
         thread.join(timeout=120)
     close_old_connections()
     return results
+
+
+# ---------------------------------------------------------------- the catalogue and uploads
+
+
+def add_product(
+    seller, *, name: str, price="100.00", stock=5, category=None, description="", **changes
+) -> Product:
+    """A product created the way sellers create them; `changes` are then written directly."""
+    product = catalog_services.product_create(
+        seller=seller,
+        name=name,
+        description=description,
+        price=Decimal(str(price)),
+        stock_quantity=stock,
+        category_id=(category or make_category()).pk,
+    )
+    if changes:
+        Product.objects.filter(pk=product.pk).update(**changes)
+        product.refresh_from_db()
+    return product
+
+
+def product_input(category, **changes) -> dict:
+    """A valid ProductInput, as the seller dashboard sends it, with `changes` applied."""
+    return {
+        "name": "Rádio",
+        "price": "10.00",
+        "stockQuantity": 2,
+        "categoryId": gid("Category", category.pk),
+        **changes,
+    }
+
+
+def png(size=(600, 300), fmt="PNG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "green").save(out, fmt)
+    return out.getvalue()
+
+
+def multipart(client, operation: str, variables: dict, files: dict[str, tuple[str, bytes]], user) -> dict:
+    """POST the contract's `operation` as a GraphQL multipart request (operations, map, file parts),
+    as the seller dashboard does; `files` maps a variable's path (`input.image`) to (name, content)."""
+    mapping, parts = {}, {}
+    for index, (path, (name, content)) in enumerate(files.items()):
+        mapping[str(index)] = [f"variables.{path}"]
+        handle = io.BytesIO(content)
+        handle.name = name
+        parts[str(index)] = handle
+    body = {
+        "operations": json.dumps({"query": operations()[operation], "variables": variables}),
+        "map": json.dumps(mapping),
+        **parts,
+    }
+    response = client.post("/graphql/", body, HTTP_AUTHORIZATION=f"Bearer {get_token(user)}")
+    assert response.status_code == 200, response.content
+    return response.json()

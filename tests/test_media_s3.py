@@ -17,9 +17,8 @@ from domain.catalog.models import Product
 
 from .conftest import GraphQLClient
 from .factories import make_category
-from .helpers import gid
+from .helpers import gid, multipart, png, product_input
 from .services import free_port, services_leg
-from .test_catalog import multipart, png, product_input
 
 pytestmark = [services_leg, pytest.mark.django_db]
 

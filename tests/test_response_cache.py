@@ -87,7 +87,7 @@ def test_a_thumbnail_made_in_the_background_is_seen_by_the_next_read(
 ):
     from domain.catalog.thumbnails import product_thumbnail_make
 
-    from .test_catalog import png
+    from .helpers import png
 
     product = make_product(name="Mel", store=seller.store)
     card = "query($s: String!) { product(slug: $s) { thumbnailUrl } }"
