@@ -48,11 +48,11 @@ def verification_resend(*, user: User, client_ip: str) -> None:
 def email_change(*, user: User, new_email: str, password: str, client_ip: str) -> User:
     """Ask to change the account's e-mail, proving the password (throttled as a login): a link goes
     to the new address, and the account keeps its current e-mail (and logs in with it) until the
-    link is followed. The request is counted per client IP and address before the address is
-    checked, so UNIQUE answers cannot list the addresses in use faster than the throttle allows."""
+    link is followed. The request is counted per client IP and address before anything is checked,
+    so UNIQUE answers cannot list the addresses in use faster than the throttle allows."""
     new_email = User.objects.normalize_email((new_email or "").strip())
-    password_confirm(user=user, password=password, client_ip=client_ip, field="password")
     throttle.email_attempt_start(action="verify", client_ip=client_ip, address=new_email)
+    password_confirm(user=user, password=password, client_ip=client_ip, field="password")
     collect(email_error(new_email, field="new_email") if new_email.lower() != user.email.lower() else None)
     with transaction.atomic():
         user.pending_email = new_email
