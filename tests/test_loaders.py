@@ -7,9 +7,11 @@ from __future__ import annotations
 import copy
 import pickle
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.db.models.signals import post_init
 
 from domain.accounts.models import Store
 from domain.cart.models import Cart, CartItem
@@ -20,7 +22,7 @@ from domain.reviews.selectors import review_map_for_user
 from domain.wishlist import services as wishlist_services
 from domain.wishlist.models import WishlistItem
 from domain.wishlist.selectors import wishlist_product_ids_for_user
-from graph.loaders import FetchedRows, Loader
+from graph.loaders import LOADED_FIELDS, FetchedRows, Loader
 
 from .factories import make_product, make_store
 from .helpers import fill_cart, gid
@@ -41,6 +43,13 @@ class Batch:
         return {key: self.values[key] for key in keys if key in self.values}
 
 
+def execution(*, query: str | None):
+    """FetchedRows' hooks around the execution of `query` (None: the text is unknown)."""
+    extension = FetchedRows()
+    extension.execution_context = SimpleNamespace(query=query)
+    return extension.on_execute()
+
+
 @pytest.fixture
 def executing():
     """The scope FetchedRows gives one operation's execution, opened by hand: `executing()` opens
@@ -50,7 +59,7 @@ def executing():
     def open_scope():
         if scopes:
             next(scopes.pop(), None)
-        hooks = FetchedRows(execution_context=None).on_execute()
+        hooks = execution(query=None)
         next(hooks)
         scopes.append(hooks)
 
@@ -119,6 +128,23 @@ def test_a_loader_batches_only_rows_of_its_model(executing):
     product = rows(1)[0]
     loader.load(product)
     assert batch.calls == [[1]]
+
+
+def test_rows_are_noted_only_while_an_operation_that_names_a_loaded_field_executes():
+    assert set(LOADED_FIELDS) == {"myReview", "inMyWishlist"}  # the loaders' names are their fields'
+
+    def noting_during(query: str) -> bool:
+        hooks = execution(query=query)
+        next(hooks)
+        noting = post_init.has_listeners(Product)
+        next(hooks, None)
+        return noting
+
+    assert not post_init.has_listeners(Product)  # nothing per row outside
+    assert noting_during("{ products { edges { node { slug inMyWishlist } } } }")
+    assert noting_during("query($s: String!) { product(slug: $s) { mine: myReview { id } } }")
+    assert not noting_during("{ products { edges { node { slug } } } }")  # no Django signal at all
+    assert not post_init.has_listeners(Product)
 
 
 def test_a_loader_of_a_model_whose_rows_are_not_noted_is_refused():
