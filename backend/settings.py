@@ -401,8 +401,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 # In development a frontend on any local port works out of the box (localhost, 127.0.0.1, [::1]).
 CORS_ALLOWED_ORIGIN_REGEXES = [r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$"] if DEBUG else []
-# In development a frontend on any local port works out of the box (localhost, 127.0.0.1, [::1]).
-CORS_ALLOWED_ORIGIN_REGEXES = [r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$"] if DEBUG else []
 CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "origin", "user-agent"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 if TRUSTED_PROXY_COUNT > 0:
