@@ -38,6 +38,7 @@ import {
   MyOrdersDocument,
   MyWishlistDocument,
   OrderDetailDocument,
+  PaymentReferenceDocument,
   PendingSellersDocument,
   ProductDetailDocument,
   ProductListDocument,
@@ -242,6 +243,12 @@ async function main(): Promise<void> {
   const byReference = ok((await checkout({ paymentMethod: "REFERENCE" })).checkout, "checkout REFERENCE").orders?.[0];
   const reference = byReference?.payment?.referenceNumber;
   check(byReference?.status === "PENDING" && reference, "a REFERENCE order waits, with its reference");
+  // What a storefront shows the buyer: the entity and reference to pay, and the amount.
+  const toPay = (await buyer.request(PaymentReferenceDocument, { orderNumber: byReference.orderNumber })).order?.payment;
+  check(
+    toPay?.referenceEntity === ENTITY && toPay.referenceNumber === reference && toPay.amount === byReference.totalAmount,
+    "the order shows the entity and reference to pay",
+  );
   const confirmed = await payReference(reference, byReference.totalAmount, `BANK-${RUN}`);
   check(confirmed.status === "confirmed" && confirmed.replayed === false, "the webhook confirms the payment");
   check((await payReference(reference, byReference.totalAmount, `BANK-${RUN}`)).replayed === true, "a replay changes nothing");
