@@ -223,3 +223,21 @@ def test_a_login_merges_the_anonymous_cart_and_issues_its_session_in_one_transac
     assert session == buyer.pk and cart.user_id == buyer.pk
     assert list(cart.items.values_list("product_id", "quantity")) == [(product.pk, 2)]
     assert not Cart.objects.filter(cart_code="c" * 32).exists()
+
+
+# ---------------------------------------------------------------- the cart's tables: domain/cart/services.py
+
+
+def test_the_carts_tables_are_written_by_the_cart_services_only():
+    """Checkout takes the buyer's lines through cart_lines_locked and cart_lines_remove; an account
+    that leaves deletes its cart through cart_delete_for_user."""
+    writes = [
+        f"{_where(path, node)} {_root_name(node.func)}.{_called_name(node)}"
+        for path in DOMAIN_MODULES
+        if not path.is_relative_to(ROOT / "domain" / "cart")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and _called_name(node) in WRITES
+        and _root_name(node.func) in {"Cart", "CartItem"}
+    ]
+    assert writes == [], "\n".join(writes)

@@ -184,6 +184,11 @@ def cart_login(
         return cart, session(user=user)
 
 
+def cart_delete_for_user(*, user) -> None:
+    """The user leaves (domain/privacy): their cart and its lines go."""
+    Cart.objects.filter(user=user).delete()
+
+
 def cart_delete_idle(*, days: int) -> int:
     """Delete anonymous carts untouched for `days` days; returns how many went."""
     if days < 1:

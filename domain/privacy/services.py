@@ -15,7 +15,7 @@ from domain.accounts.credentials import password_confirm
 from domain.accounts.models import User
 from domain.accounts.selectors import store_of_seller
 from domain.accounts.services import store_set_active
-from domain.cart.models import Cart
+from domain.cart.services import cart_delete_for_user
 from domain.catalog.versions import catalog_changed
 from domain.economics.selectors import store_balance
 from domain.errors import NotEligible
@@ -87,7 +87,7 @@ def account_delete(*, user: User, password: str, client_ip: str) -> None:
             )
     with transaction.atomic():
         WishlistItem.objects.filter(user=user).delete()
-        Cart.objects.filter(user=user).delete()
+        cart_delete_for_user(user=user)
         if store is not None:
             store_set_active(store_id=store.pk, active=False)  # out of the catalogue, its products with it
         # The record of the order e-mails sent keeps whether they went, not to which address.
