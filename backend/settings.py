@@ -331,6 +331,8 @@ GRAPHQL_PERSISTED_MAX_BYTES = int(os.environ.get("GRAPHQL_PERSISTED_MAX_BYTES", 
 # by ETag.
 GRAPHQL_RESPONSE_CACHE = env_bool("GRAPHQL_RESPONSE_CACHE", True)
 GRAPHQL_RESPONSE_CACHE_TTL = int(os.environ.get("GRAPHQL_RESPONSE_CACHE_TTL", "600"))
+# The largest answer kept (a page of 100 products is about 60 KB); larger ones are answered, unkept.
+GRAPHQL_RESPONSE_CACHE_MAX_BYTES = int(os.environ.get("GRAPHQL_RESPONSE_CACHE_MAX_BYTES", "262144"))
 GRAPHQL_CACHE_MAX_AGE = int(os.environ.get("GRAPHQL_CACHE_MAX_AGE", "30"))
 # Responses of this many bytes and more are compressed (brotli where accepted, else gzip).
 COMPRESS_MIN_BYTES = int(os.environ.get("COMPRESS_MIN_BYTES", "1024"))

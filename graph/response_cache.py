@@ -120,10 +120,11 @@ def cached(plan: Plan) -> tuple[bytes, str] | None:
 
 
 def store(plan: Plan, graphql: GraphQLRequest, body: bytes, etag: str, data: dict | None) -> None:
-    """Keep an answer without errors, unless it shows that the plan's product id was not the slug's,
-    or it was read from a replica: a lagging replica's answer must not be kept under the catalogue's
-    new version (backend/db_router.py), so only the primary's answers fill the cache."""
-    if plan.key is None or graphql.replica_read:
+    """Keep an answer without errors and of at most GRAPHQL_RESPONSE_CACHE_MAX_BYTES, unless it
+    shows that the plan's product id was not the slug's, or it was read from a replica: a lagging
+    replica's answer must not be kept under the catalogue's new version (backend/db_router.py), so
+    only the primary's answers fill the cache."""
+    if plan.key is None or graphql.replica_read or len(body) > settings.GRAPHQL_RESPONSE_CACHE_MAX_BYTES:
         return
     try:
         if plan.slug is not None:

@@ -108,3 +108,15 @@ def test_a_file_mapped_into_a_public_query_is_a_clean_refusal(client, caplog):
     assert response.status_code in (200, 400)
     assert error_codes(response.json()) and "INTERNAL_SERVER_ERROR" not in error_codes(response.json())
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_an_answer_over_the_size_cap_is_not_kept(client, settings):
+    settings.GRAPHQL_RESPONSE_CACHE = True
+    cache.clear()
+    make_product(name="Mel")
+    query = "{ products(first: 1) { totalCount } }"
+    settings.GRAPHQL_RESPONSE_CACHE_MAX_BYTES = 10
+    assert [post(client, {"query": query})["X-Cache"] for _ in range(2)] == ["MISS", "MISS"]
+    assert cached_answers() == 0
+    settings.GRAPHQL_RESPONSE_CACHE_MAX_BYTES = 1000
+    assert [post(client, {"query": query})["X-Cache"] for _ in range(2)] == ["MISS", "HIT"]
