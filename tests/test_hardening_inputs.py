@@ -17,7 +17,8 @@ from domain.money import decimal_from_text
 from domain.text import name_error
 
 from .factories import make_category, make_product, make_seller
-from .helpers import gid
+from .helpers import gid, world
+from .test_payments import paid, pending, post, webhook_secret  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,14 @@ def test_the_api_refuses_loose_decimal_spellings(gql, seller, price):
     )
     assert refused(created)
     assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["85_000.00", " 85000.00", "85000.00\n", "\u0668\u0665000"])
+def test_the_payment_webhook_refuses_loose_amounts(client, pending, amount):  # noqa: F811
+    before = world()
+    assert post(client, paid(pending, amount=amount)).status_code == 400
+    assert world() == before
+    assert post(client, paid(pending)).status_code == 200  # the amount as JSON writes it
 
 
 def test_the_api_still_takes_numbers_and_their_text(gql):
