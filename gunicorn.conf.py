@@ -33,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 wsgi_app = "backend.wsgi:application"
-worker_class = "gthread"
+worker_class = "backend.workers.KitandaThreadWorker"  # gthread, refusing in JSON
 
 forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}

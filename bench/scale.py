@@ -252,7 +252,7 @@ def run_configuration(workers: int, args, env: dict, catalogue: tuple, tokens: l
         "TRUSTED_PROXY_COUNT": "1" if nginx else "0",
     }
     gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")]
-    gunicorn += ["-k", "gthread", "backend.wsgi:application"]
+    gunicorn += ["-k", "backend.workers.KitandaThreadWorker", "backend.wsgi:application"]
     with running(gunicorn, env=server_env, log=tmp / f"gunicorn-{workers}.log") as app:
         wait_for_port(APP_PORT, process=app, timeout=60)
         port = APP_PORT

@@ -52,6 +52,12 @@ PRIVATE_APIS = [
         "the strawberry type of a model type, as the optimizer finds it",
     ),
     (
+        "gunicorn",
+        "gunicorn.util:write_error",
+        "backend/workers.py",
+        "gunicorn's refusals are written through it to the client's socket, which our worker answers in JSON",
+    ),
+    (
         "django",
         "django.db.models.query:QuerySet._result_cache",
         "graph/plans.py",
