@@ -53,5 +53,6 @@ def verify_email_link(request):
         user = email_verify(token=request.GET.get("token", ""))
     except DomainError as error:
         body = {"emailVerified": False, "errors": [{"message": error.message, "code": error.code.value}]}
-        return JsonResponse(body, status=400)
-    return JsonResponse({"emailVerified": True, "username": user.username, "email": user.email})
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+    body = {"emailVerified": True, "username": user.username, "email": user.email}
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
