@@ -54,6 +54,12 @@ def test_every_listed_target_exists_and_has_commands(target):
     assert done.stdout.strip()
 
 
+def test_make_run_serves_where_it_says_and_its_links_lead_there():
+    dry = make("-n", "run", "PORT=8123", "HOST=127.0.0.2").stdout
+    assert "runserver 127.0.0.2:8123" in dry
+    assert "FRONTEND_URL=${FRONTEND_URL:-http://127.0.0.2:8123}" in dry  # e-mailed links, unless set
+
+
 def test_lint_and_bench_run_real_tools():
     assert "ruff check ." in make("-n", "lint").stdout
     assert "ruff format --check ." in make("-n", "lint").stdout
