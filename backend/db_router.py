@@ -9,6 +9,9 @@ mutation from its first statement on, the caller's own cart, orders, wishlist an
 are not replica models; a caller's own review is read with `.using("default")`), the webhook, the
 admin, commands and Celery tasks (no request). Without replicas every read goes to the primary.
 
+A replica that cannot be reached (down, or cut off) is skipped: its reads go to the primary for
+REPLICA_RETRY_SECONDS, then a request tries it again (`replica_reachable`, the circuit breaker).
+
 Read-your-writes: a request that wrote pins its caller (by user id, in the shared cache, so on every
 app server) to the primary for REPLICA_PIN_SECONDS; the rest of that request reads the primary too.
 
@@ -23,17 +26,21 @@ Migrations and tests use the primary only (each replica's TEST MIRROR is it).
 from __future__ import annotations
 
 import contextvars
+import logging
 import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 from graphql import OperationType
 
 from .site_middleware import is_api
+
+logger = logging.getLogger("kitanda.db")
 
 # The models whose reads may lag: the public catalogue and review lists.
 REPLICA_MODELS = frozenset({"catalog.product", "catalog.category", "accounts.store", "reviews.review"})
@@ -84,6 +91,33 @@ def primary_reads() -> Iterator[None]:
         _PRIMARY_ONLY.reset(token)
 
 
+# The circuit breaker: a replica that could not be reached is left alone for REPLICA_RETRY_SECONDS,
+# its reads going to the primary meanwhile; then one request tries it again. Kept per process (a
+# replica's health, not application state): each app server finds out for itself within seconds.
+_DOWN_UNTIL: dict[str, float] = {}
+NO_REPLICA = ""  # a request's choice when no replica could be reached
+
+
+def replica_reachable(alias: str) -> bool:
+    """Whether `alias` answers now: its connection is made (or checked, CONN_HEALTH_CHECKS) once per
+    request that would read it, unless it failed less than REPLICA_RETRY_SECONDS ago."""
+    if time.monotonic() < _DOWN_UNTIL.get(alias, 0.0):
+        return False
+    connection = connections[alias]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except DatabaseError:
+        _DOWN_UNTIL[alias] = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+        logger.warning(
+            "Replica %s unreachable: reads go to the primary for %ss", alias, settings.REPLICA_RETRY_SECONDS
+        )
+        return False
+    if _DOWN_UNTIL.pop(alias, None) is not None:
+        logger.info("Replica %s reachable again", alias)
+    return True
+
+
 def pin_key(user_id) -> str:
     return f"replica-pin:{user_id}"
 
@@ -102,7 +136,10 @@ class PrimaryReplicaRouter:
         ):
             return DEFAULT_DB_ALIAS
         if state.replica is None:
-            state.replica = random.choice(settings.DATABASE_REPLICAS)
+            reachable = [alias for alias in settings.DATABASE_REPLICAS if replica_reachable(alias)]
+            state.replica = random.choice(reachable) if reachable else NO_REPLICA
+        if state.replica == NO_REPLICA:
+            return DEFAULT_DB_ALIAS
         state.read_replica()
         return state.replica
 

@@ -162,10 +162,17 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 DATABASE_REPLICAS = []
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     DATABASES[f"replica{number}"] = database_from_url(url) | {"TEST": {"MIRROR": "default"}}
+    if DATABASES[f"replica{number}"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that is down is found out quickly (and skipped: backend/db_router.py).
+        DATABASES[f"replica{number}"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2"))
+        )
     DATABASE_REPLICAS.append(f"replica{number}")
 DATABASE_ROUTERS = ["backend.db_router.PrimaryReplicaRouter"]
 # Read-your-writes: for this many seconds after a request that wrote, the caller reads the primary.
 REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+# A replica that could not be reached is skipped (its reads go to the primary) for this many seconds.
+REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- cache

@@ -69,6 +69,14 @@ class Cluster:
         """Pause (or resume) the replica's replay of the primary's WAL: a replica that lags on purpose."""
         self.psql("replica", f"SELECT pg_wal_replay_{'pause' if paused else 'resume'}()", database="postgres")
 
+    def stop(self, node: str) -> None:
+        """Stop one node at once (a crash, as far as its clients can tell)."""
+        _run(
+            _as_postgres(
+                [str(postgres_bin() / "pg_ctl"), "-D", str(self.base / node), "-m", "immediate", "-w", "stop"]
+            )
+        )
+
     def caught_up(self, timeout: float = 30) -> None:
         """Wait until the replica has replayed everything the primary has written so far."""
         target = self.psql("primary", "SELECT pg_current_wal_lsn()", database="postgres")

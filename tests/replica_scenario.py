@@ -49,7 +49,7 @@ def reads(alias: str) -> float:
 
 
 def main() -> dict:
-    cluster = Cluster(base=Path("."), ports={"primary": int(sys.argv[1]), "replica": int(sys.argv[2])})
+    cluster = Cluster(base=Path(sys.argv[3]), ports={"primary": int(sys.argv[1]), "replica": int(sys.argv[2])})
     call_command("migrate", verbosity=0)  # the primary only: the replica follows through the WAL
     seller = factories.make_seller(username="seller")
     buyer = factories.make_user(username="buyer")
@@ -94,6 +94,11 @@ def main() -> dict:
     found["anonymous_caught_up"] = catalogue(client)
     found["order_on_replica_caught_up"] = Order.objects.using("replica1").filter(order_number=number).exists()
     found["reads"] = {"primary": reads("default"), "replica": reads("replica1")}
+    # The replica goes down: catalogue reads go back to the primary (the router's circuit breaker).
+    connections.close_all()
+    cluster.stop("replica")
+    found["anonymous_replica_down"] = catalogue(client)
+    found["anonymous_replica_down_again"] = catalogue(client)
     connections.close_all()
     return found
 

@@ -56,7 +56,7 @@ def test_catalogue_reads_use_the_replica_and_a_buyer_reads_their_own_writes(tmp_
             "ALLOWED_HOSTS": "testserver",
         }
         done = subprocess.run(
-            [sys.executable, "tests/replica_scenario.py", str(primary), str(replica)],
+            [sys.executable, "tests/replica_scenario.py", str(primary), str(replica), str(cluster.base)],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -81,14 +81,19 @@ def test_catalogue_reads_use_the_replica_and_a_buyer_reads_their_own_writes(tmp_
     assert found["anonymous_caught_up"] == ["new-product", "old-product"]
     assert found["order_on_replica_caught_up"] is True
     assert found["reads"]["replica"] > 0 and found["reads"]["primary"] > 0
+    # A replica that is down: the primary answers, at once and again.
+    assert found["anonymous_replica_down"] == ["new-product", "old-product"]
+    assert found["anonymous_replica_down_again"] == ["new-product", "old-product"]
 
 
 # ---------------------------------------------------------------- the router's rules
 
 
 @pytest.fixture
-def replicas(settings):
+def replicas(settings, monkeypatch):
+    """The router with one replica, reachable (the breaker has its own tests below)."""
     settings.DATABASE_REPLICAS = ["replica1"]
+    monkeypatch.setattr(db_router, "replica_reachable", lambda alias: True)
     return PrimaryReplicaRouter()
 
 
@@ -207,3 +212,59 @@ def test_the_view_routes_a_persisted_hash_by_its_operation(client, settings, mon
     response = client.post("/graphql/", json.dumps(body), content_type="application/json")
     assert response.status_code == 200 and "errors" not in response.json(), response.content
     assert bool(reads) is replica
+
+
+# ---------------------------------------------------------------- the circuit breaker
+
+
+class Unreachable:
+    """A replica's connection that cannot be made (the server is down or cut off)."""
+
+    def __init__(self):
+        self.attempts = 0
+        self.down = True
+
+    def close_if_health_check_failed(self):
+        pass
+
+    def ensure_connection(self):
+        self.attempts += 1
+        if self.down:
+            from django.db import OperationalError
+
+            raise OperationalError("connection refused")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replica_that_is_down_sends_its_reads_to_the_primary_until_it_is_back(settings, monkeypatch, rf):
+    settings.DATABASE_REPLICAS = ["replica1"]
+    settings.REPLICA_RETRY_SECONDS = 10
+    replica = Unreachable()
+    real = db_router.connections
+    monkeypatch.setattr(
+        db_router,
+        "connections",
+        type("C", (), {"__getitem__": lambda _, a: replica if a == "replica1" else real[a]})(),
+    )
+    monkeypatch.setattr(db_router, "_DOWN_UNTIL", {})
+    clock = [1000.0]
+    monkeypatch.setattr(db_router.time, "monotonic", lambda: clock[0])
+    router = PrimaryReplicaRouter()
+
+    def read() -> str:
+        _, token = reading(
+            rf.post(
+                "/graphql/", data='{"query": "{ products { totalCount } }"}', content_type="application/json"
+            )
+        )
+        try:
+            return router.db_for_read(Product)
+        finally:
+            db_router._READS.reset(token)
+
+    assert read() == "default" and replica.attempts == 1  # tried, failed: the primary answers
+    assert read() == "default" and replica.attempts == 1  # within the window: not tried again
+    clock[0] += 11
+    replica.down = False
+    assert read() == "replica1" and replica.attempts == 2  # tried again, and back
+    assert read() == "replica1"
