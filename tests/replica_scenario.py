@@ -49,7 +49,9 @@ def reads(alias: str) -> float:
 
 
 def main() -> dict:
-    cluster = Cluster(base=Path(sys.argv[3]), ports={"primary": int(sys.argv[1]), "replica": int(sys.argv[2])})
+    cluster = Cluster(
+        base=Path(sys.argv[3]), ports={"primary": int(sys.argv[1]), "replica": int(sys.argv[2])}
+    )
     call_command("migrate", verbosity=0)  # the primary only: the replica follows through the WAL
     seller = factories.make_seller(username="seller")
     buyer = factories.make_user(username="buyer")
