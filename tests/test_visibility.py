@@ -1,6 +1,7 @@
-"""Who sees which product: "not deleted" written once, the visibility rule decided in one place
-(domain/catalog/selectors.py: product_filter_visible) that every API read asks, and the matrix of
-callers x product states through the real /graphql/ endpoint."""
+"""Who sees which product and store: "not deleted" written once, each visibility rule decided in
+one place that every API read asks (domain/catalog/selectors.py: product_filter_visible and
+product_unless_deleted; domain/accounts/selectors.py: store_filter_visible), and the matrix of
+callers x states through the real /graphql/ endpoint."""
 
 from __future__ import annotations
 
@@ -85,6 +86,8 @@ LIST = "{ products(first: 100) { edges { node { slug } } } }"
 SEARCH = "query($word: String!) { products(first: 100, search: $word) { edges { node { slug } } } }"
 STORE = "query($slug: String!) { store(slug: $slug) { products(first: 100) { edges { node { slug } } } } }"
 OWN = "{ storeProducts(first: 100) { edges { node { slug } } } }"
+STORES = "{ stores(first: 100) { edges { node { slug } } } }"
+STORE_BY_SLUG = "query($slug: String!) { store(slug: $slug) { slug } }"
 
 
 def put_in(state: str, product: Product) -> None:
@@ -160,6 +163,19 @@ def test_an_order_line_shows_its_product_until_it_is_deleted(gql, buyer, seller,
     }
 
 
+@pytest.mark.parametrize("active", [True, False])
+@pytest.mark.parametrize("role", CALLERS, indirect=True)
+def test_who_sees_a_store_in_the_list_and_by_slug(gql, role, seller, active):
+    from domain.accounts.models import Store
+
+    Store.objects.filter(pk=seller.store.pk).update(is_active=active)
+    owner_or_admin = role is not None and (role.pk == seller.pk or role.is_marketplace_admin)
+    listed = [edge["node"]["slug"] for edge in gql.ok(STORES, user=role)["stores"]["edges"]]
+    assert (seller.store.slug in listed) == active  # the list is the same for everyone
+    found = gql.ok(STORE_BY_SLUG, {"slug": seller.store.slug}, user=role)["store"]
+    assert (found is not None) == (active or owner_or_admin)
+
+
 # ---------------------------------------------------------------- one place decides
 
 
@@ -196,3 +212,13 @@ def test_graph_decides_no_product_visibility_itself():
         text = path.read_text()
         for rule in ("ON_SALE", "on_sale(", ".is_deleted", "is_active=True", "deleted_at__"):
             assert rule not in text, f"{path.relative_to(ROOT)} decides visibility itself ({rule})"
+
+
+def test_every_read_of_stores_asks_the_one_rule(gql, seller, admin, monkeypatch):
+    """With domain/accounts/selectors.py's store_filter_visible alone changed, both fields follow."""
+    from domain.accounts import selectors
+
+    monkeypatch.setattr(selectors, "store_filter_visible", lambda stores, *, viewer=None: stores.none())
+    for user in (None, seller, admin):
+        assert gql.ok(STORES, user=user)["stores"]["edges"] == []
+        assert gql.ok(STORE_BY_SLUG, {"slug": seller.store.slug}, user=user)["store"] is None

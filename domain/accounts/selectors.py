@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.db.models import QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
@@ -40,9 +40,19 @@ def seller_list_pending() -> QuerySet[User]:
     return User.objects.filter(PENDING_SELLER).order_by("date_joined", "id")[:PENDING_SELLERS_MAX]
 
 
+def store_filter_visible(stores: QuerySet[Store], *, viewer=None) -> QuerySet[Store]:
+    """The one rule of which of `stores` a caller sees. Everyone: the active ones. Its owner and
+    admins, given as `viewer`: a deactivated one too. Lists the same for every caller pass no viewer."""
+    if viewer is None or not viewer.is_authenticated:
+        return stores.filter(is_active=True)
+    if viewer.is_marketplace_admin:
+        return stores
+    return stores.filter(Q(is_active=True) | Q(seller_id=viewer.pk))
+
+
 def store_list_active() -> QuerySet[Store]:
     """The stores the marketplace shows, by name."""
-    return Store.objects.filter(is_active=True).order_by("name", "id")
+    return store_filter_visible(Store.objects.all()).order_by("name", "id")
 
 
 def store_get(*, store_id: int) -> Store | None:
@@ -67,10 +77,5 @@ def store_owned(*, seller: User) -> Store:
 
 
 def store_visible(*, slug: str, user) -> Store | None:
-    """An active store; an inactive one only for its owner and admins; None for anyone else."""
-    store = Store.objects.filter(slug=slug).first()
-    if store is None or store.is_active:
-        return store
-    if user.is_authenticated and (user.pk == store.seller_id or user.is_marketplace_admin):
-        return store
-    return None
+    """The store with this slug if the user sees it (store_filter_visible); None otherwise."""
+    return store_filter_visible(Store.objects.filter(slug=slug), viewer=user).first()
