@@ -4,7 +4,8 @@ it commits, never for a change that rolled back.
     enqueue_after_commit(tasks.notifications_send, notices=[[order.pk, "buyer_placed"]])
 
 Outside a transaction it is sent at once. Without a broker (CELERY_BROKER_URL unset, the embedded
-default) Celery runs the task eagerly, in this process, right after the commit. The tasks are thin
+default) Celery runs the task eagerly, in this process, right after the commit; enqueue_after_response
+holds it until the response has gone instead (work whose duration would tell the client something). The tasks are thin
 (`domain/<area>/tasks.py`): the work and its idempotence live in the domain's services.
 """
 
@@ -57,10 +58,15 @@ def _hold_or_send(task, kwargs: dict) -> None:
 
 
 def _request_started(**_) -> None:
+    _send_held()  # a previous request's, should its response never have been closed
     _held.tasks = []
 
 
 def _request_finished(**_) -> None:
+    _send_held()
+
+
+def _send_held() -> None:
     held, _held.tasks = getattr(_held, "tasks", None) or [], None
     for task, kwargs in held:
         with contextlib.suppress(Exception):  # logged by _send; the next held task still runs
