@@ -4,9 +4,10 @@ it commits, never for a change that rolled back.
     enqueue_after_commit(tasks.notifications_send, notices=[[order.pk, "buyer_placed"]])
 
 Outside a transaction it is sent at once. Without a broker (CELERY_BROKER_URL unset, the embedded
-default) Celery runs the task eagerly, in this process, right after the commit; enqueue_after_response
-holds it until the response has gone instead (work whose duration would tell the client something). The tasks are thin
-(`domain/<area>/tasks.py`): the work and its idempotence live in the domain's services.
+default) Celery runs the task eagerly, in this process, right after the commit;
+enqueue_after_response holds it until the response has gone instead (work whose duration would
+tell the client something). The tasks are thin (`domain/<area>/tasks.py`): the work and its
+idempotence live in the domain's services.
 """
 
 from __future__ import annotations
