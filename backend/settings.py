@@ -177,21 +177,61 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- cache
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The login and e-mail throttles' counters, apart: a Redis that never evicts (maxmemory-policy
+# noeviction, deploy/README.md), so that strangers filling the shared cache cannot evict a lock-out.
+THROTTLE_REDIS_URL = os.environ.get("THROTTLE_REDIS_URL", "") or REDIS_URL
+
+
+def redis_cache(url: str, prefix: str) -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 2,
+        },
+    }
+
+
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "kitanda")
 if REDIS_URL:
     CACHES = {
+        "default": redis_cache(REDIS_URL, CACHE_KEY_PREFIX),
+        "throttle": redis_cache(THROTTLE_REDIS_URL, f"{CACHE_KEY_PREFIX}-throttle"),
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kitanda"},
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kitanda-throttle",
+        },
+    }
+
+# ---------------------------------------------------------------- live updates (websockets)
+# GraphQL subscriptions (graph/live.py) run in an ASGI process of their own (backend/asgi.py);
+# every process publishes the domain's events (domain/live.py) on the channel layer: Redis with
+# REDIS_URL, else in memory (one process only: tests, a single development process).
+if REDIS_URL:
+    CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kitanda"),
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-            },
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # group_expiry above LIVE_CONNECTION_MAX_SECONDS: a connection is cycled before its groups expire.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 10, "group_expiry": 86400},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
+LIVE_INIT_TIMEOUT_SECONDS = int(os.environ.get("LIVE_INIT_TIMEOUT_SECONDS", "10"))
+LIVE_MAX_SUBSCRIPTIONS = int(os.environ.get("LIVE_MAX_SUBSCRIPTIONS", "10"))
+LIVE_MAX_CONNECTIONS_PER_IP = int(os.environ.get("LIVE_MAX_CONNECTIONS_PER_IP", "20"))
+# Events waiting for one subscription; a client that falls this far behind is disconnected.
+LIVE_QUEUE_SIZE = 100
+# How often a connection's token is checked again (expired, revoked, account locked).
+LIVE_AUTH_CHECK_SECONDS = 2.0
+LIVE_CONNECTION_MAX_SECONDS = int(os.environ.get("LIVE_CONNECTION_MAX_SECONDS", "3600"))
 
 # ---------------------------------------------------------------- auth
 AUTH_USER_MODEL = "accounts.User"
@@ -269,6 +309,10 @@ CART_CLEANUP_INTERVAL = int(os.environ.get("CART_CLEANUP_INTERVAL", "86400"))
 CART_IDLE_DAYS = int(os.environ.get("CART_IDLE_DAYS", "30"))
 REFUND_RETRY_INTERVAL = int(os.environ.get("REFUND_RETRY_INTERVAL", "900"))
 FUNDS_RELEASE_INTERVAL = int(os.environ.get("FUNDS_RELEASE_INTERVAL", "3600"))
+# Charges recorded before the gateway was asked and still without an order after
+# CHARGE_ATTEMPT_TIMEOUT seconds (their worker died) are voided (domain/orders/attempts.py).
+CHARGE_ATTEMPT_SWEEP_INTERVAL = int(os.environ.get("CHARGE_ATTEMPT_SWEEP_INTERVAL", "300"))
+CHARGE_ATTEMPT_TIMEOUT = int(os.environ.get("CHARGE_ATTEMPT_TIMEOUT", "600"))
 CELERY_BEAT_SCHEDULE = {
     "expire-pending-orders": {
         "task": "orders.expire_pending_orders",
@@ -277,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
     "cleanup-old-carts": {"task": "cart.cleanup_old_carts", "schedule": float(CART_CLEANUP_INTERVAL)},
     "retry-refunds": {"task": "orders.retry_refunds", "schedule": float(REFUND_RETRY_INTERVAL)},
     "release-funds": {"task": "economics.release_funds", "schedule": float(FUNDS_RELEASE_INTERVAL)},
+    "void-lost-charges": {
+        "task": "orders.void_lost_charges",
+        "schedule": float(CHARGE_ATTEMPT_SWEEP_INTERVAL),
+    },
 }
 
 # ---------------------------------------------------------------- e-mail

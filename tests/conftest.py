@@ -7,7 +7,8 @@ import json
 import os
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.test import Client, TestCase
 from graphql_jwt.shortcuts import get_token
 
@@ -23,16 +24,17 @@ def pytest_configure(config):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test run keeps its cache keys apart, so parallel runs on one Redis do not collide.
-    for alias in settings.CACHES.values():
-        alias["KEY_PREFIX"] = f"kitanda-test-{os.getpid()}"
+    for name, alias in settings.CACHES.items():
+        alias["KEY_PREFIX"] = f"kitanda-test-{os.getpid()}-{name}"
 
 
 def _clear_cache() -> None:
     # On Redis, clear() flushes the whole database; delete only this run's (prefixed) keys.
-    if hasattr(cache, "delete_pattern"):
-        cache.delete_pattern("*")
-    else:
-        cache.clear()
+    for alias in django_settings.CACHES:
+        if hasattr(caches[alias], "delete_pattern"):
+            caches[alias].delete_pattern("*")
+        else:
+            caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

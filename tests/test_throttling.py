@@ -70,6 +70,20 @@ def test_after_the_limit_even_the_right_password_is_refused(gql, buyer):
     assert not RefreshToken.objects.exists()
 
 
+def test_a_lock_out_survives_the_shared_cache_being_emptied(gql, buyer):
+    """Strangers can fill the shared cache (public answers, persisted queries) until Redis evicts or
+    an operator flushes it: the counters live apart (CACHES["throttle"], THROTTLE_REDIS_URL)."""
+    from django.core.cache import cache
+
+    for _ in range(5):
+        attempt(gql, "buyer", WRONG)
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")  # everything of the shared cache's, as an eviction would
+    else:
+        cache.clear()
+    assert code(attempt(gql, "buyer", PASSWORD)) == "RATE_LIMITED"
+
+
 def test_the_account_counter_is_the_login_as_typed_whatever_its_case(gql, buyer):
     """Counted by the text typed, lowercased and stripped, never by the account it names (see
     the next test): the username and the e-mail have counters of their own."""

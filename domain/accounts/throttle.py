@@ -11,6 +11,9 @@ otherwise locking a username would tell which e-mail is its own.
 
 Registrations are counted per client IP the same way (REGISTER_THROTTLE_LIMIT per window).
 
+The counters live in their own cache where one is configured (THROTTLE_REDIS_URL: a Redis that never
+evicts, deploy/README.md), apart from the response cache and the rest that strangers' requests add to.
+
 The counters fail closed: while the cache cannot count (Redis down, or a cache that swallows its
 errors and counts nothing), every login and registration is refused with RATE_LIMITED, never let
 through uncounted. Giving a successful login's count back is a kindness and may fail quietly.
@@ -23,7 +26,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.utils.translation import gettext, gettext_lazy
 
@@ -57,6 +60,12 @@ def login_folded(login: str) -> str:
         return cursor.fetchone()[0]
 
 
+def _counters():
+    """The cache the counters live in: its own (CACHES["throttle"], THROTTLE_REDIS_URL: a Redis that
+    never evicts) where configured, so that filling the shared cache cannot evict a lock-out."""
+    return caches["throttle" if "throttle" in settings.CACHES else "default"]
+
+
 def _key(kind: str, value: str) -> str:
     # Hashed: cache keys stay short and free of whatever characters a client sends.
     return f"{PREFIX}:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:40]}"
@@ -68,11 +77,11 @@ class _CounterDown(Exception):
 
 def _count(key: str, window: int) -> int:
     try:
-        cache.add(key, 0, timeout=window)
+        _counters().add(key, 0, timeout=window)
         try:
-            count = cache.incr(key)
+            count = _counters().incr(key)
         except ValueError:  # the key expired between add() and incr()
-            cache.set(key, 1, timeout=window)
+            _counters().set(key, 1, timeout=window)
             count = 1
     except Exception as error:
         logger.error("throttle: the cache cannot count attempts, refusing them", exc_info=True)
@@ -90,7 +99,7 @@ def _over_limit(key: str, limit: int) -> bool:
     count = _count(key, window)
     if count >= limit:
         try:
-            cache.touch(key, window)  # the lock-out runs a full window from the latest attempt
+            _counters().touch(key, window)  # the lock-out runs a full window from the latest attempt
         except Exception as error:
             logger.error("throttle: the cache cannot extend a lock-out, refusing the attempt", exc_info=True)
             raise _CounterDown from error
@@ -136,11 +145,11 @@ def login_attempt_succeeded(attempt: LoginAttempt) -> None:
     If the cache fails now, the login still succeeds: the attempt was counted, only not given back."""
     try:
         try:
-            if cache.decr(attempt.ip_key) < 0:
-                cache.delete(attempt.ip_key)
+            if _counters().decr(attempt.ip_key) < 0:
+                _counters().delete(attempt.ip_key)
         except ValueError:  # expired meanwhile
             pass
-        cache.delete(attempt.account_key)
+        _counters().delete(attempt.account_key)
     except Exception:
         logger.warning("throttle: the cache cannot give a successful login's count back", exc_info=True)
 
