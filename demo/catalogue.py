@@ -11,6 +11,7 @@ from domain.accounts.models import Store
 from domain.catalog.models import Category, Product
 from domain.catalog.search import search_text_for
 from domain.catalog.services import category_create, product_create, product_update
+from domain.catalog.versions import catalog_changed
 
 from .data import BULK_ADJECTIVES, BULK_BATCH, BULK_NOUNS, HIDDEN_PRODUCTS
 from .images import colour_of, tile
@@ -57,6 +58,7 @@ def bulk_products(wanted: int, stores: list[Store], categories: list[Category], 
                 batch.append(_bulk_product(number, slug, stores, categories))
         with transaction.atomic():
             Product.objects.bulk_create(batch, batch_size=BULK_BATCH)
+            catalog_changed()  # cached lists do not show them otherwise
         made += len(batch)
         progress.show(made)
     progress.done()

@@ -14,9 +14,15 @@ are all public catalogue reads (PUBLIC_ROOT_FIELDS) and that selects nothing abo
 Everything else is `private, no-store` and never cached. The cache is a convenience: when it is
 down, requests run as if it were empty.
 
-Scope: a query whose only root field is `product(slug:)` depends on that product's own version
-(and on `shared`), so one product's sale keeps the other products' details; the product's id for a
-slug is learned from a first answer. Anything else depends on the whole catalogue's version.
+Scope: a query whose only root field is `product(slug:)` and whose selection stays within that
+product (DETAIL_RELATIONS: its own fields, its store's and category's fields, its reviews and their
+authors' names) depends on that product's own version and on `shared` (what stores, categories and
+reviewers' names show), so one product's sale keeps the other products' details; the product's id
+for a slug is learned from a first answer. A selection that reaches other catalogue objects (its
+store's `products`, or any relation not named there, a future one included) depends, as anything
+else does, on the whole catalogue's version, which every write bumps: a product's price or
+visibility is then never stale in another product's `store { products }`.
+tests/test_cache_freshness.py checks every public operation against every write.
 """
 
 from __future__ import annotations
@@ -51,6 +57,11 @@ PUBLIC_ROOT_FIELDS = frozenset(
     {"products", "product", "categories", "category", "stores", "store", "__typename"}
 )
 CALLER_FIELDS = frozenset({"myReview", "inMyWishlist"})
+# The relations a product's detail may follow and still depend on its product's version and
+# `shared` only: Product.store and .category (singular), Product.reviews with its connection's
+# fields, and Review.product (the product whose reviews they are). Any other relation may list
+# other catalogue objects.
+DETAIL_RELATIONS = frozenset({"store", "category", "reviews", "edges", "node", "pageInfo", "product"})
 SLUG_KEY = "graphql:product-slug:{}"
 SLUG_TTL = 7 * 24 * 3600
 
@@ -181,7 +192,7 @@ def _shape_of(graphql: GraphQLRequest) -> Shape:
         return Shape(public=False)
     if _selects_caller(operation.selection_set, fragments):
         return Shape(public=False)
-    if len(roots) == 1 and roots[0].name.value == "product":
+    if len(roots) == 1 and roots[0].name.value == "product" and _within_product(roots[0], fragments):
         root = roots[0]
         for argument in root.arguments or ():
             if argument.name.value == "slug":
@@ -196,12 +207,24 @@ def _shape_of(graphql: GraphQLRequest) -> Shape:
 
 
 def _selects_caller(selection_set: SelectionSetNode, fragments: dict) -> bool:
+    return any(field.name.value in CALLER_FIELDS for field in _fields_below(selection_set, fragments))
+
+
+def _within_product(root: FieldNode, fragments: dict) -> bool:
+    """Whether a `product` root's selection follows DETAIL_RELATIONS only."""
+    return root.selection_set is not None and all(
+        field.selection_set is None or field.name.value in DETAIL_RELATIONS
+        for field in _fields_below(root.selection_set, fragments)
+    )
+
+
+def _fields_below(selection_set: SelectionSetNode, fragments: dict):
+    """Every field selected in `selection_set` at any depth, each fragment followed once."""
     pending, seen = [selection_set], set()
     while pending:
         for selection in pending.pop().selections:
             if isinstance(selection, FieldNode):
-                if selection.name.value in CALLER_FIELDS:
-                    return True
+                yield selection
                 if selection.selection_set:
                     pending.append(selection.selection_set)
             elif isinstance(selection, InlineFragmentNode):
@@ -211,4 +234,3 @@ def _selects_caller(selection_set: SelectionSetNode, fragments: dict) -> bool:
                 if name in fragments and name not in seen:
                     seen.add(name)
                     pending.append(fragments[name].selection_set)
-    return False

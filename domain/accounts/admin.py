@@ -83,6 +83,11 @@ class KitandaUserAdmin(UserAdmin):
     )
     actions = ["approve_sellers", "resend_verification", "lock_users"]
 
+    def save_model(self, request, obj, form, change):
+        from .services import user_save
+
+        user_save(user=obj)  # a user's name shows on their reviews
+
     @admin.action(description=gettext_lazy("Approve the selected sellers"))
     def approve_sellers(self, request, queryset):
         from .services import seller_approve

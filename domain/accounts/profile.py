@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext
 
 from domain.errors import InvalidInput, collect
@@ -11,6 +12,7 @@ from domain.text import name_error
 
 from .models import User
 from .services import NAME_MAX_LENGTH
+from .signals import display_name_changed
 
 
 def profile_update(
@@ -44,5 +46,8 @@ def profile_update(
     for name in fields:
         setattr(user, name, changed[name])
     if fields:
-        user.save(update_fields=fields)
+        with transaction.atomic():
+            user.save(update_fields=fields)
+            if {"first_name", "last_name"} & set(fields):  # reviews show the display name
+                display_name_changed.send(sender=User, user=user)
     return user

@@ -31,7 +31,7 @@ from domain.text import name_error, text_error
 
 from . import emails, selectors, throttle
 from .models import SELF_SERVICE_TYPES, Store, User, UsernameValidator, UserType
-from .signals import store_changed
+from .signals import display_name_changed, store_changed
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
@@ -217,6 +217,17 @@ def seller_approve(*, user_id: int) -> User:
     if not user.is_approved_seller:
         user.is_approved_seller = True
         user.save(update_fields=["is_approved_seller"])
+    return user
+
+
+def user_save(*, user: User) -> User:
+    """The admin site's edit of a user, whatever it changed: saved, and a new public name
+    announced (reviews show it)."""
+    before = User.objects.filter(pk=user.pk).values_list("first_name", "last_name").first()
+    with transaction.atomic():
+        user.save()
+        if before is not None and before != (user.first_name, user.last_name):
+            display_name_changed.send(sender=User, user=user)
     return user
 
 

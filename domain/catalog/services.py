@@ -133,7 +133,7 @@ def product_create(
     product = insert_with_unique_slug(obj=product, name=name, fallback="produto", files=(product.image,))
     if prepared is not None:
         product_thumbnail_after_commit(product)
-    catalog_changed(shared=True)  # after the insert's commit, or the caller's
+    catalog_changed()  # after the insert's commit, or the caller's
     return product
 
 

@@ -3,9 +3,12 @@ under the versions it was computed with, so a write that bumps them makes it unr
 
 - `catalog`: every write that can change what the catalogue shows (lists, categories, stores).
 - `product:<id>`: one product's own writes (price, stock, visibility, text, image, reviews and
-  rating), so a sale does not flush the detail pages of the other products.
-- `shared`: writes that change what many products' details show (a store, a category, a product
-  that appears or goes), so every detail depends on it as well.
+  rating, its reviewers' names: domain/reviews/receivers.py), so a sale does not flush the detail
+  pages of the other products.
+- `shared`: writes that change what many products' details show of other rows (a store, a
+  category), so every detail depends on it as well. A detail that reaches other products (its
+  store's `products`) depends on `catalog` instead (graph/response_cache.py), so a product that
+  appears, goes or changes bumps `catalog` and its own version only.
 
 Every write bumps `catalog` and what else it names, once its transaction commits
 (`transaction.on_commit`): a rolled-back write bumps nothing, and a reader never caches what it

@@ -15,8 +15,8 @@ from domain.accounts.credentials import password_confirm
 from domain.accounts.models import User
 from domain.accounts.selectors import store_of_seller
 from domain.accounts.services import store_set_active
+from domain.accounts.signals import display_name_changed
 from domain.cart.services import cart_delete_for_user
-from domain.catalog.versions import catalog_changed
 from domain.economics.selectors import store_balance
 from domain.errors import NotEligible
 from domain.notifications.models import Notification
@@ -102,8 +102,7 @@ def account_delete(*, user: User, password: str, client_ip: str) -> None:
         user.deleted_at = timezone.now()
         user.set_unusable_password()
         user.save()  # every token revoked with it (User.save)
-        # Public answers kept by the response cache may show their name (reviews).
-        catalog_changed(shared=True)
+        display_name_changed.send(sender=User, user=user)  # their reviews show the anonymous name
 
 
 def _order(order: Order) -> dict:
