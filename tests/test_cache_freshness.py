@@ -30,6 +30,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import RequestFactory
@@ -40,10 +41,11 @@ from demo.catalogue import bulk_products
 from domain.accounts import credentials, profile
 from domain.accounts import services as accounts
 from domain.accounts.admin import KitandaUserAdmin, StoreAdmin
+from domain.accounts.models import Store, User
 from domain.catalog import services as catalog
 from domain.catalog import thumbnails
 from domain.catalog.admin import CategoryAdmin, ProductAdmin
-from domain.catalog.models import Product
+from domain.catalog.models import Category, Product
 from domain.orders import checkout, fulfilment, stock
 from domain.orders.models import Order, OrderStatus, PaymentMethod
 from domain.privacy import services as privacy
@@ -251,6 +253,11 @@ WRITES: dict[str, Write] = {
     "admin deactivates a store": Write(
         lambda w: accounts.store_set_active(store_id=w.store.pk, active=False), (accounts.store_set_active,)
     ),
+    "admin deletes a store without products": Write(
+        lambda w: StoreAdmin(Store, admin.site).delete_model(RequestFactory().post("/admin/"), w.opened),
+        (accounts.store_delete,),
+        prepare=lambda w: setattr(w, "opened", accounts.store_create(seller=w.newcomer, name="Loja Breve")),
+    ),
     "admin edits a store": Write(
         lambda w: _admin_saves(StoreAdmin, w.store, description="Agora com entregas"), (accounts.store_save,)
     ),
@@ -427,6 +434,27 @@ CHANGES_NOTHING_PUBLIC = {
     "domain.orders.fulfilment.order_mark_received": "an order's status",
     "domain.privacy.services.account_export": "a read",
 }
+
+
+# What public answers show, and whose admin screens must therefore write through services.
+PUBLIC_MODELS = (User, Store, Category, Product, Review)
+# Whom the admin cannot delete while a public answer shows them: a reviewer has a delivered order
+# (Order.buyer is PROTECT), a seller's store protects them (Store.seller is PROTECT).
+ADMIN_DELETES_NOTHING_PUBLIC = {User}
+
+
+@pytest.mark.parametrize("model", PUBLIC_MODELS, ids=lambda model: model.__name__)
+def test_the_admin_writes_what_the_public_sees_through_services(model):
+    model_admin = type(admin.site._registry[model])
+    superuser = User(is_active=True, is_staff=True, is_superuser=True)
+    request = RequestFactory().post("/admin/")
+    request.user = superuser
+    assert model_admin.save_model is not ModelAdmin.save_model
+    if model not in ADMIN_DELETES_NOTHING_PUBLIC and admin.site._registry[model].has_delete_permission(
+        request
+    ):
+        assert model_admin.delete_model is not ModelAdmin.delete_model
+        assert model_admin.delete_queryset is not ModelAdmin.delete_queryset
 
 
 def test_every_write_of_the_domain_is_in_the_matrix_or_changes_nothing_public():

@@ -153,6 +153,15 @@ class StoreAdmin(admin.ModelAdmin):
 
         store_save(store=obj)  # a store's name and state show on every product of it
 
+    def delete_model(self, request, obj):
+        from .services import store_delete
+
+        store_delete(store=obj)
+
+    def delete_queryset(self, request, queryset):
+        for store in queryset:
+            self.delete_model(request, store)
+
     def get_readonly_fields(self, request, obj=None):
         # The slug is chosen once: links to the store keep working after a rename.
         return ("slug", "created_at", "updated_at") if obj else ("created_at", "updated_at")

@@ -333,3 +333,11 @@ def store_save(*, store: Store) -> Store:
         store.save()
         store_changed.send(sender=Store, store=store, products_affected=True)
     return store
+
+
+def store_delete(*, store: Store) -> None:
+    """The admin site's deletion of a store, which only one without products or orders allows
+    (they protect it): deleted, and announced (the stores list showed it)."""
+    with transaction.atomic():
+        store.delete()
+        store_changed.send(sender=Store, store=store, products_affected=False)

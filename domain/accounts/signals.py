@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# kwargs: store, just created or changed; products_affected, False for a new store (it has no
-# products yet), True when what its products show (its name, logo, state) may have changed.
+# kwargs: store, just created, changed or deleted; products_affected, False for a new or deleted
+# store (it has no products), True when what its products show (its name, logo, state) may have
+# changed.
 store_changed = Signal()
 
 # kwargs: user, whose public name (User.display_name: what reviews show) may have changed: a
