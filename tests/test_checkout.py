@@ -511,14 +511,16 @@ def test_checkout_query_count_does_not_grow_with_the_cart(gql, buyer, stores, dj
     fill_cart(
         buyer, *((make_product(store=shop, stock_quantity=5), 1 + n % 3) for n, shop in enumerate(shops * 2))
     )
-    # user from the token; savepoint (the test's transaction; BEGIN outside tests); checkout row;
-    # cart lock; lines; product locks; orders; commission rates of their categories; their lines;
-    # stock; cart lines deleted; cart touched; payments; orders confirmed; their commissions and IVA;
+    # user from the token; before the transaction, the cart's totals per store and their charge
+    # attempts recorded (domain/orders/attempts.py); savepoint (the test's transaction; BEGIN outside
+    # tests); checkout row; cart lock; lines; product locks; orders; commission rates of their
+    # categories; their lines; stock; cart lines deleted; cart touched; the attempts claimed;
+    # payments; orders confirmed; their commissions and IVA;
     # their ledger entries; events; release; after the commit the e-mails of every order in one task
     # (run in-process without a broker): notices claimed; savepoint; notices locked; orders with
     # buyer, store and payment; their lines; their events; notices marked sent; release; then the
     # answer: orders with store and payment, their lines with products.
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(31):
         result = gql.op("Checkout", {"input": checkout_input(idempotencyKey="count")}, user=buyer)
     assert len(result["data"]["checkout"]["orders"]) == stores
 

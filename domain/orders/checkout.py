@@ -1,9 +1,10 @@
 """Checkout: the buyer's cart becomes one paid order per store, all together or none.
 
 Everything runs in one transaction.atomic() with the rows locked (the cart, then its products in
-primary-key order, see stock.py). The payment gateway is called last inside the transaction; if
-anything rolls the transaction back after a charge was approved, that charge is recorded as a
-refund owed and refunded (refunds.refund_compensate), so no charge outlives a rolled-back checkout.
+primary-key order, see stock.py). The payment gateway is called last inside the transaction. Each
+charge is recorded before the transaction opens (attempts.py): if anything rolls the transaction
+back after a charge was approved, that charge is refunded (attempts.attempts_release), and if the
+worker dies meanwhile, the sweeper voids it; so no charge outlives a rolled-back checkout.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext
 
+from domain.cart.models import CartItem
 from domain.cart.services import cart_lines_locked, cart_lines_remove
 from domain.errors import (
     DomainError,
@@ -33,7 +36,8 @@ from domain.money import ZERO, AmountFault, amount_fault
 from domain.phones import angolan_mobile, angolan_phone
 from domain.text import text_error
 
-from . import payments, refunds, stock
+from . import attempts, payments, stock
+from .attempts import ChargeBook
 from .events import order_event
 from .fulfilment import orders_confirm_paid
 from .models import Checkout, Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
@@ -100,27 +104,22 @@ def checkout_place(
         idempotency_key=idempotency_key,
     )
     for _ in range(ORDER_NUMBER_ATTEMPTS):
-        charged: list[tuple[str, Decimal]] = []
-        unanswered: list[Order] = []
+        book = _charges_record(buyer=buyer, request=request)
         try:
             with transaction.atomic():
-                return _checkout(buyer=buyer, request=request, charged=charged, unanswered=unanswered)
-        except _OrderNumberTaken:
+                return _checkout(buyer=buyer, request=request, book=book)
+        except _DrawAgain:
+            attempts.attempts_release(book)
             continue
-        except PaymentFailed:
-            refunds.refund_compensate(charges=charged)
-            for order in unanswered:
-                refunds.refund_void_unanswered(order_number=order.order_number, amount=order.total_amount)
-            raise
         except IntegrityError:
-            refunds.refund_compensate(charges=charged)
+            attempts.attempts_release(book)
             # The key's checkout was committed first (maybe by a racing request): answer with it.
             replayed = _checkout_replay(buyer=buyer, idempotency_key=request.idempotency_key)
             if replayed is None:
                 raise
             return replayed
-        except BaseException:
-            refunds.refund_compensate(charges=charged)
+        except BaseException:  # PaymentFailed and any other failure, a stopping worker's too
+            attempts.attempts_release(book)
             raise
     raise RuntimeError("No free order number after several attempts.")
 
@@ -193,12 +192,37 @@ def _check_payment(
     return None
 
 
+# ---------------------------------------------------------------- the charges on record
+
+
+def _charges_record(*, buyer, request: CheckoutRequest) -> ChargeBook:
+    """Before the transaction: the orders the cart makes now (read without locks), each with a
+    fresh number, recorded as charge attempts and committed, so that no charge is asked for without
+    a trace. REFERENCE payments charge nothing at checkout: nothing to record."""
+    if request.payment.method == PaymentMethod.REFERENCE:
+        return ChargeBook()
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    lines = (
+        CartItem.objects.filter(cart__user=buyer)
+        .values_list("product__store_id")
+        .annotate(line=F("product__price") * F("quantity"))
+    )
+    for store_id, line in lines:
+        totals[store_id] += line
+    if any(amount_fault(total) for total in totals.values()):
+        return ChargeBook()  # the transaction refuses this cart before any charge
+    return attempts.attempts_record(
+        buyer=buyer,
+        method=request.payment.method,
+        idempotency_key=request.idempotency_key,
+        orders={store_id: (order_number_new(), total) for store_id, total in sorted(totals.items())},
+    )
+
+
 # ---------------------------------------------------------------- the transaction
 
 
-def _checkout(
-    *, buyer, request: CheckoutRequest, charged: list[tuple[str, Decimal]], unanswered: list[Order]
-) -> list[Order]:
+def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Order]:
     # First statement: a second request with the same key blocks here until the first commits.
     checkout = Checkout.objects.create(buyer=buyer, idempotency_key=request.idempotency_key)
     cart, wanted = cart_lines_locked(user=buyer)
@@ -210,16 +234,20 @@ def _checkout(
     by_store: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for product_id, quantity in wanted.items():
         by_store[products[product_id].store_id].append((product_id, quantity))
-    orders = []
-    for store_id in sorted(by_store):
-        total = sum(
+    totals = {
+        store_id: sum(
             (products[product_id].price * quantity for product_id, quantity in by_store[store_id]), ZERO
         )
-        if amount_fault(total) is AmountFault.TOO_LARGE:
-            raise InvalidInput(gettext("This order's total is more than one order can hold."))
+        for store_id in sorted(by_store)
+    }
+    if any(amount_fault(total) is AmountFault.TOO_LARGE for total in totals.values()):
+        raise InvalidInput(gettext("This order's total is more than one order can hold."))
+    numbers = _order_numbers(request=request, book=book, totals=totals)
+    orders = []
+    for store_id, total in totals.items():
         orders.append(
             Order(
-                order_number=order_number_new(),
+                order_number=numbers[store_id],
                 checkout=checkout,
                 buyer=buyer,
                 store_id=store_id,
@@ -246,15 +274,13 @@ def _checkout(
     cart_lines_remove(cart=cart, product_ids=wanted)
 
     # Last: the gateway. Approved charges are refunded by the caller if anything fails after them.
+    if not attempts.attempts_claim(book):
+        raise _DrawAgain  # the sweeper took them as lost (this checkout waited that long): charge none
     gateway = payments.gateway()
     records, events = [], []
     for order in orders:
         events.append(order_event(order, actor=buyer, from_status="", to_status=OrderStatus.PENDING))
-        records.append(
-            _payment_take(
-                gateway=gateway, order=order, details=request.payment, charged=charged, unanswered=unanswered
-            )
-        )
+        records.append(_payment_take(gateway=gateway, order=order, details=request.payment, book=book))
         if records[-1].status == PaymentStatus.COMPLETED:
             events.append(
                 order_event(order, actor=None, to_status=OrderStatus.CONFIRMED, note="payment approved")
@@ -282,9 +308,7 @@ def _stock_check(*, products, wanted: dict[int, int]) -> None:
         raise OutOfStock(gettext("Not enough stock: %(shortages)s.") % {"shortages": "; ".join(shortages)})
 
 
-def _payment_take(
-    *, gateway, order: Order, details: PaymentDetails, charged: list, unanswered: list
-) -> Payment:
+def _payment_take(*, gateway, order: Order, details: PaymentDetails, book: ChargeBook) -> Payment:
     payment = Payment(order=order, method=details.method, amount=order.total_amount)
     try:
         if details.method == PaymentMethod.REFERENCE:
@@ -293,6 +317,7 @@ def _payment_take(
             )
             payment.reference_entity, payment.reference_number = reference.entity, reference.number
             return payment
+        book.asking = order.order_number  # stays set if a BaseException interrupts the call
         result = gateway.charge(
             method=details.method,
             amount=order.total_amount,
@@ -307,16 +332,18 @@ def _payment_take(
                 gettext("The payment provider could not be reached; nothing was charged.")
             ) from error
         # The charge may have gone through without an answer: it is voided once this rolls back.
-        unanswered.append(order)
+        book.asking = None
+        book.unanswered.add(order.order_number)
         raise PaymentFailed(
             gettext(
                 "The payment provider did not answer; your order was not placed, and anything it may "
                 "have charged will be returned."
             )
         ) from error
+    book.asking = None
     if not result.approved:
         raise PaymentFailed(result.reason or gettext("The payment was declined."), field=details.field)
-    charged.append((result.transaction_id, order.total_amount))
+    book.approved[order.order_number] = result.transaction_id
     payment.status = PaymentStatus.COMPLETED
     payment.transaction_id = result.transaction_id
     return payment
@@ -331,8 +358,21 @@ def _checkout_replay(*, buyer, idempotency_key: str | None) -> list[Order] | Non
     return list(checkout.orders.order_by("pk"))
 
 
-class _OrderNumberTaken(Exception):
-    """A freshly drawn order number already exists: the checkout is retried with new numbers."""
+class _DrawAgain(Exception):
+    """The checkout is retried with new numbers, nothing charged: a freshly drawn order number
+    already exists, the cart changed after its charges were recorded, or the sweeper took them."""
+
+
+def _order_numbers(
+    *, request: CheckoutRequest, book: ChargeBook, totals: dict[int, Decimal]
+) -> dict[int, str]:
+    """Each order's number: the one its charge attempt was recorded with (REFERENCE: a new one)."""
+    if request.payment.method == PaymentMethod.REFERENCE:
+        return {store_id: order_number_new() for store_id in totals}
+    numbers = book.numbers_for(totals)
+    if numbers is None:
+        raise _DrawAgain
+    return numbers
 
 
 def order_number_new() -> str:
@@ -346,5 +386,5 @@ def _orders_insert(orders: list[Order]) -> None:
         Order.objects.bulk_create(orders)
     except IntegrityError as error:
         if "order_number" in str(error):
-            raise _OrderNumberTaken from error
+            raise _DrawAgain from error
         raise

@@ -228,3 +228,46 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transaction_id}: {self.amount} ({'refunded' if self.refunded_at else 'pending'})"
+
+
+class ChargeAttemptStatus(models.TextChoices):
+    # Recorded before the gateway is asked; nobody knows yet whether an order will hold the charge.
+    PENDING = "pending", "Pending"
+    # Its order committed, with the charge (marked inside the checkout's transaction).
+    PLACED = "placed", "Placed"
+    # No order holds it: whatever was charged is owed back (a Refund by transaction or a void by number).
+    RETURNED = "returned", "Returned"
+
+
+class ChargeAttempt(models.Model):
+    """A charge checkout is about to ask the gateway for, committed before its transaction opens, so
+    that a worker killed during the gateway call leaves a trace: an attempt still PENDING after
+    CHARGE_ATTEMPT_TIMEOUT has no order, and attempts.attempts_sweep voids it by its order number
+    (the merchant reference the charge carries). Not unique: a number drawn twice is refused by the
+    orders' own constraint before any charge, and that attempt is deleted."""
+
+    order_number = models.CharField(max_length=32)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    # The PAYMENT_GATEWAY class that was asked (for whoever reconciles with a provider by hand).
+    gateway = models.CharField(max_length=200)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ChargeAttemptStatus.choices, default=ChargeAttemptStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="charge_attempt_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=ChargeAttemptStatus.values), name="charge_attempt_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="charge_attempt_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_number}: {self.amount} ({self.status})"
