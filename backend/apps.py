@@ -10,3 +10,7 @@ class BackendConfig(AppConfig):
 
     def ready(self) -> None:
         from backend import checks  # noqa: F401  (registers them)
+        from backend.live import channel_layer_publish
+        from domain.live import publisher_install
+
+        publisher_install(channel_layer_publish)

@@ -1,3 +1,8 @@
+"""The ASGI application: HTTP through Django (BoundedBodyASGI), and websockets on /graphql/ for
+GraphQL subscriptions (graph/live.py, graphql-transport-ws). In production HTTP is served by the
+WSGI workers and this application serves the websockets, in a process of its own (daphne,
+deploy/systemd/kitanda-live.service), which nginx picks by the Upgrade header."""
+
 import os
 
 from django.core.asgi import get_asgi_application
@@ -5,6 +10,15 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 django_application = get_asgi_application()
 
-from backend.middleware import BoundedBodyASGI  # noqa: E402  (needs the settings configured above)
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after the settings)
+from django.urls import path  # noqa: E402
 
-application = BoundedBodyASGI(django_application)
+from backend.middleware import BoundedBodyASGI  # noqa: E402
+from graph.live import LiveConsumer  # noqa: E402
+from graph.schema import schema  # noqa: E402
+
+websocket_application = URLRouter([path("graphql/", LiveConsumer.as_asgi(schema=schema))])
+
+application = ProtocolTypeRouter(
+    {"http": BoundedBodyASGI(django_application), "websocket": websocket_application}
+)

@@ -223,7 +223,9 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+    }
 LIVE_INIT_TIMEOUT_SECONDS = int(os.environ.get("LIVE_INIT_TIMEOUT_SECONDS", "10"))
 LIVE_MAX_SUBSCRIPTIONS = int(os.environ.get("LIVE_MAX_SUBSCRIPTIONS", "10"))
 LIVE_MAX_CONNECTIONS_PER_IP = int(os.environ.get("LIVE_MAX_CONNECTIONS_PER_IP", "20"))

@@ -17,6 +17,7 @@ from .guards import GuardedDocument, SmallDocumentsValidationCache, disable_intr
 from .lean import install_lean_resolvers
 from .loaders import FetchedRows
 from .plans import optimize_with_plan
+from .subscriptions import Subscription
 
 AREAS = (accounts, profile, catalog, cart, orders, reviews, wishlist, economics, dashboard)
 
@@ -56,6 +57,7 @@ class KitandaSchema(Schema):
 schema = KitandaSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     config=StrawberryConfig(relay_max_results=settings.GRAPHQL_PAGE_SIZE_MAX),
     scalar_overrides={Decimal: DECIMAL_SCALAR},
     # Strawberry's validation cache runs before the guards' checks of the variables, which need a

@@ -14,6 +14,7 @@ from django.db.models.functions import Least
 from domain.catalog.models import MAX_STOCK, Product
 from domain.catalog.selectors import ON_SALE
 from domain.catalog.versions import catalog_changed
+from domain.live import product_availability_changed
 
 
 def stock_lock(*, product_ids) -> dict[int, Product]:
@@ -54,3 +55,4 @@ def _stock_move(quantities: dict[int, int], *, sign: int) -> None:
     Product.objects.filter(pk__in=quantities).update(stock_quantity=moved)
     # QuerySet.update sends no signal: the response cache learns of the move here, after the commit.
     catalog_changed(product_ids=quantities)
+    product_availability_changed(product_ids=quantities)  # subscribers of productAvailability

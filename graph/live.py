@@ -1,0 +1,181 @@
+"""The websocket endpoint of GraphQL subscriptions (graphql-transport-ws), on strawberry's channels
+consumer: who is connected, what each subscription listens to, and the bounds of a connection.
+
+- Auth: the access token comes in `connection_init`'s payload (`{"authorization": "Bearer …"}`);
+  without one the connection is anonymous (public subscriptions only); a bad, expired or revoked
+  one is refused with 4403 (graphql-ws clients retry 4403 with a fresh token). Once accepted,
+  the token is checked again every LIVE_AUTH_CHECK_SECONDS: expired, revoked (logout, a password
+  change) or the account locked closes the socket with 4403.
+- Bounds: LIVE_INIT_TIMEOUT_SECONDS to send `connection_init` (4408), LIVE_MAX_SUBSCRIPTIONS per
+  connection, LIVE_MAX_CONNECTIONS_PER_IP per process (refused before the handshake), at most
+  LIVE_QUEUE_SIZE events waiting per subscription (a client that falls behind is closed with
+  1013 and replays with `since:` when it reconnects), and a connection is closed with 1012 after
+  LIVE_CONNECTION_MAX_SECONDS, before channels-redis' group expiry forgets its groups.
+- Groups are counted per connection (`listening`): two subscriptions on one topic share the
+  group, and completing one leaves the other delivering (strawberry-django#942).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import time
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import jwt
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from strawberry.channels import GraphQLWSConsumer
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
+
+from .auth import user_from_authorization
+
+EVENT = "live.event"
+CLOSE_FORBIDDEN = 4403  # graphql-ws retries it: the client reconnects with a fresh token
+CLOSE_TOO_SLOW = 1013  # "try again later": the client reconnects and replays
+CLOSE_CYCLED = 1012  # "service restart": the same
+
+# Open connections per client address, in this process.
+CONNECTIONS_BY_IP: Counter[str] = Counter()
+
+
+@dataclass
+class LiveContext:
+    """`info.context` of a subscription: `.request.user` like the HTTP view's, and the connection."""
+
+    request: LiveConsumer
+    connection_params: dict = field(default_factory=dict)
+
+    @property
+    def live(self) -> LiveConsumer:
+        return self.request
+
+
+class LiveConsumer(GraphQLWSConsumer):
+    def __init__(self, schema, **kwargs) -> None:
+        super().__init__(
+            schema,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=datetime.timedelta(seconds=settings.LIVE_INIT_TIMEOUT_SECONDS),
+            max_subscriptions_per_connection=settings.LIVE_MAX_SUBSCRIPTIONS,
+            **kwargs,
+        )
+        self.user = AnonymousUser()
+        self.request_id = None
+        self.ip: str | None = None
+        self.queues: defaultdict[str, set[asyncio.Queue]] = defaultdict(set)
+        self.watch_task: asyncio.Task | None = None
+
+    # ------------------------------------------------------------ the connection
+
+    async def websocket_connect(self, message) -> None:
+        client = self.scope.get("client") or ("", 0)
+        ip = client[0] or "unknown"
+        if CONNECTIONS_BY_IP[ip] >= settings.LIVE_MAX_CONNECTIONS_PER_IP:
+            await self.close()  # before the handshake: the server answers 403
+            return
+        CONNECTIONS_BY_IP[ip] += 1
+        self.ip = ip
+        await super().websocket_connect(message)
+
+    async def disconnect(self, code: int) -> None:
+        if self.ip is not None:
+            CONNECTIONS_BY_IP[self.ip] -= 1
+            if CONNECTIONS_BY_IP[self.ip] <= 0:
+                del CONNECTIONS_BY_IP[self.ip]
+            self.ip = None
+        if self.watch_task is not None:
+            self.watch_task.cancel()
+        if self.run_task is not None:
+            await super().disconnect(code)
+        for group in list(self.queues):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.queues.clear()
+
+    async def get_context(self, request, response) -> LiveContext:
+        return LiveContext(request=self)
+
+    async def on_ws_connect(self, context: LiveContext):
+        header = context.connection_params.get("authorization") or context.connection_params.get(
+            "Authorization"
+        )
+        if header is None:
+            self.watch_task = asyncio.create_task(self._watch(None, None))
+            return UNSET
+        if not isinstance(header, str):
+            raise ConnectionRejectionError
+        user = await database_sync_to_async(user_from_authorization)(header)
+        if not user.is_authenticated:
+            raise ConnectionRejectionError
+        self.user = user
+        self.watch_task = asyncio.create_task(self._watch(header, _expiry(header)))
+        return UNSET
+
+    async def _watch(self, header: str | None, expires: float | None) -> None:
+        """Close the socket once the token stops being valid, or when the connection is due to cycle."""
+        cycle_at = time.monotonic() + settings.LIVE_CONNECTION_MAX_SECONDS
+        while True:
+            await asyncio.sleep(settings.LIVE_AUTH_CHECK_SECONDS)
+            if time.monotonic() >= cycle_at:
+                await self.close(code=CLOSE_CYCLED)
+                return
+            if header is None:
+                continue
+            if expires is not None and time.time() >= expires:
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+            user = await database_sync_to_async(user_from_authorization)(header)
+            if user.pk != self.user.pk:
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+
+    # ------------------------------------------------------------ events
+
+    @contextlib.asynccontextmanager
+    async def listening(self, *topics: str) -> AsyncIterator[asyncio.Queue]:
+        """A queue of the events published on `topics` while the block runs."""
+        queue: asyncio.Queue = asyncio.Queue(maxsize=settings.LIVE_QUEUE_SIZE)
+        for topic in topics:
+            if not self.queues[topic]:
+                await self.channel_layer.group_add(topic, self.channel_name)
+            self.queues[topic].add(queue)
+        try:
+            yield queue
+        finally:
+            for topic in topics:
+                listeners = self.queues.get(topic)
+                if listeners is None:
+                    continue
+                listeners.discard(queue)
+                if not listeners:
+                    del self.queues[topic]
+                    with contextlib.suppress(Exception):  # the socket may be closing
+                        await self.channel_layer.group_discard(topic, self.channel_name)
+
+    async def dispatch(self, message) -> None:
+        if message.get("type") != EVENT:
+            await super().dispatch(message)
+            return
+        for queue in list(self.queues.get(message["topic"], ())):
+            try:
+                queue.put_nowait(message["event"])
+            except asyncio.QueueFull:
+                await self.close(code=CLOSE_TOO_SLOW)
+                return
+
+
+def _expiry(header: str) -> float | None:
+    """When the (already verified) token expires, in seconds since the epoch."""
+    token = header.strip().partition(" ")[2].strip()
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    expires = claims.get("exp")
+    return float(expires) if isinstance(expires, int | float) else None
