@@ -22,9 +22,10 @@ import graph
 pytestmark = pytest.mark.django_db
 
 WATCHED = (str(Path(graph.__file__).parent), str(Path(graphql.__file__).parent))
-# Lines of Python run per byte of document, at most, plus a fixed cost per request; the fixed part
-# covers the view, the guards and a trivial execution. Measured: linear documents stay far below.
-PER_BYTE, FIXED = 60, 40_000
+# Lines of Python run per byte of document, at most, plus a fixed cost per request (the view, the
+# guards, an execution of a few SQL queries, and whatever a first request of its kind loads). Linear
+# documents stay well below (a few tens of lines per byte); expanding spreads costs millions.
+PER_BYTE, FIXED = 150, 150_000
 
 
 def fragment_graph(spreads: list[list[int]], leaf: str = "__typename") -> str:
