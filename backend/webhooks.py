@@ -72,7 +72,7 @@ def payment_webhook(request: HttpRequest) -> JsonResponse:
     except DomainError as error:
         return _answer(http_status(error), error.message)
     except IntegrityError:
-        return _answer(409, gettext("This transaction id was already used."))
+        return _answer(409, gettext("This transaction ID has already been used."))
     return JsonResponse({"status": "confirmed", "orderNumber": order.order_number, "replayed": not changed})
 
 

@@ -14,7 +14,7 @@ from .models import User
 from .services import password_error
 
 WRONG_PASSWORD = gettext_lazy("The current password is wrong.")
-BAD_RESET_LINK = gettext_lazy("This link is not valid any more: ask for a new one.")
+BAD_RESET_LINK = gettext_lazy("This link is no longer valid: ask for a new one.")
 
 
 def password_confirm(*, user: User, password: str, client_ip: str, field: str) -> None:

@@ -14,7 +14,7 @@ class UsernameValidator(RegexValidator):
     """ASCII letters, digits and . _ - only: never an e-mail address, no look-alike characters."""
 
     regex = r"^[A-Za-z0-9._-]+\Z"
-    message = gettext_lazy("Use letters, digits and . _ - only.")
+    message = gettext_lazy("Use only letters, digits, dots, underscores and hyphens.")
     flags = re.ASCII
 
 

@@ -61,7 +61,7 @@ def _check_username(username: str) -> DomainError | None:
     try:
         UsernameValidator()(username)
     except ValidationError:
-        return InvalidInput(gettext("Username may hold letters, digits and . _ - only."), field="username")
+        return InvalidInput(gettext("A username can only contain letters, digits, dots, underscores and hyphens."), field="username")
     if selectors.user_list_named(field="username", value=username).exists():
         return AlreadyExists(USERNAME_TAKEN, field="username")
     return None

@@ -14,7 +14,7 @@ from .credentials import password_confirm
 from .models import User
 from .services import EMAIL_TAKEN, email_error
 
-BAD_VERIFY_LINK = gettext_lazy("This link is not valid any more: ask for a new one.")
+BAD_VERIFY_LINK = gettext_lazy("This link is no longer valid: ask for a new one.")
 
 
 def email_verify(*, token: str) -> User:

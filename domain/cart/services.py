@@ -31,7 +31,7 @@ LINE_MAX_QUANTITY = 10_000
 
 
 def _line_too_large() -> str:
-    return gettext("A cart line holds at most %(max)s units.") % {"max": LINE_MAX_QUANTITY}
+    return gettext("A cart holds at most %(max)s units of one product.") % {"max": LINE_MAX_QUANTITY}
 
 
 def cart_get_or_create_for_user(*, user) -> Cart:

@@ -318,7 +318,7 @@ def _price_error(price: Decimal | None) -> DomainError | None:
             gettext("The price must be at most %(max)s.") % {"max": kwanza(MAX_AMOUNT)}, field="price"
         )
     if fault is AmountFault.NOT_CENTS:
-        return InvalidInput(gettext("The price has at most two decimal places."), field="price")
+        return InvalidInput(gettext("The price can have at most two decimal places."), field="price")
     return None
 
 

@@ -81,7 +81,7 @@ def _store_locked(store_id: int) -> Store:
 def _amount_error(amount: Decimal) -> DomainError | None:
     if amount_fault(amount) is not None:
         return InvalidInput(
-            gettext("The amount must be a positive amount of kwanza with at most two decimals."),
+            gettext("The amount must be a positive amount in kwanza, with at most two decimal places."),
             field="amount",
         )
     return None

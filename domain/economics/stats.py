@@ -76,7 +76,7 @@ def period(*, date_from: date, date_to: date) -> tuple[datetime, datetime]:
     if date_to < date_from:
         raise InvalidInput(gettext("The period ends before it starts."), field="to")
     if (date_to - date_from).days >= MAX_DAYS:
-        raise InvalidInput(gettext("A period is at most %(max)s days.") % {"max": MAX_DAYS}, field="to")
+        raise InvalidInput(gettext("A period can be at most %(max)s days.") % {"max": MAX_DAYS}, field="to")
     start = datetime.combine(date_from, time.min, tzinfo=LUANDA)
     return start, datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=LUANDA)
 
@@ -117,7 +117,7 @@ def low_stock_threshold_set(*, seller, threshold: int) -> int:
     """The seller sets their store's low-stock threshold (0 to 1,000,000)."""
     if not 0 <= threshold <= MAX_THRESHOLD:
         raise InvalidInput(
-            gettext("The threshold is a number of units from 0 to %(max)s.")
+            gettext("The threshold must be a number of units from 0 to %(max)s.")
             % {"max": number_format(MAX_THRESHOLD, force_grouping=True)},
             field="threshold",
         )

@@ -162,7 +162,7 @@ def _seller_new_order(order: Order) -> tuple[str, str]:
     state = (
         gettext("Waiting for the payment by reference: do not ship it yet.")
         if waiting
-        else gettext("It is paid already: you can prepare it.")
+        else gettext("It has been paid: you can prepare it.")
     )
     received = gettext("Your store %(store)s received order %(number)s:") % {
         "store": order.store.name,

@@ -100,7 +100,7 @@ class SimulatedGateway(PaymentGateway):
         else:
             return Charge(
                 approved=False,
-                reason=gettext("%(method)s payments are not charged at once.") % {"method": method},
+                reason=gettext("%(method)s payments are not charged immediately.") % {"method": method},
             )
         return Charge(approved=True, transaction_id=f"SIM-{order_number}")
 

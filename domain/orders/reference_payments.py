@@ -39,8 +39,8 @@ class LateReason(enum.Enum):
     @property
     def refusal(self) -> str:
         if self is LateReason.AFTER_CANCELLATION:
-            return gettext("The order is CANCELLED: it cannot be paid any more.")
-        return gettext("This reference was paid already.")
+            return gettext("The order is CANCELLED: it can no longer be paid.")
+        return gettext("This reference has already been paid.")
 
 
 def payment_confirm_reference(
@@ -79,7 +79,7 @@ def payment_confirm_reference(
                 return order, False
             if order.status != OrderStatus.PENDING or payment.status != PaymentStatus.PENDING:
                 raise NotEligible(
-                    gettext("The order is %(status)s: it cannot be paid any more.")
+                    gettext("The order is %(status)s: it can no longer be paid.")
                     % {"status": OrderStatus(order.status).name}
                 )
             if amount != payment.amount:
@@ -116,18 +116,18 @@ def _payment_late(
         return refused  # the order's own payment: refunded when the order was cancelled
     late = LatePayment.objects.filter(transaction_id=transaction_id).first()
     if late is not None and late.order_id != order.pk:
-        raise InvalidInput(gettext("This transaction id was already used."), field="transaction_id")
+        raise InvalidInput(gettext("This transaction ID has already been used."), field="transaction_id")
     if late is not None:  # a replay: a refund the gateway refused is sent again after the commit
         if late.refunded:
-            return gettext("%(refusal)s This payment was refunded already.") % {"refusal": refused}
+            return gettext("%(refusal)s This payment has already been refunded.") % {"refusal": refused}
         # Every late payment has its refund row (made with it; migration 0004 made the earlier ones').
         refunds.refund_send_after_commit(Refund.objects.get(late_payment=late))
-        return gettext("%(refusal)s This payment was recorded already and will be refunded.") % {
+        return gettext("%(refusal)s This payment has already been recorded and will be refunded.") % {
             "refusal": refused
         }
     _transaction_id_check(transaction_id)
     if amount_fault(amount) is not None:
-        raise InvalidInput(gettext("The amount is not an amount of kwanza."), field="amount")
+        raise InvalidInput(gettext("The amount is not a valid amount in kwanza."), field="amount")
     late = LatePayment.objects.create(order=order, transaction_id=transaction_id, amount=money_round(amount))
     logger.error(
         "payment %s of %s on the reference of order %s arrived %s: refunding it",
@@ -154,4 +154,4 @@ def _transaction_id_check(transaction_id: str) -> None:
         Payment.objects.filter(transaction_id=transaction_id).exists()
         or LatePayment.objects.filter(transaction_id=transaction_id).exists()
     ):
-        raise InvalidInput(gettext("This transaction id was already used."), field="transaction_id")
+        raise InvalidInput(gettext("This transaction ID has already been used."), field="transaction_id")
