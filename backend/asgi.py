@@ -12,12 +12,25 @@ django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after the settings)
 from django.urls import path  # noqa: E402
+from django.utils import translation  # noqa: E402
 
+from backend.locale import negotiated_from_headers  # noqa: E402
 from backend.middleware import BoundedBodyASGI  # noqa: E402
 from graph.live import LiveConsumer  # noqa: E402
 from graph.schema import schema  # noqa: E402
 
-websocket_application = URLRouter([path("graphql/", LiveConsumer.as_asgi(schema=schema))])
+
+def in_language(application):
+    """The connection's messages in the language its handshake negotiated (backend/locale.py)."""
+
+    async def app(scope, receive, send):
+        with translation.override(negotiated_from_headers(dict(scope.get("headers") or ()))):
+            return await application(scope, receive, send)
+
+    return app
+
+
+websocket_application = in_language(URLRouter([path("graphql/", LiveConsumer.as_asgi(schema=schema))]))
 
 application = ProtocolTypeRouter(
     {"http": BoundedBodyASGI(django_application), "websocket": websocket_application}

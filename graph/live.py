@@ -22,19 +22,26 @@ import contextlib
 import datetime
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
 
 import jwt
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext
+from graphql import GraphQLError
+from graphql import OperationType as GraphQLOperationType
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from .auth import user_from_authorization
+from .errors import bad_input
+from .request import GraphQLRequest
 
 EVENT = "live.event"
 CLOSE_FORBIDDEN = 4403  # graphql-ws retries it: the client reconnects with a fresh token
@@ -57,10 +64,57 @@ class LiveContext:
         return self.request
 
 
+class SubscriptionsOnly:
+    """The schema as the socket runs it: subscriptions only (queries and mutations go over HTTP,
+    through its guards, throttles and caches); the same extensions, limits and cost rules."""
+
+    def __init__(self, schema) -> None:
+        self.schema = schema
+
+    def __getattr__(self, name: str):
+        return getattr(self.schema, name)
+
+    async def stream(
+        self, query, variable_values=None, context_value=None, root_value=None, operation_name=None
+    ):
+        request = GraphQLRequest.prepared(
+            query, operation_name=operation_name, variables=variable_values, schema=self.schema._schema
+        )
+        if request.operation_type not in (None, GraphQLOperationType.SUBSCRIPTION):
+            message = gettext(
+                "Only subscriptions are served over websockets: send queries and mutations over HTTP."
+            )
+            return _refused(bad_input(message))
+        source = await self.schema.stream(
+            query,
+            variable_values=variable_values,
+            context_value=context_value,
+            root_value=root_value,
+            operation_name=operation_name,
+            allowed_operation_types=(OperationType.SUBSCRIPTION,),
+        )
+        return _refusals_answered(source)
+
+
+async def _refused(error: GraphQLError) -> AsyncGenerator:
+    yield PreExecutionError(data=None, errors=[error])
+
+
+async def _refusals_answered(source: AsyncGenerator) -> AsyncGenerator:
+    """A guard's refusal raised while parsing (graph/guards.py: a document over a limit) reaches
+    the client as the operation's error, as over HTTP, instead of a bare `complete`."""
+    try:
+        async with contextlib.aclosing(source):
+            async for result in source:
+                yield result
+    except GraphQLError as error:
+        yield PreExecutionError(data=None, errors=[error])
+
+
 class LiveConsumer(GraphQLWSConsumer):
     def __init__(self, schema, **kwargs) -> None:
         super().__init__(
-            schema,
+            SubscriptionsOnly(schema),
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=datetime.timedelta(seconds=settings.LIVE_INIT_TIMEOUT_SECONDS),
             max_subscriptions_per_connection=settings.LIVE_MAX_SUBSCRIPTIONS,

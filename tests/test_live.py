@@ -62,14 +62,18 @@ class Socket:
         self.ids = 0
 
     @classmethod
-    async def open(cls, user=None, *, payload: dict | None = None, client=("10.0.0.1", 5000)) -> Socket:
+    async def open(
+        cls, user=None, *, payload: dict | None = None, client=("10.0.0.1", 5000), headers=(), init=True
+    ) -> Socket:
         communicator = WebsocketCommunicator(
-            websocket_application, "/graphql/", subprotocols=["graphql-transport-ws"]
+            websocket_application, "/graphql/", headers=list(headers), subprotocols=["graphql-transport-ws"]
         )
         communicator.scope["client"] = client
         connected, _ = await communicator.connect()
         assert connected
         socket = cls(communicator)
+        if not init:
+            return socket
         if payload is None:
             payload = {"authorization": f"Bearer {await db(get_token, user)}"} if user is not None else {}
         await communicator.send_json_to({"type": "connection_init", "payload": payload})
@@ -389,5 +393,115 @@ def test_an_expired_token_closes_the_socket(settings, buyer):
     async def scenario():
         socket = await (await Socket.open(buyer)).acked()
         assert await socket.closed_with(timeout=5) == 4403
+
+    run(scenario)
+
+
+# ---------------------------------------------------------------- bounds
+
+
+def test_a_socket_that_never_sends_connection_init_is_closed_with_4408(settings):
+    settings.LIVE_INIT_TIMEOUT_SECONDS = 1
+
+    async def scenario():
+        socket = await Socket.open(init=False)
+        assert await socket.closed_with(timeout=3) == 4408
+
+    run(scenario)
+
+
+def test_subscriptions_per_connection_are_limited(settings, buyer):
+    settings.LIVE_MAX_SUBSCRIPTIONS = 1
+
+    async def scenario():
+        socket = await (await Socket.open(buyer)).acked()
+        await socket.subscribe(MY_ORDERS)
+        second = await socket.subscribe(MY_ORDERS)
+        message = await socket.receive()
+        assert (message["id"], message["type"]) == (second, "error")
+        assert message["payload"][0]["message"] == "Subscription limit reached"
+        await socket.close()
+
+    run(scenario)
+
+
+def test_connections_per_client_address_are_limited(settings):
+    settings.LIVE_MAX_CONNECTIONS_PER_IP = 2
+
+    async def scenario():
+        first = await (await Socket.open(client=("10.0.0.9", 1))).acked()
+        second = await (await Socket.open(client=("10.0.0.9", 2))).acked()
+        third = WebsocketCommunicator(
+            websocket_application, "/graphql/", subprotocols=["graphql-transport-ws"]
+        )
+        third.scope["client"] = ("10.0.0.9", 3)
+        assert (await third.connect())[0] is False  # refused before the handshake
+        elsewhere = await (await Socket.open(client=("10.0.0.10", 1))).acked()
+        await second.close()
+        fourth = await (await Socket.open(client=("10.0.0.9", 4))).acked()  # a place freed
+        for socket in (first, elsewhere, fourth):
+            await socket.close()
+
+    run(scenario)
+
+
+def test_a_client_that_falls_behind_is_disconnected_not_queued_without_end(settings, buyer, product):
+    settings.LIVE_QUEUE_SIZE = 2
+    order = reference_order(buyer, product)
+    event = order.events.get().pk
+
+    async def scenario():
+        socket = await (await Socket.open(buyer)).acked()
+        await socket.subscribe(MY_ORDERS)
+        for n in range(1, 21):  # faster than the subscription reads each one back
+            await live_publish(live.buyer_topic(buyer.pk), {"events": [event + n]})
+        while (message := await socket.communicator.receive_output(timeout=3))["type"] != "websocket.close":
+            pass
+        assert message["code"] == 1013
+
+    async def live_publish(topic, event):
+        from channels.layers import get_channel_layer
+
+        await get_channel_layer().group_send(topic, {"type": "live.event", "topic": topic, "event": event})
+
+    run(scenario)
+
+
+def test_the_document_limits_of_queries_apply_to_subscriptions(settings, buyer):
+    settings.GRAPHQL_MAX_ALIASES = 3
+    aliases = " ".join(f"a{n}: seq" for n in range(4))
+
+    async def scenario():
+        socket = await (await Socket.open(buyer)).acked()
+        await socket.subscribe(f"subscription {{ myOrderUpdates {{ {aliases} }} }}")
+        message = await socket.receive()
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert [error["extensions"]["code"] for error in errors] == ["QUERY_TOO_COMPLEX"], message
+        await socket.close()
+
+    run(scenario)
+
+
+def test_queries_and_mutations_are_not_served_on_the_socket(buyer):
+    async def scenario():
+        socket = await (await Socket.open(buyer)).acked()
+        await socket.subscribe("query { me { username } }")
+        message = await socket.receive()
+        assert message["type"] == "error", message
+        assert [error["extensions"]["code"] for error in message["payload"]] == ["BAD_USER_INPUT"]
+        await socket.close()
+
+    run(scenario)
+
+
+def test_ping_is_answered_and_messages_follow_the_handshake_language(buyer):
+    async def scenario():
+        socket = await (await Socket.open(headers=[(b"accept-language", b"en")])).acked()
+        await socket.communicator.send_json_to({"type": "ping"})
+        assert await socket.receive() == {"type": "pong"}
+        await socket.subscribe(MY_ORDERS)
+        message = await socket.receive()
+        assert message["payload"][0]["message"] == "You must be logged in to do this."
+        await socket.close()
 
     run(scenario)
