@@ -8,38 +8,60 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 
+from backend import checks
+from backend.db_router import replica_reachable
 from domain.accounts.verification import email_verify
 from domain.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
 
-def _database_ok() -> bool:
+def _database_state() -> str:
+    """ "ok", "down" (cannot be reached) or "unmigrated" (reachable, lacking migrations: a new
+    release's web process started before `migrate`)."""
+    global _MIGRATED
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone()[0] == 1
+            cursor.fetchone()
+        if not _MIGRATED:
+            if checks.unapplied_migrations():
+                return "unmigrated"
+            _MIGRATED = True  # a process's code never gains migrations while it runs
     except Exception:
         logger.exception("health check: database unreachable")
-        return False
+        return "down"
+    return "ok"
 
 
-def _cache_ok() -> bool:
+_MIGRATED = False
+
+
+def _cache_state() -> str:
     try:
         cache.set("health:ping", "pong", 10)
-        return cache.get("health:ping") == "pong"
+        return "ok" if cache.get("health:ping") == "pong" else "down"
     except Exception:
         logger.exception("health check: cache unreachable")
-        return False
+        return "down"
 
 
 @require_GET
 def health(request):
-    checks = {"database": _database_ok(), "cache": _cache_ok()}
-    healthy = all(checks.values())
-    body = {"status": "ok" if healthy else "error"}
-    body.update({name: "ok" if ok else "down" for name, ok in checks.items()})
-    return JsonResponse(body, status=200 if healthy else 503)
+    """Ready or not, for a load balancer: 503 "not ready" while the primary database cannot serve
+    (unreachable or not migrated); 200 "ok", or 200 "degraded" while a part browsing can do without
+    is down (Redis: no cache, logins refused; a replica: its reads go to the primary)."""
+    checks_done = {"database": _database_state(), "cache": _cache_state()}
+    replicas = {alias: "ok" if replica_reachable(alias) else "down" for alias in settings.DATABASE_REPLICAS}
+    if replicas:
+        checks_done["replicas"] = replicas
+    if checks_done["database"] != "ok":
+        status = "not ready"
+    elif checks_done["cache"] != "ok" or "down" in replicas.values():
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse({"status": status, **checks_done}, status=503 if status == "not ready" else 200)
 
 
 @require_GET

@@ -212,7 +212,7 @@ def test_health_reports_database_and_cache(client):
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
-def test_health_is_503_when_the_database_is_down(client, monkeypatch):
+def test_health_is_503_not_ready_when_the_database_is_down(client, monkeypatch):
     from django.db import connection
 
     def broken_cursor(*args, **kwargs):
@@ -221,10 +221,21 @@ def test_health_is_503_when_the_database_is_down(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", broken_cursor)
     response = client.get("/health/")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "down", "cache": "ok"}
+    assert response.json() == {"status": "not ready", "database": "down", "cache": "ok"}
 
 
-def test_health_is_503_when_the_cache_is_down(client, monkeypatch):
+def test_health_is_503_not_ready_while_the_database_lacks_migrations(client, monkeypatch):
+    from backend import checks, views
+
+    monkeypatch.setattr(views, "_MIGRATED", False)
+    monkeypatch.setattr(checks, "unapplied_migrations", lambda: ["orders.0099_next"])
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {"status": "not ready", "database": "unmigrated", "cache": "ok"}
+
+
+def test_health_is_degraded_but_serving_when_the_cache_is_down(client, monkeypatch):
+    """Browsing works without Redis (no cache; logins refused): a load balancer keeps the server."""
     from django.core.cache import cache
 
     def broken_set(*args, **kwargs):
@@ -232,8 +243,23 @@ def test_health_is_503_when_the_cache_is_down(client, monkeypatch):
 
     monkeypatch.setattr(cache, "set", broken_set)
     response = client.get("/health/")
-    assert response.status_code == 503
-    assert response.json()["cache"] == "down"
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "down"}
+
+
+def test_health_is_degraded_but_serving_when_a_replica_is_down(client, monkeypatch, settings):
+    from backend import views
+
+    settings.DATABASE_REPLICAS = ["replica1", "replica2"]
+    monkeypatch.setattr(views, "replica_reachable", lambda alias: alias == "replica2")
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "ok",
+        "replicas": {"replica1": "down", "replica2": "ok"},
+    }
 
 
 def test_graphiql_is_served_to_a_browser_without_internet(client):
