@@ -16,12 +16,13 @@ down, requests run as if it were empty.
 
 Scope: a query whose only root field is `product(slug:)` and whose selection stays within that
 product (DETAIL_RELATIONS: its own fields, its store's and category's fields, its reviews and their
-authors' names) depends on that product's own version and on `shared` (what stores, categories and
-reviewers' names show), so one product's sale keeps the other products' details; the product's id
-for a slug is learned from a first answer. A selection that reaches other catalogue objects (its
-store's `products`, or any relation not named there, a future one included) depends, as anything
-else does, on the whole catalogue's version, which every write bumps: a product's price or
-visibility is then never stale in another product's `store { products }`.
+authors' names) depends on that product's own version (a reviewer's new name bumps the products
+they reviewed) and on `shared` (what stores and categories show), so one product's sale keeps the
+other products' details; the product's id for a slug is learned from a first answer. A selection
+that reaches other catalogue objects (its store's `products`, or any relation not named there, a
+future one included) depends, as anything else does, on the whole catalogue's version, which every
+write bumps: a product's price or visibility is then never stale in another product's `store {
+products }`.
 tests/test_cache_freshness.py checks every public operation against every write.
 """
 
