@@ -21,9 +21,9 @@ they reviewed) and on `shared` (what stores and categories show), so one product
 other products' details; the product's id for a slug is learned from a first answer. A selection
 that reaches other catalogue objects (its store's `products`, or any relation not named there, a
 future one included) depends, as anything else does, on the whole catalogue's version, which every
-write bumps: a product's price or visibility is then never stale in another product's `store {
-products }`.
-tests/test_cache_freshness.py checks every public operation against every write.
+write bumps: a product's price or visibility is then never stale in another product's detail
+that lists its store's products. tests/test_cache_freshness.py checks every public operation
+against every write.
 """
 
 from __future__ import annotations
