@@ -505,3 +505,29 @@ def test_ping_is_answered_and_messages_follow_the_handshake_language(buyer):
         await socket.close()
 
     run(scenario)
+
+
+def test_after_many_abrupt_disconnects_tasks_groups_and_counters_return_to_the_baseline(settings, buyer):
+    from channels.layers import get_channel_layer
+
+    from graph.live import CONNECTIONS_BY_IP
+
+    settings.LIVE_MAX_CONNECTIONS_PER_IP = 1000
+
+    async def scenario():
+        layer = get_channel_layer()
+        baseline = len(asyncio.all_tasks())
+        for _ in range(4):
+            sockets = [await (await Socket.open(buyer)).acked() for _ in range(25)]
+            for socket in sockets:
+                await socket.subscribe(MY_ORDERS)
+            for socket in sockets:  # the client goes away without completing anything
+                await socket.communicator.send_input({"type": "websocket.disconnect", "code": 1006})
+            for socket in sockets:
+                await socket.communicator.wait(timeout=3)
+        assert len(asyncio.all_tasks()) == baseline
+        assert dict(CONNECTIONS_BY_IP) == {}
+        if hasattr(layer, "groups"):  # the in-memory layer: no group keeps a channel of a gone socket
+            assert not any(layer.groups.get(live.buyer_topic(buyer.pk), {}))
+
+    run(scenario)
