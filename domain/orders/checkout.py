@@ -92,6 +92,9 @@ def checkout_place(
     stay PENDING with the stock reserved until the webhook confirms them. A repeated
     `idempotency_key` returns the first checkout's orders and charges nothing, also when two
     requests race: the (buyer, key) unique constraint makes the second wait for the first.
+    Every charge is on record before the transaction opens (attempts.py): a worker killed during
+    the gateway call leaves a trace that the sweeper voids. Called outside any transaction (as the
+    resolver calls it), so that the record is committed before the gateway is asked.
     """
     if settings.CHECKOUT_REQUIRES_VERIFIED_EMAIL and not buyer.email_verified:
         raise NotEligible(gettext("Verify your e-mail before you check out: follow the link we sent you."))
@@ -209,7 +212,7 @@ def _charges_record(*, buyer, request: CheckoutRequest) -> ChargeBook:
     )
     for store_id, line in lines:
         totals[store_id] += line
-    if any(amount_fault(total) for total in totals.values()):
+    if any(amount_fault(total) is not None for total in totals.values()):
         return ChargeBook()  # the transaction refuses this cart before any charge
     return attempts.attempts_record(
         buyer=buyer,
@@ -241,7 +244,7 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
         for store_id in sorted(by_store)
     }
     if any(amount_fault(total) is AmountFault.TOO_LARGE for total in totals.values()):
-        raise InvalidInput(gettext("This order's total is more than one order can hold."))
+        raise InvalidInput(gettext("This order's total is more than a single order allows."))
     numbers = _order_numbers(request=request, book=book, totals=totals)
     orders = []
     for store_id, total in totals.items():
