@@ -8,7 +8,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
+import ssl
+import subprocess
 import sys
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 
 import pytest
@@ -16,7 +21,7 @@ from django.conf import settings
 from django.db import connection, connections
 from graphql_jwt.shortcuts import get_token
 
-from .services import database_url, eventually, free_port, running, services_leg, wait_for_port
+from .services import ROOT, database_url, eventually, free_port, running, services_leg, wait_for_port
 from .test_live import MY_ORDERS, reference_order, reference_paid
 
 websockets = pytest.importorskip("websockets.asyncio.client", reason="websockets is in requirements-dev.txt")
@@ -51,6 +56,14 @@ def _sessions_of_others() -> int:
         return cursor.fetchone()[0]
 
 
+def distinct_ports(count: int) -> list[int]:
+    """Free loopback ports, all different (free_port alone answers the same one until it is taken)."""
+    ports = []
+    for _ in range(count):
+        ports.append(free_port(max(ports, default=8799) + 1, 8899))
+    return ports
+
+
 def paid_in_a_thread(order) -> None:
     try:
         reference_paid(order)
@@ -58,10 +71,9 @@ def paid_in_a_thread(order) -> None:
         connections.close_all()  # this thread's own connection
 
 
-async def subscriber(port: int, token: str, query: str = MY_ORDERS):
-    socket = await websockets.connect(
-        f"ws://127.0.0.1:{port}/graphql/", subprotocols=["graphql-transport-ws"]
-    )
+async def subscriber(port: int, token: str, query: str = MY_ORDERS, *, scheme="ws", tls=None):
+    url = f"{scheme}://127.0.0.1:{port}/graphql/"
+    socket = await websockets.connect(url, subprotocols=["graphql-transport-ws"], ssl=tls)
     await socket.send(
         json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
     )
@@ -73,33 +85,31 @@ async def subscriber(port: int, token: str, query: str = MY_ORDERS):
 def test_two_websocket_processes_both_deliver_an_event_published_by_a_third(tmp_path, buyer, product):
     order = reference_order(buyer, product)
     token = get_token(buyer)
-    ports = [free_port(), None]
-    with daphne(ports[0], tmp_path, "first") as first:
-        ports[1] = free_port(ports[0] + 1)
-        with daphne(ports[1], tmp_path, "second") as second:
-            wait_for_port(ports[0], process=first)
-            wait_for_port(ports[1], process=second)
+    ports = distinct_ports(2)
+    with daphne(ports[0], tmp_path, "first") as first, daphne(ports[1], tmp_path, "second") as second:
+        wait_for_port(ports[0], process=first)
+        wait_for_port(ports[1], process=second)
 
-            async def scenario():
-                sockets = [await subscriber(port, token) for port in ports]
-                await asyncio.sleep(0.3)  # both subscriptions joined their group
-                await asyncio.to_thread(paid_in_a_thread, order)  # committed here, in a third process
-                for socket in sockets:
-                    message = json.loads(await asyncio.wait_for(socket.recv(), 10))
-                    update = message["payload"]["data"]["myOrderUpdates"]
-                    assert (update["orderNumber"], update["status"], update["paymentStatus"]) == (
-                        order.order_number,
-                        "CONFIRMED",
-                        "COMPLETED",
-                    )
-                    await socket.close()
+        async def scenario():
+            sockets = [await subscriber(port, token) for port in ports]
+            await asyncio.sleep(0.3)  # both subscriptions joined their group
+            await asyncio.to_thread(paid_in_a_thread, order)  # committed here, in a third process
+            for socket in sockets:
+                message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+                update = message["payload"]["data"]["myOrderUpdates"]
+                assert (update["orderNumber"], update["status"], update["paymentStatus"]) == (
+                    order.order_number,
+                    "CONFIRMED",
+                    "COMPLETED",
+                )
+                await socket.close()
 
-            asyncio.run(scenario())
+        asyncio.run(scenario())
 
 
 def test_abrupt_disconnects_leave_the_database_connections_as_they_were(tmp_path, buyer):
     token = get_token(buyer)
-    port = free_port()
+    (port,) = distinct_ports(1)
 
     def backends() -> int:
         with connection.cursor() as cursor:
@@ -120,3 +130,74 @@ def test_abrupt_disconnects_leave_the_database_connections_as_they_were(tmp_path
         baseline = backends()
         asyncio.run(cut(4))
         assert eventually(lambda: backends() <= baseline, timeout=10), (backends(), baseline)
+
+
+@pytest.mark.skipif(
+    not shutil.which("nginx") or not shutil.which("openssl"), reason="needs nginx and openssl"
+)
+def test_nginx_sends_websockets_to_the_live_process_and_http_to_the_app_servers(tmp_path, buyer, product):
+    from .test_deploy import WRAPPER
+
+    order = reference_order(buyer, product)
+    token = get_token(buyer)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=api.kitanda.ao",
+        ]
+        + ["-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+        check=True,
+        capture_output=True,
+    )
+    live_port, https_port, http_port, app_port = distinct_ports(4)
+    site = (ROOT / "deploy" / "nginx" / "kitanda.conf").read_text()
+    for before, after in {
+        "/etc/letsencrypt/live/api.kitanda.ao/fullchain.pem": str(tmp_path / "cert.pem"),
+        "/etc/letsencrypt/live/api.kitanda.ao/privkey.pem": str(tmp_path / "key.pem"),
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl;",
+        "listen [::]:443 ssl http2;": "",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen [::]:80;": "",
+        "127.0.0.1:8001": f"127.0.0.1:{live_port}",
+        "127.0.0.1:8000": f"127.0.0.1:{app_port}",  # no app server there: nginx answers 502
+    }.items():
+        site = site.replace(before, after)
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        WRAPPER.format(tmp=tmp_path, site=tmp_path / "site.conf").replace("http {", "daemon off;\nhttp {", 1)
+    )
+    nginx = ["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
+    with (
+        daphne(live_port, tmp_path, "live") as live_process,
+        running(nginx, log=tmp_path / "nginx.log") as proxy,
+    ):
+        wait_for_port(live_port, process=live_process)
+        wait_for_port(https_port, process=proxy)
+        tls = ssl.create_default_context()
+        tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+
+        async def scenario():
+            socket = await subscriber(https_port, token, scheme="wss", tls=tls)
+            await asyncio.sleep(0.3)
+            await asyncio.to_thread(paid_in_a_thread, order)
+            message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            assert message["payload"]["data"]["myOrderUpdates"]["status"] == "CONFIRMED"
+            await socket.close()
+
+        asyncio.run(scenario())
+        request = urllib.request.Request(
+            f"https://127.0.0.1:{https_port}/graphql/",
+            data=b"{}",
+            headers={"Content-Type": "application/json"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, context=tls, timeout=10)
+        assert refused.value.code == 502  # plain HTTP went to the (absent) app servers, not to daphne
