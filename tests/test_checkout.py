@@ -516,11 +516,12 @@ def test_checkout_query_count_does_not_grow_with_the_cart(gql, buyer, stores, dj
     # tests); checkout row; cart lock; lines; product locks; orders; commission rates of their
     # categories; their lines; stock; cart lines deleted; cart touched; the attempts claimed;
     # payments; orders confirmed; their commissions and IVA;
-    # their ledger entries; events; release; after the commit the e-mails of every order in one task
+    # their ledger entries; events; the events' buyers and stores (live updates, domain/orders/live.py);
+    # release; after the commit the e-mails of every order in one task
     # (run in-process without a broker): notices claimed; savepoint; notices locked; orders with
     # buyer, store and payment; their lines; their events; notices marked sent; release; then the
     # answer: orders with store and payment, their lines with products.
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(32):
         result = gql.op("Checkout", {"input": checkout_input(idempotencyKey="count")}, user=buyer)
     assert len(result["data"]["checkout"]["orders"]) == stores
 
