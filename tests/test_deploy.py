@@ -18,7 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from .services import ROOT, database_url, eventually, free_port, running, services_leg, wait_for_port
+from .services import (
+    ROOT,
+    database_url,
+    eventually,
+    free_port,
+    running,
+    services_leg,
+    throwaway_certificate,
+    wait_for_port,
+)
 
 DEPLOY = ROOT / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("kitanda-*"))
@@ -132,23 +141,7 @@ http {{
 def test_the_nginx_site_passes_nginx_t(tmp_path):
     if not shutil.which("openssl"):
         pytest.skip("openssl is not installed: no throwaway certificate for the TLS server")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=api.kitanda.ao",
-        ]
-        + ["-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
-        check=True,
-        capture_output=True,
-    )
+    throwaway_certificate(tmp_path)
     site = (DEPLOY / "nginx" / "kitanda.conf").read_text()
     site = site.replace("/etc/letsencrypt/live/api.kitanda.ao/fullchain.pem", str(tmp_path / "cert.pem"))
     site = site.replace("/etc/letsencrypt/live/api.kitanda.ao/privkey.pem", str(tmp_path / "key.pem"))

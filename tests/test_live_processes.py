@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import ssl
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -21,7 +20,8 @@ from django.conf import settings
 from django.db import connection, connections
 from graphql_jwt.shortcuts import get_token
 
-from .services import ROOT, database_url, eventually, free_port, running, services_leg, wait_for_port
+from .processes import ROOT, eventually, free_port, running, wait_for_port
+from .services import database_url, services_leg, throwaway_certificate
 from .test_live import MY_ORDERS, reference_order, reference_paid
 
 websockets = pytest.importorskip("websockets.asyncio.client", reason="websockets is in requirements-dev.txt")
@@ -140,23 +140,7 @@ def test_nginx_sends_websockets_to_the_live_process_and_http_to_the_app_servers(
 
     order = reference_order(buyer, product)
     token = get_token(buyer)
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=api.kitanda.ao",
-        ]
-        + ["-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
-        check=True,
-        capture_output=True,
-    )
+    throwaway_certificate(tmp_path)
     live_port, https_port, http_port, app_port = distinct_ports(4)
     site = (ROOT / "deploy" / "nginx" / "kitanda.conf").read_text()
     for before, after in {
