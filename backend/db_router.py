@@ -19,7 +19,7 @@ For a response cache (the catalogue cache keyed on the catalogue's version): a p
 lagging replica must not be stored under a version the replica has not reached yet. The router
 marks the GraphQL request (`replica_read`) once it has sent one of its reads to a replica, and the
 response cache keeps only answers read from the primary. `with primary_reads(): ...` makes a block
-read the primary only; `replica_was_read()` tells whether the current request read a replica.
+read the primary only (a hook for code that must not read a lagging copy; nothing needs it today).
 Migrations and tests use the primary only (each replica's TEST MIRROR is it).
 """
 
@@ -52,7 +52,6 @@ class RequestReads:
     def __init__(self, request: HttpRequest | None):
         self.request = request
         self.replica: str | None = None  # chosen once per request
-        self.replica_read = False
         self.wrote = False
         self._unpinned: bool | None = None
 
@@ -67,18 +66,11 @@ class RequestReads:
         return self._unpinned
 
     def read_replica(self) -> None:
-        self.replica_read = True
         self.request.graphql.replica_read = True
 
 
 _READS: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar("replica_reads", default=None)
 _PRIMARY_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("primary_only", default=False)
-
-
-def replica_was_read() -> bool:
-    """Whether the current request has read anything from a replica so far."""
-    state = _READS.get()
-    return state is not None and state.replica_read
 
 
 @contextmanager
@@ -101,8 +93,14 @@ NO_REPLICA = ""  # a request's choice when no replica could be reached
 def replica_reachable(alias: str) -> bool:
     """Whether `alias` answers now: its connection is made (or checked, CONN_HEALTH_CHECKS) once per
     request that would read it, unless it failed less than REPLICA_RETRY_SECONDS ago."""
-    if time.monotonic() < _DOWN_UNTIL.get(alias, 0.0):
-        return False
+    now = time.monotonic()
+    down_until = _DOWN_UNTIL.get(alias)
+    if down_until is not None:
+        if now < down_until:
+            return False
+        # This request probes it; the process's other threads keep skipping it meanwhile (one
+        # connection timeout per window, not one per thread).
+        _DOWN_UNTIL[alias] = now + settings.REPLICA_RETRY_SECONDS
     connection = connections[alias]
     try:
         connection.close_if_health_check_failed()
@@ -136,8 +134,9 @@ class PrimaryReplicaRouter:
         ):
             return DEFAULT_DB_ALIAS
         if state.replica is None:
-            reachable = [alias for alias in settings.DATABASE_REPLICAS if replica_reachable(alias)]
-            state.replica = random.choice(reachable) if reachable else NO_REPLICA
+            # One replica at random, checked; the others only when it cannot be reached.
+            candidates = random.sample(settings.DATABASE_REPLICAS, len(settings.DATABASE_REPLICAS))
+            state.replica = next((alias for alias in candidates if replica_reachable(alias)), NO_REPLICA)
         if state.replica == NO_REPLICA:
             return DEFAULT_DB_ALIAS
         state.read_replica()
@@ -174,13 +173,29 @@ class ReplicaReadsMiddleware:
         if state.wrote:
             user = _known_user(request)
             if user is not None:
-                cache.set(pin_key(user.pk), 1, timeout=settings.REPLICA_PIN_SECONDS)
+                _pin(user.pk)
         return response
 
 
+def _pin(user_id) -> None:
+    """Pin a caller who wrote to the primary. The write has committed: a cache that cannot be
+    reached costs the pin (their catalogue reads may lag for a moment), never the answer."""
+    try:
+        cache.set(pin_key(user_id), 1, timeout=settings.REPLICA_PIN_SECONDS)
+    except Exception:
+        logger.warning("Read-your-writes pin of user %s not kept: the cache is unavailable", user_id)
+
+
 def _unpinned(request: HttpRequest) -> bool:
+    """Whether the caller may read a replica; one whose pin cannot be read reads the primary."""
     user = _known_user(request)
-    return user is None or not cache.get(pin_key(user.pk))
+    if user is None:
+        return True
+    try:
+        return not cache.get(pin_key(user.pk))
+    except Exception:
+        logger.warning("Read-your-writes pin of user %s not read: the cache is unavailable", user.pk)
+        return False
 
 
 def _known_user(request: HttpRequest):

@@ -48,9 +48,9 @@ def disable_introspection() -> SchemaExtension:
 
 
 class SmallDocumentsValidationCache(ValidationCache):
-    """Strawberry's ValidationCache, bounded, for small documents only (graph/request.py parses
-    each of those once per process, so the same syntax tree comes back and is looked up by
-    identity): graphql-core's rules run once per small document, and no large one is kept."""
+    """Strawberry's ValidationCache, bounded, for small documents only: graphql-core's rules run
+    once per small document (graph/request.py parses each once per process, so the same syntax tree
+    comes back, its hash computed once and kept on it), and no large one is kept."""
 
     def __init__(self) -> None:
         super().__init__(maxsize=CACHED_DOCUMENTS)

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
 
 import orjson
 from django.conf import settings
@@ -119,8 +121,8 @@ class GraphQLRequest:
         if self.values is None:
             return None
         try:
-            return orjson.dumps(self.values, option=orjson.OPT_SORT_KEYS, default=str).decode()
-        except TypeError:
+            return orjson.dumps(self.values, option=orjson.OPT_SORT_KEYS, default=_key_value).decode()
+        except TypeError:  # a value with no canonical spelling (a file, a lone surrogate): no key
             return None
 
     @property
@@ -137,6 +139,17 @@ class GraphQLRequest:
         ):
             return None
         return (self.sha256, self.operation_name, encoded)
+
+
+def _key_value(value: object) -> object:
+    """The one spelling of a coerced value that JSON has none for: a Decimal by its normalised digits
+    (`10`, `1e1` and `10.00` are one amount), an enum member by its value, a date by its ISO form
+    (orjson writes those itself). Anything else has none: the request keys nothing."""
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(type(value).__name__)
 
 
 def parse_document(text: str) -> DocumentNode:

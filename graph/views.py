@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
+from graphql import OperationType
 from strawberry.django.context import StrawberryDjangoContext
 from strawberry.django.views import GraphQLView
 from strawberry.http import process_result
@@ -77,12 +78,16 @@ class KitandaGraphQLView(StrictRequests, GraphQLView):
         except PersistedQueryProblem as problem:
             answer = {"data": None, "errors": [problem.error.formatted]}
             return _private(self.create_response(answer, self.get_sub_response(request)))
+        if graphql.operation_type == OperationType.SUBSCRIPTION:
+            raise HTTPException(400, gettext("Subscriptions are served over the websocket, not over HTTP."))
         request.graphql = graphql  # the database router reads what it runs (backend/db_router.py)
         data.query = graphql.text
 
         shared = response_cache.plan_for(request, graphql)
         hit = response_cache.cached(shared)
         if hit is not None:
+            graphql.validated = True  # an answer was kept for it: it passed the guards and validation
+            persisted.register(graphql)
             body, etag = hit
             return _public(request, HttpResponse(body, content_type="application/json"), etag, cache="HIT")
 

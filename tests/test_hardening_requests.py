@@ -120,3 +120,14 @@ def test_an_answer_over_the_size_cap_is_not_kept(client, settings):
     assert cached_answers() == 0
     settings.GRAPHQL_RESPONSE_CACHE_MAX_BYTES = 1000
     assert [post(client, {"query": query})["X-Cache"] for _ in range(2)] == ["MISS", "HIT"]
+
+
+def test_an_amount_spelled_three_ways_is_one_cache_entry(client, settings):
+    settings.GRAPHQL_RESPONSE_CACHE = True
+    cache.clear()
+    make_product(name="Mel", price="10.00")
+    query = "query P($min: Decimal) { products(minPrice: $min) { totalCount } }"
+    spellings = [{"min": "10"}, {"min": "1e1"}, {"min": "10.00"}]
+    answers = [post(client, {"query": query, "variables": v}) for v in spellings]
+    assert [a.json() for a in answers] == [answers[0].json()] * 3 and "errors" not in answers[0].json()
+    assert [a["X-Cache"] for a in answers] == ["MISS", "HIT", "HIT"]

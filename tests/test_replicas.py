@@ -16,7 +16,7 @@ import pytest
 from django.test import RequestFactory
 
 from backend import db_router
-from backend.db_router import PrimaryReplicaRouter, RequestReads, primary_reads, replica_was_read
+from backend.db_router import PrimaryReplicaRouter, RequestReads, primary_reads
 from domain.cart.models import Cart
 from domain.catalog.models import Product
 from domain.orders.models import Order
@@ -116,8 +116,8 @@ def test_only_catalogue_queries_outside_transactions_read_a_replica(replicas, rf
     )
     state, token = reading(query)
     try:
-        assert not replica_was_read()
-        assert replicas.db_for_read(Product) == "replica1" and replica_was_read()
+        assert not query.graphql.replica_read
+        assert replicas.db_for_read(Product) == "replica1" and query.graphql.replica_read
         assert replicas.db_for_read(Review) == "replica1"
         assert replicas.db_for_read(Order) == "default"
         assert replicas.db_for_read(Cart) == "default"
@@ -214,6 +214,41 @@ def test_the_view_routes_a_persisted_hash_by_its_operation(client, settings, mon
     assert bool(reads) is replica
 
 
+@pytest.mark.django_db(transaction=True)
+def test_with_the_cache_down_a_write_still_answers_and_a_logged_in_caller_reads_the_primary(
+    client, settings, monkeypatch
+):
+    """The read-your-writes pin lives in the shared cache. With it down (bench/chaos.py's Redis
+    phase answered 500 to committed checkouts), the write answers 200 without the pin, a logged-in
+    caller's query reads the primary (whether they wrote cannot be told), a stranger's the replica."""
+    from django.test import override_settings
+    from graphql_jwt.shortcuts import get_token
+
+    from .factories import make_product, make_user
+    from .helpers import gid
+
+    settings.DATABASE_REPLICAS = ["default"]
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    product, buyer = make_product(), make_user()
+    reads = []
+    real = RequestReads.read_replica
+    monkeypatch.setattr(RequestReads, "read_replica", lambda state: reads.append(1) or real(state))
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {get_token(buyer)}"}
+
+    def send(name: str, variables: dict, **headers) -> dict:
+        body = json.dumps({"query": operations()[name], "variables": variables})
+        response = client.post("/graphql/", body, content_type="application/json", **headers)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    broken = {"BACKEND": "tests.test_faults.BrokenCache"}
+    with override_settings(CACHES={"default": broken, "throttle": broken}):
+        added = send("AddToCart", {"productId": gid("Product", product.pk), "quantity": 1}, **bearer)
+        assert added["data"]["addToCart"]["errors"] == []
+        assert "errors" not in send("ProductList", {"first": 5}, **bearer) and reads == []
+        assert "errors" not in send("ProductList", {"first": 5}) and reads == [1]
+
+
 # ---------------------------------------------------------------- the circuit breaker
 
 
@@ -268,3 +303,30 @@ def test_a_replica_that_is_down_sends_its_reads_to_the_primary_until_it_is_back(
     replica.down = False
     assert read() == "replica1" and replica.attempts == 2  # tried again, and back
     assert read() == "replica1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replica_that_stays_down_is_probed_by_one_request_per_window(settings, monkeypatch):
+    """Once its window ends, the first request probes it and every other request of the process,
+    meanwhile and after, skips it: one connection timeout per window, not one per thread."""
+    settings.REPLICA_RETRY_SECONDS = 10
+    clock = [1000.0]
+    monkeypatch.setattr(db_router.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(db_router, "_DOWN_UNTIL", {"replica1": 990.0})  # its window has just ended
+    replica, seen_while_probing = Unreachable(), []
+    failing = replica.ensure_connection
+
+    def probe():
+        seen_while_probing.append(db_router.replica_reachable("replica1"))  # another thread, meanwhile
+        failing()
+
+    replica.ensure_connection = probe
+    real = db_router.connections
+    monkeypatch.setattr(
+        db_router,
+        "connections",
+        type("C", (), {"__getitem__": lambda _, a: replica if a == "replica1" else real[a]})(),
+    )
+    assert db_router.replica_reachable("replica1") is False
+    assert seen_while_probing == [False] and replica.attempts == 1
+    assert db_router.replica_reachable("replica1") is False and replica.attempts == 1

@@ -124,3 +124,19 @@ def test_a_manifest_operation_by_hash_is_the_manifest_text(client):
     text = operations()["ProductList"]
     result = post(client, {"extensions": persisted(text), "variables": {"first": 1}}).json()
     assert result["data"]["products"]["totalCount"] == 1
+
+
+def test_a_query_answered_from_the_cache_registers_its_hash(client, settings):
+    """An APQ client sends the text with its hash once: registered even when the answer was kept."""
+    settings.GRAPHQL_RESPONSE_CACHE = True
+    text = "query Mine { categories { slug } }"
+    assert post(client, {"query": text})["X-Cache"] == "MISS"
+    assert post(client, {"query": text, "extensions": persisted(text)})["X-Cache"] == "HIT"
+    assert by_hash_alone(client, text) == []
+
+
+def test_a_subscription_over_http_is_a_clean_400(client, caplog):
+    body = {"query": 'subscription { productAvailability(ids: ["UHJvZHVjdDox"]) { __typename } }'}
+    response = post(client, body)
+    assert response.status_code == 400 and error_codes(response.json()) == ["BAD_REQUEST"]
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
