@@ -49,13 +49,29 @@ SERVERS = {
     "wsgi": Server(
         "WSGI (gthread, 4 threads)",
         8402,
-        ("-c", "gunicorn.conf.py", "backend.wsgi:application", "-k", "backend.workers.KitandaThreadWorker", "--threads", "4"),
+        (
+            "-c",
+            "gunicorn.conf.py",
+            "backend.wsgi:application",
+            "-k",
+            "backend.workers.KitandaThreadWorker",
+            "--threads",
+            "4",
+        ),
         {"DATABASE_POOL": "0", "GRAPHQL_RESPONSE_CACHE": "0"},
     ),
     "cached": Server(
         "WSGI (gthread, 4 threads), response cache on",
         8403,
-        ("-c", "gunicorn.conf.py", "backend.wsgi:application", "-k", "backend.workers.KitandaThreadWorker", "--threads", "4"),
+        (
+            "-c",
+            "gunicorn.conf.py",
+            "backend.wsgi:application",
+            "-k",
+            "backend.workers.KitandaThreadWorker",
+            "--threads",
+            "4",
+        ),
         {"DATABASE_POOL": "0", "GRAPHQL_RESPONSE_CACHE": "1"},
     ),
 }

@@ -47,8 +47,8 @@ def calls(name: str):
 
 
 def test_the_languages_are_one_list():
-    assert settings.LANGUAGES == Language.choices
-    assert settings.LANGUAGE_CODE == DEFAULT_LANGUAGE.value
+    assert Language.choices == settings.LANGUAGES
+    assert DEFAULT_LANGUAGE.value == settings.LANGUAGE_CODE
     codes = set(Language.values)
     spelled = where(lambda node: isinstance(node, ast.Constant) and node.value in codes)
     assert files(spelled) == {"domain/languages.py"}

@@ -61,7 +61,10 @@ def _check_username(username: str) -> DomainError | None:
     try:
         UsernameValidator()(username)
     except ValidationError:
-        return InvalidInput(gettext("A username can only contain letters, digits, dots, underscores and hyphens."), field="username")
+        return InvalidInput(
+            gettext("A username can only contain letters, digits, dots, underscores and hyphens."),
+            field="username",
+        )
     if selectors.user_list_named(field="username", value=username).exists():
         return AlreadyExists(USERNAME_TAKEN, field="username")
     return None

@@ -71,7 +71,8 @@ def category_commission_set(*, category_id: int, rate: Decimal | None) -> Catego
     removes it with None so the platform's rate applies again. Orders placed already keep theirs."""
     if rate is not None and percentage(rate) is None:
         raise InvalidInput(
-            gettext("The rate must be a percentage from 0 to 100, with at most two decimal places."), field="rate"
+            gettext("The rate must be a percentage from 0 to 100, with at most two decimal places."),
+            field="rate",
         )
     with transaction.atomic():
         if not Category.objects.filter(pk=category_id).exists():

@@ -68,7 +68,8 @@ def review_create(*, user: User, product_id: int, rating: int, comment: str | No
     ).exists()
     if not delivered:
         raise NotEligible(
-            gettext("You can review a product once an order containing it has been delivered."), field="product_id"
+            gettext("You can review a product once an order containing it has been delivered."),
+            field="product_id",
         )
     try:
         with transaction.atomic():
@@ -78,7 +79,9 @@ def review_create(*, user: User, product_id: int, rating: int, comment: str | No
             product_rating_refresh(product=product)
     except IntegrityError as error:
         if Review.objects.filter(product=product, user=user).exists():
-            raise AlreadyExists(gettext("You have already reviewed this product."), field="product_id") from error
+            raise AlreadyExists(
+                gettext("You have already reviewed this product."), field="product_id"
+            ) from error
         raise
     return review
 
