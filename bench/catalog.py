@@ -39,6 +39,15 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PG = {"host": HOST, "port": 5432, "user": "postgres"}
 BUYER, BUYER_PASSWORD = "bench-buyer", "bench-buyer-password-2026"
 CARD = "4111 1111 1111 1111"
+# The README's production WSGI command, with 4 threads.
+WSGI_COMMAND = (
+    "-c",
+    "gunicorn.conf.py",
+    "backend.wsgi:application",
+    "-k",
+    "backend.workers.KitandaThreadWorker",
+)
+WSGI_COMMAND += ("--threads", "4")
 SERVERS = {
     "asgi": Server(
         "ASGI (uvicorn worker)",
@@ -49,29 +58,13 @@ SERVERS = {
     "wsgi": Server(
         "WSGI (gthread, 4 threads)",
         8402,
-        (
-            "-c",
-            "gunicorn.conf.py",
-            "backend.wsgi:application",
-            "-k",
-            "backend.workers.KitandaThreadWorker",
-            "--threads",
-            "4",
-        ),
+        WSGI_COMMAND,
         {"DATABASE_POOL": "0", "GRAPHQL_RESPONSE_CACHE": "0"},
     ),
     "cached": Server(
         "WSGI (gthread, 4 threads), response cache on",
         8403,
-        (
-            "-c",
-            "gunicorn.conf.py",
-            "backend.wsgi:application",
-            "-k",
-            "backend.workers.KitandaThreadWorker",
-            "--threads",
-            "4",
-        ),
+        WSGI_COMMAND,
         {"DATABASE_POOL": "0", "GRAPHQL_RESPONSE_CACHE": "1"},
     ),
 }

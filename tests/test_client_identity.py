@@ -13,6 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -94,26 +96,32 @@ def wait_until_serving(process: subprocess.Popen, port: int) -> None:
     raise AssertionError("gunicorn did not start within 90 s")
 
 
-@pytest.mark.parametrize("application", ["backend.asgi:application", "backend.wsgi:application"])
-def test_a_spoofed_forwarded_for_does_not_change_the_counted_ip(server_env, application):
-    """The README's command on a loopback port, no proxy trusted: six failed logins, each with
-    another X-Forwarded-For, still lock the login out (uvicorn's defaults would count six clients)."""
-    command = readme_commands()[application]
+@contextmanager
+def readme_server(application: str, env: dict[str, str]) -> Iterator[int]:
+    """The README's production command for `application`, one worker on a free loopback port."""
     port = free_port()
     process = subprocess.Popen(
-        [*command, "--bind", f"127.0.0.1:{port}", "-w", "1"],
+        [*readme_commands()[application], "--bind", f"127.0.0.1:{port}", "-w", "1"],
         cwd=ROOT,
-        env=server_env,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     try:
         wait_until_serving(process, port)
-        codes = [post_login(port, f"10.{n}.{n}.{n}")["errors"][0]["code"] for n in range(1, 7)]
+        yield port
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("application", ["backend.asgi:application", "backend.wsgi:application"])
+def test_a_spoofed_forwarded_for_does_not_change_the_counted_ip(server_env, application):
+    """The README's command on a loopback port, no proxy trusted: six failed logins, each with
+    another X-Forwarded-For, still lock the login out (uvicorn's defaults would count six clients)."""
+    with readme_server(application, server_env) as port:
+        codes = [post_login(port, f"10.{n}.{n}.{n}")["errors"][0]["code"] for n in range(1, 7)]
     assert codes == ["INVALID_CREDENTIALS"] * 5 + ["RATE_LIMITED"]
 
 

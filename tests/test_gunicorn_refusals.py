@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .test_client_identity import free_port, readme_commands, server_env, wait_until_serving  # noqa: F401 (a fixture)
+from .test_client_identity import readme_server, server_env  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,27 +30,8 @@ def raw(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
 
 @pytest.fixture(scope="module")
 def gunicorn(server_env):  # noqa: F811
-    port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "-c",
-        "gunicorn.conf.py",
-        "backend.wsgi:application",
-    ]
-    process = subprocess.Popen(
-        [*command, "-k", "backend.workers.KitandaThreadWorker", "--bind", f"127.0.0.1:{port}", "-w", "1"],
-        cwd=ROOT,
-        env=server_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_until_serving(process, port)
+    with readme_server("backend.wsgi:application", server_env) as port:  # the production command
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.mark.parametrize(
