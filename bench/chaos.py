@@ -10,7 +10,8 @@ Everything on loopback, thrown away at the end:
   broker (CELERY_BROKER_URL, AOF as deploy/redis/kitanda-broker.conf), so they can be stopped;
 - gunicorn as the README serves WSGI in production (gunicorn.conf.py, -k
   backend.workers.KitandaThreadWorker, 2 workers x 4 threads), a Celery worker and a beat with the
-  sweepers shortened (CHARGE_ATTEMPT_TIMEOUT 20 s, sweeps every 5 s, refund retries every 10 s);
+  sweepers shortened (CHARGE_ATTEMPT_TIMEOUT 20 s, sweeps every 5 s, refund retries every 10 s),
+  each started again 5 s after it exits with an error, as deploy/systemd's Restart=on-failure does;
 - the bank: bench/chaos_gateway.py (PAYMENT_GATEWAY) writes every charge, void and refund to a file,
   outside the app's database; the script writes there the reference payments it makes.
 
@@ -29,7 +30,12 @@ internal errors, dropped connections, /health/ answers, replica and primary read
 invariants: charges at the bank without a standing order nor a refund or void (must be 0), paid
 orders whose charge the bank lacks, money given back while its order stands, stock = initial -
 units in standing orders per product, ledger = balance and ledger = paid standing orders per
-store, and the bank's net = paid standing orders. Exits 1 when an invariant fails. Not a test.
+store, and the bank's net = paid standing orders. Exits 1 when an invariant fails. Also printed,
+not counted as invariants: orders whose "placed" e-mail never went (a task lost with the broker).
+CHAOS_LOGS=<folder> keeps the servers' logs and the bank's book there. Not a test.
+
+Its parts: bench/chaos_stack.py (the processes and their faults), bench/chaos_load.py (the load),
+bench/chaos_gateway.py (the bank), bench/chaos_report.py (the books and what is printed).
 """
 
 from __future__ import annotations
@@ -38,187 +44,20 @@ import argparse
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.chaos_load import HOST, METRICS_TOKEN, WEBHOOK_SECRET, Load  # noqa: E402
+from bench.chaos_load import Load  # noqa: E402
 from bench.chaos_report import figures, report  # noqa: E402
-from tests.pgcluster import _as_postgres, _run, postgres_bin, primary_and_replica, unavailable  # noqa: E402
-from tests.processes import free_port, running, wait_for_port  # noqa: E402
-
-VENV = ROOT / ".venv" / "bin"
-ATTEMPT_TIMEOUT = 20
-ENV = {
-    "DEBUG": "0",
-    "SECRET_KEY": "chaos-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789",
-    "ALLOWED_HOSTS": HOST,
-    "SECURE_SSL_REDIRECT": "0",
-    "PAYMENT_GATEWAY": "bench.chaos_gateway.ChaosGateway",
-    "PAYMENT_WEBHOOK_SECRET": WEBHOOK_SECRET,
-    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    "LOG_LEVEL": "WARNING",
-    "ACCESS_LOG": "0",
-    "METRICS_ENABLED": "1",
-    "METRICS_TOKEN": METRICS_TOKEN,
-    "CHARGE_ATTEMPT_TIMEOUT": str(ATTEMPT_TIMEOUT),
-    "CHARGE_ATTEMPT_SWEEP_INTERVAL": "5",
-    "REFUND_RETRY_INTERVAL": "10",
-    "REPLICA_RETRY_SECONDS": "3",
-    "GUNICORN_TIMEOUT": "30",
-    "PYTHONPATH": str(ROOT),
-}
-
-
-# ---------------------------------------------------------------- the stack
-
-
-class Stack:
-    """The processes of the run, their ports and the faults that can be done to them."""
-
-    def __init__(self, tmp: Path, cluster, database_url: str):
-        self.tmp, self.cluster = tmp, cluster
-        self.ports = {"app": free_port(8600, 8699)}
-        self.ports["cache"] = free_port(6400, 6449)
-        self.redis: dict[str, subprocess.Popen] = {"cache": self._redis("cache")}
-        self.ports["broker"] = free_port(6450, 6499)
-        self.redis["broker"] = self._redis("broker")
-        self.bank = tmp / "bank.jsonl"
-        self.env = {
-            **os.environ,
-            **ENV,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": f"redis://{HOST}:{self.ports['cache']}/0",
-            "CELERY_BROKER_URL": f"redis://{HOST}:{self.ports['broker']}/0",
-            "CHAOS_BANK": str(self.bank),
-            "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics"),
-            "GUNICORN_BIND": f"{HOST}:{self.ports['app']}",
-            "GUNICORN_CONTROL_SOCKET": str(tmp / "gunicorn.ctl"),
-        }
-        if cluster is not None:
-            self.env["DATABASE_REPLICA_URLS"] = cluster.url("replica")
-        (tmp / "metrics").mkdir()
-        self.app: subprocess.Popen | None = None
-
-    def _redis(self, name: str) -> subprocess.Popen:
-        folder = self.tmp / f"redis-{name}"
-        folder.mkdir(exist_ok=True)
-        options = ["--appendonly", "yes", "--appendfsync", "everysec"] if name == "broker" else []
-        process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.ports[name]),
-                "--bind",
-                HOST,
-                "--save",
-                "",
-                "--dir",
-                str(folder),
-            ]
-            + options,
-            stdout=(self.tmp / f"redis-{name}.log").open("a"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_for_port(self.ports[name], process=process)
-        return process
-
-    def redis_kill(self, name: str) -> None:
-        self.redis[name].kill()
-        self.redis[name].wait(timeout=10)
-
-    def redis_start(self, name: str) -> None:
-        self.redis[name] = self._redis(name)
-
-    def stop_redis(self) -> None:
-        for process in self.redis.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=10)
-
-    def workers(self) -> list[int]:
-        """The pids of gunicorn's workers (the master's children)."""
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if self.app is not None and int(fields[1]) == self.app.pid:
-                pids.append(int(stat.parent.name))
-        return pids
-
-    def replica(self, *, running_: bool) -> None:
-        if running_:
-            data = self.cluster.base / "replica"
-            log = self.cluster.base / "replica.log"
-            _run(
-                _as_postgres([str(postgres_bin() / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "start"])
-            )
-        else:
-            self.cluster.stop("replica")
-
-    def cut_connections(self) -> int:
-        """pg_terminate_backend of every connection to the app's database but this one's."""
-        import psycopg
-
-        with psycopg.connect(self.env["DATABASE_URL"], autocommit=True) as connection:
-            rows = connection.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            ).fetchall()
-        return len(rows)
-
-    def manage(self, *args: str) -> str:
-        done = subprocess.run(
-            [str(VENV / "python"), "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        return (done.stdout + done.stderr).strip()
-
-    def queue_length(self) -> int | None:
-        import redis
-
-        try:
-            client = redis.Redis(host=HOST, port=self.ports["broker"], socket_timeout=2)
-            return client.llen("kitanda")
-        except redis.RedisError:
-            return None
-
-
-@contextmanager
-def database():
-    """(a primary's URL, the cluster or None): a throwaway primary + replica when PostgreSQL's
-    tools are here, else a throwaway database on the local server."""
-    if reason := unavailable():
-        print(f"replica phase skipped: {reason}; using a database on the local PostgreSQL server")
-        import psycopg
-
-        server = os.environ.get("BENCH_PG_URL", f"postgres://postgres@{HOST}:5432")
-        name = f"kitanda_chaos_{os.getpid()}"
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"{server}/{name}", None
-        finally:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        return
-    primary, replica = free_port(5560, 5579), free_port(5580, 5599)
-    with primary_and_replica(primary_port=primary, replica_port=replica) as cluster:
-        yield cluster.url("primary"), cluster
+from bench.chaos_stack import ATTEMPT_TIMEOUT, ENV, VENV, Stack, database, supervised  # noqa: E402
+from tests.processes import running, wait_for_port  # noqa: E402
 
 
 def seed(buyers: int) -> dict:
@@ -333,6 +172,7 @@ def inject(fault, stack: Stack, seconds: float, notes: list[str]) -> None:
 def run_phases(stack: Stack, load: Load, args) -> dict:
     results = {}
     for name, fault in PHASES:
+        stack.phase = name
         notes: list[str] = []
         before = load.reads()
         injector = (
@@ -347,7 +187,7 @@ def run_phases(stack: Stack, load: Load, args) -> dict:
         after = load.reads()
         results[name] = {
             "counts": dict(load.counts[name]),
-            "notes": notes,
+            "notes": notes + stack.events.pop(name, []),
             "reads": {alias: after.get(alias, 0) - before.get(alias, 0) for alias in after},
         }
         print(f"  {name}: {dict(load.counts[name])} {notes}", flush=True)
@@ -363,12 +203,13 @@ def settle(stack: Stack, load: Load) -> list[str]:
             time.sleep(0.5)
         time.sleep(2)  # the last task taken is finishing
 
+    stack.phase = "after the load"
     drain(60)
     time.sleep(max(0.0, load.last_checkout + ATTEMPT_TIMEOUT + 2 - time.monotonic()))
     notes = [f"void_lost_charges: {stack.manage('void_lost_charges')}"]
     drain(60)
     notes.append(f"retry_refunds: {stack.manage('retry_refunds')}")
-    return notes
+    return notes + stack.events.pop(stack.phase, [])
 
 
 def main() -> None:
@@ -391,9 +232,9 @@ def main() -> None:
                 )
                 celery = [str(VENV / "celery"), "-A", "backend"]
                 worker = [*celery, "worker", "--concurrency", "2", "-l", "WARNING"]
-                processes.enter_context(running(worker, env=stack.env, log=tmp / "worker.log"))
+                processes.enter_context(supervised(worker, stack, log=tmp / "worker.log"))
                 beat = [*celery, "beat", "-l", "WARNING", "--schedule", str(tmp / "beat-schedule")]
-                processes.enter_context(running(beat, env=stack.env, log=tmp / "beat.log"))
+                processes.enter_context(supervised(beat, stack, log=tmp / "beat.log"))
                 wait_for_port(stack.ports["app"], process=stack.app, timeout=90)
                 load = Load(stack.ports["app"], data)
                 print(f"load: {args.buyers} buyers, {args.shoppers} shoppers, {args.seconds:.0f} s per phase")

@@ -12,12 +12,13 @@ ZERO = Decimal("0.00")
 
 def figures(*, stock: dict[int, int], bank: Path) -> dict:
     """Every figure the run ends with; "failures" lists the invariants that do not hold."""
-    from django.db.models import Sum
+    from django.db.models import Exists, OuterRef, Sum
 
     from bench.chaos_gateway import bank_read  # imports the domain: after django.setup()
     from domain.catalog.models import Product
     from domain.economics import selectors
     from domain.economics.models import LedgerEntry
+    from domain.notifications.models import NoticeKind, Notification
     from domain.orders.models import (
         ChargeAttempt,
         ChargeAttemptStatus,
@@ -119,6 +120,13 @@ def figures(*, stock: dict[int, int], bank: Path) -> dict:
             "refunds recorded / still pending": (
                 f"{Refund.objects.count()} / {Refund.objects.filter(refunded_at__isnull=True).count()}"
             ),
+            "orders whose placed e-mail was never sent (its task lost)": Order.objects.exclude(
+                Exists(
+                    Notification.objects.filter(
+                        order=OuterRef("pk"), kind=NoticeKind.BUYER_PLACED, sent_at__isnull=False
+                    )
+                )
+            ).count(),
             "charge attempts PENDING / PLACED / RETURNED": " / ".join(
                 str(ChargeAttempt.objects.filter(status=status).count())
                 for status in (
