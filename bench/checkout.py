@@ -31,6 +31,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench import postgres
+
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "kitanda_bench_checkout"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -66,21 +69,11 @@ INPUT = {
 
 
 def database(action: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        if action == "create":
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
+    postgres.database(PG_URL, DB_NAME, action)
 
 
 def setup_django() -> None:
-    os.environ.update(ENV)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    postgres.setup_django(ENV)
 
 
 def seed(buyers: int) -> tuple[list, list]:

@@ -49,7 +49,7 @@ def jwt_payload(user: User, context=None) -> dict:
     }
 
 
-def _revoked(user: User, issued: datetime | float | None) -> bool:
+def token_revoked(user: User, issued: datetime | float | None) -> bool:
     """Was this token issued before the user's tokens were revoked?"""
     if user.tokens_revoked_at is None:
         return False
@@ -89,7 +89,7 @@ def user_from_authorization(header: str | None):
     except (JSONWebTokenError, jwt.PyJWTError, ValueError, TypeError):
         return AnonymousUser()
     issued = payload.get("issuedMs")
-    if user is None or not user.is_active or _revoked(user, issued if isinstance(issued, int) else None):
+    if user is None or not user.is_active or token_revoked(user, issued if isinstance(issued, int) else None):
         return AnonymousUser()
     return user
 
@@ -124,7 +124,7 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
             _family_revoke(old)
             valid = False
         else:
-            valid = not _expired(old) and old.user.is_active and not _revoked(old.user, old.created)
+            valid = not _expired(old) and old.user.is_active and not token_revoked(old.user, old.created)
         if valid:
             old.revoke()
             pair = token_pair_issue(user=old.user, family=_family(old))

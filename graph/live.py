@@ -39,7 +39,9 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
-from .auth import user_from_authorization
+from domain.accounts import selectors
+
+from .auth import token_revoked, user_from_authorization
 from .errors import bad_input
 from .request import GraphQLRequest
 
@@ -125,6 +127,7 @@ class LiveConsumer(GraphQLWSConsumer):
         self.ip: str | None = None
         self.queues: defaultdict[str, set[asyncio.Queue]] = defaultdict(set)
         self.watch_task: asyncio.Task | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     # ------------------------------------------------------------ the connection
 
@@ -135,7 +138,7 @@ class LiveConsumer(GraphQLWSConsumer):
             await self.close()  # before the handshake: the server answers 403
             return
         CONNECTIONS_BY_IP[ip] += 1
-        self.ip = ip
+        self.ip, self.loop = ip, asyncio.get_running_loop()
         await super().websocket_connect(message)
 
     async def disconnect(self, code: int) -> None:
@@ -146,6 +149,7 @@ class LiveConsumer(GraphQLWSConsumer):
             self.ip = None
         if self.watch_task is not None:
             self.watch_task.cancel()
+        _tokens_unwatch(self)
         if self.run_task is not None:
             await super().disconnect(code)
         for group in list(self.queues):
@@ -156,38 +160,29 @@ class LiveConsumer(GraphQLWSConsumer):
         return LiveContext(request=self)
 
     async def on_ws_connect(self, context: LiveContext):
-        header = context.connection_params.get("authorization") or context.connection_params.get(
-            "Authorization"
-        )
-        if header is None:
-            self.watch_task = asyncio.create_task(self._watch(None, None))
-            return UNSET
-        if not isinstance(header, str):
-            raise ConnectionRejectionError
-        user = await database_sync_to_async(user_from_authorization)(header)
-        if not user.is_authenticated:
-            raise ConnectionRejectionError
-        self.user = user
-        self.watch_task = asyncio.create_task(self._watch(header, _expiry(header)))
+        params = context.connection_params
+        header = params.get("authorization") or params.get("Authorization")
+        claims = {}
+        if header is not None:
+            if not isinstance(header, str):
+                raise ConnectionRejectionError
+            user = await database_sync_to_async(user_from_authorization)(header)
+            if not user.is_authenticated:
+                raise ConnectionRejectionError
+            self.user, claims = user, _claims(header)
+            _tokens_watch(self, user.pk, claims.get("issuedMs"))
+        self.watch_task = asyncio.create_task(self._close_when_due(claims.get("exp")))
         return UNSET
 
-    async def _watch(self, header: str | None, expires: float | None) -> None:
-        """Close the socket once the token stops being valid, or when the connection is due to cycle."""
-        cycle_at = time.monotonic() + settings.LIVE_CONNECTION_MAX_SECONDS
-        while True:
-            await asyncio.sleep(settings.LIVE_AUTH_CHECK_SECONDS)
-            if time.monotonic() >= cycle_at:
-                await self.close(code=CLOSE_CYCLED)
-                return
-            if header is None:
-                continue
-            if expires is not None and time.time() >= expires:
-                await self.close(code=CLOSE_FORBIDDEN)
-                return
-            user = await database_sync_to_async(user_from_authorization)(header)
-            if user.pk != self.user.pk:
-                await self.close(code=CLOSE_FORBIDDEN)
-                return
+    async def _close_when_due(self, expires) -> None:
+        """Close the socket when its token expires (4403) or, before, when it is due to cycle (1012)."""
+        due = settings.LIVE_CONNECTION_MAX_SECONDS
+        if isinstance(expires, int | float) and expires - time.time() < due:
+            await asyncio.sleep(max(0.0, expires - time.time()))
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await asyncio.sleep(due)
+        await self.close(code=CLOSE_CYCLED)
 
     # ------------------------------------------------------------ events
 
@@ -224,12 +219,58 @@ class LiveConsumer(GraphQLWSConsumer):
                 return
 
 
-def _expiry(header: str) -> float | None:
-    """When the (already verified) token expires, in seconds since the epoch."""
+def _claims(header: str) -> dict:
+    """The claims of an access token already verified (user_from_authorization)."""
     token = header.strip().partition(" ")[2].strip()
     try:
-        claims = jwt.decode(token, options={"verify_signature": False})
+        return jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
-        return None
-    expires = claims.get("exp")
-    return float(expires) if isinstance(expires, int | float) else None
+        return {}
+
+
+# ---------------------------------------------------------------- tokens revoked meanwhile
+
+# The logged-in sockets of this process: consumer → (user id, the token's issuedMs). One task per
+# event loop checks them all every LIVE_AUTH_CHECK_SECONDS in one query, so a thousand idle sockets
+# cost one query per check, not a thousand.
+WATCHED: dict[LiveConsumer, tuple[int, int | None]] = {}
+_checkers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+
+
+def _tokens_watch(consumer: LiveConsumer, user_id: int, issued) -> None:
+    WATCHED[consumer] = (user_id, issued if isinstance(issued, int) else None)
+    loop = asyncio.get_running_loop()
+    for other in [other for other, task in _checkers.items() if task.done()]:
+        del _checkers[other]
+    if loop not in _checkers:
+        _checkers[loop] = loop.create_task(_tokens_check(loop))
+
+
+def _tokens_unwatch(consumer: LiveConsumer) -> None:
+    """Forget a socket; the last one of its event loop stops that loop's checker."""
+    if WATCHED.pop(consumer, None) is not None and not any(other.loop is consumer.loop for other in WATCHED):
+        checker = _checkers.pop(consumer.loop, None)
+        if checker is not None:
+            checker.cancel()
+
+
+async def _tokens_check(loop: asyncio.AbstractEventLoop) -> None:
+    while True:
+        await asyncio.sleep(settings.LIVE_AUTH_CHECK_SECONDS)
+        watched = {consumer: seen for consumer, seen in WATCHED.items() if consumer.loop is loop}
+        if not watched:
+            return
+        valid = await database_sync_to_async(_tokens_valid)(watched)
+        for consumer in watched.keys() - valid:
+            WATCHED.pop(consumer, None)
+            await consumer.close(code=CLOSE_FORBIDDEN)
+
+
+def _tokens_valid(watched: dict) -> set:
+    """The sockets whose user is still active and whose token was issued after any revocation."""
+    users = selectors.user_list_by_pk(pks={user_id for user_id, _ in watched.values()})
+    return {
+        consumer
+        for consumer, (user_id, issued) in watched.items()
+        if (user := users.get(user_id)) is not None and user.is_active and not token_revoked(user, issued)
+    }

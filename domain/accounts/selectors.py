@@ -34,6 +34,11 @@ def user_get(*, user_id: int) -> User | None:
     return User.objects.filter(pk=user_id).first()
 
 
+def user_list_by_pk(*, pks) -> dict[int, User]:
+    """Users by primary key, in one query (the websocket process checks its sessions' users at once)."""
+    return User.objects.in_bulk(set(pks))
+
+
 def seller_list_pending() -> QuerySet[User]:
     """Active sellers waiting for approval, the longest-waiting first (at most 100: approving
     them brings the next ones)."""
