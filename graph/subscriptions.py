@@ -9,6 +9,7 @@ last one seen as `since` first replays what was stored after it, so a reconnect 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from decimal import Decimal
@@ -30,13 +31,15 @@ from .orders import OrderStatus, PaymentStatus
 from .permissions import Buyer, Public, SellerOrAdmin, allow
 
 PRODUCTS_MAX = 50
+DELIVERED_KEPT = 1000
 
 
 @strawberry.type(name="OrderUpdate", description="One change of an order, as it happened.")
 class OrderUpdate:
     seq: int = strawberry.field(
-        description="Grows with every event of an order and of a store: pass the last one seen as "
-        "`since` when subscribing again to receive what was missed."
+        description="Numbers events in the order they were written (they may arrive in another "
+        "order: skip numbers already seen). Pass the last one seen as `since` when subscribing again: "
+        "what was missed is replayed, with some events already seen."
     )
     order_number: str
     status: OrderStatus = strawberry.field(description="The order's status after this event.")
@@ -70,21 +73,41 @@ async def _order_updates(
     info: Info, topic: str, since: int | None, read
 ) -> AsyncGenerator[OrderUpdate, None]:
     """Listen first, then replay after `since`, then deliver live: `read(since=, pks=)` is the
-    subscriber's scoped read, run for the replay and again for every event."""
+    subscriber's scoped read, run for the replay and again for every event. Events arrive in commit
+    order, which is not always `seq` order: each is delivered once, by its number."""
+    delivered = Delivered()
     async with info.context.live.listening(topic) as queue:
-        seen = since
         if since is not None:
             for event in await database_sync_to_async(read)(since=since, pks=None):
-                seen = event.pk
-                yield OrderUpdate.of(event)
+                if delivered.first_time(event.pk) and event.pk != since:
+                    yield OrderUpdate.of(event)
         while True:
             message = await queue.get()
-            pks = [pk for pk in message.get("events", ()) if seen is None or pk > seen]
-            if not pks:
-                continue
-            for event in await database_sync_to_async(read)(since=seen, pks=pks):
-                seen = event.pk
-                yield OrderUpdate.of(event)
+            pks = [pk for pk in message.get("events", ()) if pk not in delivered]
+            if pks:
+                for event in await database_sync_to_async(read)(since=None, pks=pks):
+                    if delivered.first_time(event.pk):
+                        yield OrderUpdate.of(event)
+
+
+class Delivered:
+    """The numbers of the events a subscription delivered, the last DELIVERED_KEPT of them."""
+
+    def __init__(self) -> None:
+        self.order: deque[int] = deque(maxlen=DELIVERED_KEPT)
+        self.numbers: set[int] = set()
+
+    def __contains__(self, pk: int) -> bool:
+        return pk in self.numbers
+
+    def first_time(self, pk: int) -> bool:
+        if pk in self.numbers:
+            return False
+        if len(self.order) == self.order.maxlen:
+            self.numbers.discard(self.order[0])
+        self.order.append(pk)
+        self.numbers.add(pk)
+        return True
 
 
 def _store_id(info: Info, store_id: strawberry.ID | None) -> int:

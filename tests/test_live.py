@@ -240,6 +240,35 @@ def test_since_replays_what_was_missed_then_goes_on_live(buyer, seller, product)
     run(scenario)
 
 
+def test_an_event_committed_after_a_later_numbered_one_is_delivered_and_replayed(buyer, seller, product):
+    """Two transactions commit in another order than they wrote: nothing is skipped."""
+    first, second = reference_order(buyer, product), reference_order(buyer, product)
+    (low,) = first.events.values_list("pk", flat=True)
+    (high,) = second.events.values_list("pk", flat=True)
+
+    async def scenario():
+        from channels.layers import get_channel_layer
+
+        socket = await (await Socket.open(buyer)).acked()
+        await socket.subscribe(MY_ORDERS)
+        topic = live.buyer_topic(buyer.pk)
+        for pk in (high, low, high):  # the higher number's commit first; then a duplicate
+            await get_channel_layer().group_send(
+                topic, {"type": "live.event", "topic": topic, "event": {"events": [pk]}}
+            )
+        seqs = [(await socket.next_data())["myOrderUpdates"]["seq"] for _ in range(2)]
+        assert seqs == [high, low] and await socket.quiet()
+        # A client that saw `high` first and reconnects with it gets `low` too (written just before).
+        again = await (await Socket.open(buyer)).acked()
+        await again.subscribe(MY_ORDERS, {"since": high})
+        assert (await again.next_data())["myOrderUpdates"]["seq"] == low
+        assert await again.quiet()
+        await socket.close()
+        await again.close()
+
+    run(scenario)
+
+
 def test_every_event_is_checked_again_at_delivery_a_deactivated_store_receives_nothing(
     buyer, seller, product
 ):

@@ -4,16 +4,21 @@ what a subscriber may read back when it delivers.
 Every OrderEvent (events.py: placed, paid, each status step, a cancellation, a late payment) is
 published on its buyer's and its store's topics once its transaction commits, whether it was
 written by a request, a Celery task or a command. The event's primary key is its sequence number:
-it only grows, per order and per store, so a subscriber that reconnects passes the last one it
+it grows in the order events are written, so a subscriber that reconnects passes the last one it
 saw as `since` and reads what it missed from the stored events (`order_events_for_*`), then goes
-on live without a gap. The reads are scoped to the subscriber like the order selectors, and run
-again for every event delivered: an order moved to another store, a store deactivated or a
-seller who lost it stops the delivery at once.
+on live without a gap. Transactions commit in another order than they write (two checkouts of
+one store), so an event may arrive after one with a higher number: the replay also returns the
+events written up to REPLAY_LAG before `since`, and subscribers skip the numbers they have.
+The reads are scoped to the subscriber like the order selectors, and run again for every event
+delivered: an order moved to another store, a store deactivated or a seller who lost it stops
+the delivery at once.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
+
+from django.db.models import DateTimeField, ExpressionWrapper, Q, QuerySet, Subquery, Value
 from django.db.models.signals import post_save
 
 from domain import live
@@ -25,6 +30,10 @@ from .signals import orders_placed
 
 # The most events one replay returns: a client further behind reloads its orders.
 REPLAY_MAX = 200
+# Longer than any transaction that writes an order event (checkout's, with its gateway call, is
+# bounded by the gateway's timeouts): an event written before `since` but committed after it is
+# written at most this long before it.
+REPLAY_LAG = timedelta(minutes=2)
 # Product fields whose change changes availability.
 AVAILABILITY_FIELDS = {"stock_quantity", "is_active", "deleted_at"}
 
@@ -89,10 +98,14 @@ def order_events_for_store(
 
 
 def _events(events: QuerySet[OrderEvent], *, since: int | None, pks: list[int] | None) -> list[OrderEvent]:
+    """`since`: the events after it, and those written up to REPLAY_LAG before it, which may have
+    committed after it (the subscriber skips the ones it has)."""
     if pks is not None:
         events = events.filter(pk__in=pks)
     if since is not None:
-        events = events.filter(pk__gt=since)
+        written = OrderEvent.objects.filter(pk=since).values("created_at")[:1]
+        lag_start = ExpressionWrapper(Subquery(written) - Value(REPLAY_LAG), output_field=DateTimeField())
+        events = events.filter(Q(pk__gt=since) | Q(created_at__gte=lag_start))
     return list(events.select_related("order").order_by("pk")[:REPLAY_MAX])
 
 
