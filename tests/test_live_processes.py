@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import ssl
-import sys
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -41,7 +40,11 @@ def daphne_env() -> dict:
 
 @contextmanager
 def daphne(port: int, tmp_path, name: str):
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "backend.asgi:application"]
+    """The websocket server exactly as deploy/systemd/kitanda-live.service starts it, on `port`."""
+    unit = (ROOT / "deploy" / "systemd" / "kitanda-live.service").read_text()
+    (line,) = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
+    command = line.removeprefix("ExecStart=").replace("/srv/kitanda", str(ROOT)).split()
+    command[command.index("--port") + 1] = str(port)
     with running(command, env=daphne_env(), log=tmp_path / f"{name}.log") as process:
         yield process
     # Its database sessions end with it (or the test database could not be dropped).
