@@ -80,7 +80,9 @@ def test_cancelling_a_paid_order_reverses_both_in_the_cancelling_transaction(
             ("refund", D("-2280.00"), D("-280.00")),
             ("commission_reversal", D("228.00"), D("0.00")),
         ]
-    assert len(after_commit) == 3  # the catalogue version, the refund, the e-mail: all once this commits
+    # The catalogue version, the refund, the e-mail and the live events (the product's stock, the
+    # order's event to its buyer and its store: domain/orders/live.py): all once this commits.
+    assert len(after_commit) == 6
     assert sum(entry[2] for entry in ledger_of()) == 0
 
 
