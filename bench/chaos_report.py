@@ -28,6 +28,7 @@ def figures(*, stock: dict[int, int], bank: Path) -> dict:
         Payment,
         PaymentStatus,
         Refund,
+        RefundReason,
     )
 
     operations = bank_read(bank)
@@ -120,6 +121,9 @@ def figures(*, stock: dict[int, int], bank: Path) -> dict:
             "refunds recorded / still pending": (
                 f"{Refund.objects.count()} / {Refund.objects.filter(refunded_at__isnull=True).count()}"
             ),
+            "voids owed by the sweeper or a failed charge call": Refund.objects.filter(
+                reason=RefundReason.CHARGE_UNANSWERED
+            ).count(),
             "orders whose placed e-mail was never sent (its task lost)": Order.objects.exclude(
                 Exists(
                     Notification.objects.filter(
