@@ -72,4 +72,4 @@ schema = KitandaSchema(
     ],
 )
 # Plain columns and relay ids skip Strawberry's per-field machinery (graph/lean.py).
-LEAN_FIELDS = install_lean_resolvers(schema)
+LEAN_FIELDS = install_lean_resolvers(schema) if settings.GRAPHQL_LEAN_RESOLVERS else []
