@@ -122,6 +122,17 @@ def test_the_web_unit_refuses_an_unmigrated_database_and_says_why(tmp_path):
     assert "Booting worker" not in done.stderr
 
 
+def test_the_live_unit_refuses_an_unmigrated_database_and_says_why(tmp_path):
+    """The websocket process runs the same preflight before daphne starts."""
+    env = production_env(tmp_path, free_port())
+    unit = unit_for_this_machine(DEPLOY / "systemd" / "kitanda-live.service", tmp_path / "env")
+    done = subprocess.run(
+        exec_start(unit, "ExecStartPre"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0
+    assert "Kitanda is not ready" in done.stderr and "manage.py migrate" in done.stderr
+
+
 # ---------------------------------------------------------------- nginx
 
 WRAPPER = """
