@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 
 def enqueue_after_commit(task, /, **kwargs) -> None:
     """Send `task` with these (JSON) keyword arguments once the current transaction commits.
-    A broker that cannot be reached is logged, and the caller's request still succeeds."""
+    A broker that cannot be reached is logged and the task runs in this process instead (the
+    tasks are idempotent; an order's e-mails must not be lost to a broker outage), and the
+    caller's request still succeeds."""
     transaction.on_commit(lambda: _send(task, kwargs), robust=True)
 
 
@@ -32,8 +34,8 @@ def _send(task, kwargs: dict) -> None:
     try:
         task.apply_async(kwargs=kwargs)
     except Exception:
-        logger.exception("could not enqueue %s(%s)", task.name, kwargs)
-        raise
+        logger.exception("could not enqueue %s(%s): running it in this process", task.name, kwargs)
+        task.apply(kwargs=kwargs)  # Celery's local run: a failure is logged, never raised here
 
 
 # Tasks held back until the current request's response has gone (this thread's request; None outside one).

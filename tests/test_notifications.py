@@ -280,3 +280,20 @@ def test_a_thumbnail_task_for_a_replaced_image_does_nothing(seller, django_captu
         catalog_services.product_update(seller=seller, product_id=product.pk, image=png((200, 200)))
     assert product_thumbnail_make(product_id=product.pk, image=first.image.name) is False
     assert not Product.objects.get(pk=product.pk).thumbnail
+
+
+def test_with_the_broker_down_the_order_e_mails_are_sent_from_the_process(
+    buyer, seller, product, gateway, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A broker outage must not lose an order's e-mails: the task runs in this process instead."""
+    from domain.notifications import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("the broker cannot be reached")
+
+    monkeypatch.setattr(tasks.notifications_send, "apply_async", broker_down)
+    order = checkout(buyer, product, django_capture_on_commit_callbacks)
+    assert sent() == [
+        (buyer.email, f"Kitanda: recebemos a sua encomenda {order.order_number}"),
+        (seller.email, f"Kitanda: nova encomenda {order.order_number} na loja {seller.store.name}"),
+    ]
