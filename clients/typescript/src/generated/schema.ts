@@ -567,6 +567,22 @@ export enum OrderStatus {
   Shipped = 'SHIPPED'
 }
 
+/** One change of an order, as it happened. */
+export type OrderUpdate = {
+  __typename?: 'OrderUpdate';
+  at: Scalars['DateTime']['output'];
+  /** Null for a new order. */
+  fromStatus?: Maybe<OrderStatus>;
+  orderNumber: Scalars['String']['output'];
+  /** The order's payment status now. */
+  paymentStatus: PaymentStatus;
+  /** Numbers events in the order they were written (they may arrive in another order: skip numbers already seen). Pass the last one seen as `since` when subscribing again: what was missed is replayed, with some events already seen. */
+  seq: Scalars['Int']['output'];
+  /** The order's status after this event. */
+  status: OrderStatus;
+  totalAmount: Scalars['Decimal']['output'];
+};
+
 /** Information to aid in pagination. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -703,6 +719,14 @@ export type ProductReviewsArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ProductAvailability = {
+  __typename?: 'ProductAvailability';
+  /** False also when the product is no longer sold. */
+  inStock: Scalars['Boolean']['output'];
+  productId: Scalars['ID']['output'];
+  stockLeft: Scalars['Int']['output'];
 };
 
 /** A connection to a list of items. */
@@ -1086,6 +1110,32 @@ export type StoreUpdateInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   logo?: InputMaybe<Scalars['Upload']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** BUYER: changes of the buyer's own orders (status, payment). */
+  myOrderUpdates: OrderUpdate;
+  /** Stock of up to 50 products (a product page): their current state first, then every change. */
+  productAvailability: ProductAvailability;
+  /** SELLER: new orders, payments, cancellations and status steps of the seller's store; ADMIN: of the store named by storeId. */
+  storeOrderEvents: OrderUpdate;
+};
+
+
+export type SubscriptionMyOrderUpdatesArgs = {
+  since?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type SubscriptionProductAvailabilityArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionStoreOrderEventsArgs = {
+  since?: InputMaybe<Scalars['Int']['input']>;
+  storeId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type User = Node & {
