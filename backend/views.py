@@ -46,18 +46,35 @@ def _cache_state() -> str:
         return "down"
 
 
+def _broker_state() -> str:
+    """Whether the Celery broker takes connections (only with CELERY_BROKER_URL: without one the
+    tasks run in this process). While it does not, tasks run in the web process instead."""
+    from backend.celery import app
+
+    try:
+        with app.connection_for_write(connect_timeout=1) as connection:
+            connection.ensure_connection(max_retries=1, timeout=1)
+    except Exception:
+        logger.warning("health check: the broker cannot be reached")
+        return "down"
+    return "ok"
+
+
 @require_GET
 def health(request):
     """Ready or not, for a load balancer: 503 "not ready" while the primary database cannot serve
     (unreachable or not migrated); 200 "ok", or 200 "degraded" while a part browsing can do without
-    is down (Redis: no cache, logins refused; a replica: its reads go to the primary)."""
+    is down (Redis: no cache, logins refused; a replica: its reads go to the primary; the broker:
+    tasks run in the web process)."""
     checks_done = {"database": _database_state(), "cache": _cache_state()}
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        checks_done["broker"] = _broker_state()
     replicas = {alias: "ok" if replica_reachable(alias) else "down" for alias in settings.DATABASE_REPLICAS}
     if replicas:
         checks_done["replicas"] = replicas
     if checks_done["database"] != "ok":
         status = "not ready"
-    elif checks_done["cache"] != "ok" or "down" in replicas.values():
+    elif checks_done["cache"] != "ok" or checks_done.get("broker") == "down" or "down" in replicas.values():
         status = "degraded"
     else:
         status = "ok"

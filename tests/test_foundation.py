@@ -314,3 +314,23 @@ def test_every_setting_read_from_the_environment_is_documented():
     readme = (root / "README.md").read_text()
     assert len(names) > 40
     assert sorted(name for name in names if f"`{name}`" not in readme) == []
+
+
+def test_health_is_degraded_but_serving_when_the_broker_is_down(client, settings):
+    """With a broker that cannot be reached, tasks run in the web process: degraded, still serving."""
+    import socket
+
+    from backend.celery import app
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    saved = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+    try:
+        response = client.get("/health/")
+    finally:
+        app.conf.broker_url = saved
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "ok", "broker": "down"}
