@@ -1,6 +1,10 @@
-"""A real Kitanda server for the tests that drive it from outside (node, a browser): gunicorn on a
-loopback port in 8600-8699, its own database (a SQLite file, or a PostgreSQL database of its own
-when the tests run on PostgreSQL), migrated and seeded with seed_demo, stopped and dropped after."""
+"""A real Kitanda server for the tests that drive it from outside (node, a browser): daphne serving
+backend.asgi:application, HTTP and the websockets of live updates on one loopback port in 8600-8699
+(one origin, as nginx presents the WSGI workers and the websocket process in production), started
+with deploy/systemd/kitanda-live.service's command line; its own database (a SQLite file, or a
+PostgreSQL database of its own when the tests run on PostgreSQL), migrated and seeded with
+seed_demo, stopped and dropped after. Its events reach its websockets through the channel layer:
+Redis when the tests have REDIS_URL, else in memory (one process: enough, since it serves both)."""
 
 from __future__ import annotations
 
@@ -27,6 +31,16 @@ STARTUP_SECONDS = 120  # a loaded CI machine may take long to import Django in a
 class LiveServer:
     url: str
     env: dict[str, str]  # the server's environment (what a client needs to know: the webhook secret)
+
+
+def daphne_command(port: int) -> list[str]:
+    """The websocket server's command line from its systemd unit, on `port` of this checkout."""
+    unit = (ROOT / "deploy" / "systemd" / "kitanda-live.service").read_text()
+    (line,) = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
+    command = line.removeprefix("ExecStart=").replace("/srv/kitanda", str(ROOT)).split()
+    command[0] = str(Path(sys.executable).parent / "daphne")  # this venv's
+    command[command.index("--port") + 1] = str(port)
+    return command
 
 
 def free_port() -> int:
@@ -100,11 +114,7 @@ def live_server(tmp: Path) -> Iterator[LiveServer]:
         log_path = tmp / "server.log"
         log = log_path.open("w")
         process = subprocess.Popen(
-            [
-                *(str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"),
-                *("backend.wsgi:application", "-k", "gthread", "--threads", "4", "-w", "1"),
-                *("--bind", f"127.0.0.1:{port}", "--timeout", "120"),
-            ],
+            daphne_command(port),
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection, connections
 from graphql_jwt.shortcuts import get_token
 
+from .live import daphne_command
 from .processes import ROOT, eventually, free_port, running, wait_for_port
 from .services import database_url, services_leg, throwaway_certificate
 from .test_live import MY_ORDERS, reference_order, reference_paid
@@ -41,11 +42,7 @@ def daphne_env() -> dict:
 @contextmanager
 def daphne(port: int, tmp_path, name: str):
     """The websocket server exactly as deploy/systemd/kitanda-live.service starts it, on `port`."""
-    unit = (ROOT / "deploy" / "systemd" / "kitanda-live.service").read_text()
-    (line,) = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
-    command = line.removeprefix("ExecStart=").replace("/srv/kitanda", str(ROOT)).split()
-    command[command.index("--port") + 1] = str(port)
-    with running(command, env=daphne_env(), log=tmp_path / f"{name}.log") as process:
+    with running(daphne_command(port), env=daphne_env(), log=tmp_path / f"{name}.log") as process:
         yield process
     # Its database sessions end with it (or the test database could not be dropped).
     eventually(lambda: _sessions_of_others() == 0, timeout=10)

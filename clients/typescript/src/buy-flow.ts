@@ -6,18 +6,20 @@
  * An admin makes a category and approves a new seller, who opens a store and puts two products on sale (one with an
  * uploaded image); a new buyer browses and searches anonymously, fills an anonymous cart, logs in
  * with its cart code, pays by CARD (a declined card first), then by REFERENCE confirmed through
- * the signed payment webhook; the seller moves the CARD order to DELIVERED; the buyer follows it,
+ * the signed payment webhook, which its page learns live on a websocket (myOrderUpdates); the seller moves the CARD order to DELIVERED; the buyer follows it,
  * reviews the product, keeps a wishlist, asks for a refund of the other order, cancels a third;
  * the admin hides and shows the store, the seller deletes a product; the session is refreshed and
  * logged out. Every one of the project's operations runs at least once. Exits 1 at the first surprise.
  *
- * Environment: KITANDA_URL (default http://127.0.0.1:8000), KITANDA_ADMIN / KITANDA_PASSWORD (an
+ * Environment: KITANDA_URL (default http://127.0.0.1:8000), KITANDA_WS_URL (the websocket endpoint,
+ * default KITANDA_URL's /graphql/ with ws:// or wss://), KITANDA_ADMIN / KITANDA_PASSWORD (an
  * admin account, default the demo's demo-admin / kitanda-demo-2026), PAYMENT_WEBHOOK_SECRET
  * (default the server's development secret), PAYMENT_REFERENCE_ENTITY (default 11223).
  */
 import { createHmac, randomUUID } from "node:crypto";
 
 import { KitandaClient, expiresWithin } from "./client.js";
+import { KitandaLive, nextMatching, websocketUrl } from "./live.js";
 import {
   ActivateStoreDocument,
   AddToCartDocument,
@@ -38,6 +40,7 @@ import {
   MyOrdersDocument,
   MyWishlistDocument,
   OrderDetailDocument,
+  OrderUpdatesDocument,
   PaymentReferenceDocument,
   PendingSellersDocument,
   ProductDetailDocument,
@@ -59,10 +62,13 @@ import {
   UpdateStoreDocument,
   type CheckoutInput,
   type OrderStatus,
+  type OrderUpdatesSubscription,
 } from "./generated/graphql.js";
 
 const BASE = (process.env.KITANDA_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
 const ENDPOINT = `${BASE}/graphql/`;
+const WS_URL = process.env.KITANDA_WS_URL ?? websocketUrl(ENDPOINT);
+const LIVE_SECONDS = 15; // the longest wait for an event on the websocket
 const ADMIN = process.env.KITANDA_ADMIN ?? "demo-admin";
 const SELLER = process.env.KITANDA_SELLER ?? "demo-seller";
 const PASSWORD = process.env.KITANDA_PASSWORD ?? "kitanda-demo-2026";
@@ -112,6 +118,23 @@ async function loggedIn(username: string, password = NEW_PASSWORD, cartCode?: st
   const login = ok(await session.login({ username, password, cartCode }), `login ${username}`);
   check(session.tokens, `login ${username} returned no tokens`);
   return { session, login };
+}
+
+/** What came on the websocket, or a failure that says what was awaited. */
+async function waitLive<T>(arrival: Promise<T>, what: string): Promise<T> {
+  try {
+    return await arrival;
+  } catch (error) {
+    throw new Error(`buy flow: myOrderUpdates on ${WS_URL}: ${what}: ${described(error)}`);
+  }
+}
+
+/** An Error's message; a websocket's close event (code, reason) or error event (message). */
+function described(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const event = error as { type?: string; code?: number; reason?: string; message?: string };
+  if (typeof event?.code === "number") return `the websocket closed: ${event.code} ${event.reason ?? ""}`.trim();
+  return `websocket ${event?.type ?? "error"}: ${event?.message ?? String(error)}`;
 }
 
 /** POST /payments/webhook/, signed as the gateway signs it. */
@@ -249,12 +272,28 @@ async function main(): Promise<void> {
     toPay?.referenceEntity === ENTITY && toPay.referenceNumber === reference && toPay.amount === byReference.totalAmount,
     "the order shows the entity and reference to pay",
   );
+  // The page waits for the payment on a websocket (myOrderUpdates), not by polling. `since: 0`
+  // replays the buyer's order events so far first: once this order's PENDING has come, the
+  // subscription is listening, and the payment can only come live, after the webhook.
+  const live = new KitandaLive(buyer, { url: WS_URL });
+  const updates = live.subscribe(OrderUpdatesDocument, { since: 0 });
+  const ofThisOrder = (status: OrderStatus) => (update: OrderUpdatesSubscription) =>
+    update.myOrderUpdates.orderNumber === byReference.orderNumber && update.myOrderUpdates.status === status;
+  await waitLive(nextMatching(updates, ofThisOrder("PENDING"), LIVE_SECONDS), "the order's PENDING, replayed");
+  const webhookAt = performance.now();
   const confirmed = await payReference(reference, byReference.totalAmount, `BANK-${RUN}`);
   check(confirmed.status === "confirmed" && confirmed.replayed === false, "the webhook confirms the payment");
+  const paidLive = (await waitLive(nextMatching(updates, ofThisOrder("CONFIRMED"), LIVE_SECONDS), "the payment")).myOrderUpdates;
+  const liveMs = Math.round(performance.now() - webhookAt);
+  check(paidLive.paymentStatus === "COMPLETED" && paidLive.fromStatus === "PENDING", "the order is paid");
+  check(paidLive.totalAmount === byReference.totalAmount, "the live event carries the order's total");
+  await updates.return();
+  await live.dispose();
   check((await payReference(reference, byReference.totalAmount, `BANK-${RUN}`)).replayed === true, "a replay changes nothing");
-  const afterWebhook = (await buyer.request(OrderDetailDocument, { orderNumber: byReference.orderNumber })).order;
-  check(afterWebhook?.status === "CONFIRMED" && afterWebhook.paymentStatus === "COMPLETED", "the order is paid");
-  step(`REFERENCE: order ${byReference.orderNumber}, entity ${ENTITY} reference ${reference}, paid through the webhook`);
+  step(
+    `REFERENCE: order ${byReference.orderNumber}, entity ${ENTITY} reference ${reference}, paid through the webhook; ` +
+      `the payment arrived live on myOrderUpdates (seq ${paidLive.seq}) ${liveMs} ms after the webhook was sent`,
+  );
 
   // ---------------------------------------------------------------- the seller ships, the buyer follows
   const storeOrders = (await seller.request(StoreOrdersDocument, { status: "CONFIRMED", first: 100 })).storeOrders;

@@ -14,6 +14,7 @@
  *   retried once after a refresh.
  * - Files (Blob/File values in the variables) go as a multipart request
  *   (https://github.com/jaydenseric/graphql-multipart-request-spec).
+ * - Subscriptions go over a websocket: KitandaLive (live.ts), which sends this client's access token.
  */
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 
@@ -91,7 +92,7 @@ type ResponseBody = { data?: unknown; errors?: GraphQLErrorEntry[] };
 export class KitandaClient {
   tokens: Tokens | null;
   readonly stats: TransportStats = { persistedGet: 0, post: 0, fallbacks: 0 };
-  private readonly endpoint: string;
+  readonly endpoint: string;
   private readonly fetch: typeof fetch;
   private readonly refreshMargin: number;
   private readonly onTokens?: (tokens: Tokens | null) => void;
@@ -113,16 +114,23 @@ export class KitandaClient {
     ...[variables]: Vars extends Record<string, never> ? [Vars?] : [Vars]
   ): Promise<Result> {
     const operation = operationOf(document);
+    if (operation.type === "subscription") throw new Error(`${operation.name} is a subscription: use KitandaLive (live.ts)`);
     const vars = (variables ?? {}) as Variables;
-    if (this.refreshing) await this.refreshing;
-    if (this.tokens && expiresWithin(this.tokens.token, this.refreshMargin)) await this.refresh();
-    const hadToken = this.tokens !== null;
+    const hadToken = (await this.accessToken()) !== null;
     let answer = await this.send(operation, vars);
     if (hadToken && hasCode(answer.body, "UNAUTHENTICATED")) {
       await this.refresh(); // the token was refused before our margin said so: once more
       answer = await this.send(operation, vars);
     }
     return dataOf<Result>(operation.name, answer);
+  }
+
+  /** The access token, refreshed first when it expires within `refreshMarginSeconds`; null when
+   * logged out. Requests send it, and so does a websocket's connection_init (live.ts). */
+  async accessToken(): Promise<string | null> {
+    if (this.refreshing) await this.refreshing;
+    if (this.tokens && expiresWithin(this.tokens.token, this.refreshMargin)) await this.refresh();
+    return this.tokens?.token ?? null;
   }
 
   /** tokenAuth: keeps the tokens when the login succeeds; merges the anonymous cart `cartCode`. */
@@ -257,7 +265,7 @@ function persistedExtension(operation: PersistedOperation) {
 
 /** The manifest's entry for the document's (single) operation. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function operationOf(document: TypedDocumentNode<any, any>): PersistedOperation & { name: string } {
+export function operationOf(document: TypedDocumentNode<any, any>): PersistedOperation & { name: string } {
   const definition = document.definitions.find((d) => d.kind === "OperationDefinition");
   const name = definition && "name" in definition ? definition.name?.value : undefined;
   const entry = name ? OPERATIONS[name] : undefined;
