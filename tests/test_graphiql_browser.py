@@ -1,11 +1,16 @@
 """GraphiQL in a real browser: headless Chromium (Debian's chromium and chromium-driver, driven by
-Selenium) opens /graphql/ on a live server, types the ProductList query and runs it, sets an
-Authorization header in the Headers editor and runs `me`; both results must appear. A screenshot
-is saved under $ARTIFACTS_DIR (default artifacts/). Skipped, saying why, where selenium, chromium
+Selenium) opens /graphql/ on a live server (tests/live.py: HTTP and websockets on one origin), types
+the ProductList query and runs it, sets an Authorization header in the Headers editor and runs `me`;
+both results must appear. Then a subscription: a new buyer's myOrderUpdates, run over GraphiQL's
+websocket fetcher with the buyer's token from the Headers editor, shows the buyer's REFERENCE order
+(replayed), then, live, its payment by the signed webhook. Screenshots are saved under $ARTIFACTS_DIR
+(default artifacts/). Skipped, saying why, where selenium, chromium
 or chromedriver is missing (.ci/run installs the last two when it can)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -17,7 +22,7 @@ import pytest
 
 from graph.documents import operation
 
-from .live import ROOT
+from .live import ROOT, WEBHOOK_SECRET
 
 BROWSER_TIMEOUT = 60
 QUERY_EDITOR = ".graphiql-query-editor .CodeMirror"
@@ -62,76 +67,197 @@ def artifacts_dir() -> Path:
     return folder
 
 
-def demo_buyer_token(url: str) -> str:
-    body = json.dumps(
-        {
-            "query": operation("Login"),
-            "variables": {"username": "demo-buyer", "password": "kitanda-demo-2026"},
-        }
-    ).encode()
+def post_json(url: str, payload: dict, headers: dict | None = None) -> dict:
     request = urllib.request.Request(
-        f"{url}/graphql/", data=body, headers={"Content-Type": "application/json"}
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)["data"]["tokenAuth"]["token"]
+        return json.load(response)
 
 
-def test_graphiql_runs_product_list_then_me_with_a_header(browser, kitanda_server):
-    from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
+def graphql(url: str, name: str, variables: dict | None = None, token: str | None = None) -> dict:
+    """One of the project's operations (graph/operations), POSTed; its data."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    answer = post_json(f"{url}/graphql/", {"query": operation(name), "variables": variables or {}}, headers)
+    assert not answer.get("errors"), answer
+    return answer["data"]
 
-    wait = WebDriverWait(browser, BROWSER_TIMEOUT)
 
-    def editor_text(selector: str) -> str:
-        return browser.execute_script(
+def login(url: str, username: str, password: str = "kitanda-demo-2026") -> str:
+    return graphql(url, "Login", {"username": username, "password": password})["tokenAuth"]["token"]
+
+
+def demo_buyer_token(url: str) -> str:
+    return login(url, "demo-buyer")
+
+
+def new_buyer_with_a_reference_order(url: str) -> tuple[str, dict]:
+    """A new buyer's token, and its REFERENCE order (PENDING) of one product."""
+    username, password = f"graphiql-{os.getpid()}-{time.monotonic_ns()}", "Kizomba-graphiql-2026"
+    registered = graphql(
+        url,
+        "Register",
+        {
+            "input": {
+                "username": username,
+                "email": f"{username}@example.ao",
+                "password": password,
+                "userType": "BUYER",
+                "firstName": "Njinga",
+                "lastName": "Teste",
+            }
+        },
+    )["register"]
+    assert registered["errors"] == [], registered
+    token = login(url, username, password)
+    product = graphql(url, "ProductList", {"first": 1, "inStock": True})["products"]["edges"][0]["node"]
+    assert (
+        graphql(url, "AddToCart", {"productId": product["id"], "quantity": 1}, token)["addToCart"]["errors"]
+        == []
+    )
+    checkout = graphql(
+        url,
+        "Checkout",
+        {
+            "input": {
+                "shippingAddress": "Rua Direita 1, Luanda",
+                "contactPhone": "923000111",
+                "paymentMethod": "REFERENCE",
+            }
+        },
+        token,
+    )["checkout"]
+    assert checkout["errors"] == [], checkout
+    return token, checkout["orders"][0]
+
+
+def pay_by_webhook(server, order: dict) -> None:
+    """The bank's payment of a REFERENCE order, signed as the gateway signs it."""
+    body = {
+        "event": "payment.completed",
+        "entity": server.env.get("PAYMENT_REFERENCE_ENTITY", "11223"),
+        "referenceNumber": order["payment"]["referenceNumber"],
+        "amount": order["totalAmount"],
+        "transactionId": f"BANK-{order['orderNumber']}",
+    }
+    raw = json.dumps(body).encode()
+    signature = hmac.new(WEBHOOK_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(
+        f"{server.url}/payments/webhook/",
+        data=raw,
+        headers={"Content-Type": "application/json", "X-Kitanda-Signature": f"sha256={signature}"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert json.load(response)["status"] == "confirmed"
+
+
+class GraphiQLPage:
+    """GraphiQL's editors, typed into and read as a person would use them."""
+
+    def __init__(self, browser, url: str):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.browser, self.by = browser, By
+        self.wait = WebDriverWait(browser, BROWSER_TIMEOUT)
+        browser.get(f"{url}/graphql/")
+        self.wait.until(lambda _: browser.find_elements(By.CSS_SELECTOR, QUERY_EDITOR))
+
+    def editor_text(self, selector: str) -> str:
+        return self.browser.execute_script(
             "const e = document.querySelector(arguments[0]); return e ? e.CodeMirror.getValue() : '';",
             selector,
         )
 
-    def type_into(selector: str, text: str) -> None:
+    def type_into(self, selector: str, text: str) -> None:
         """Click the editor, select all, delete, and type `text` key by key, as a person would."""
-        browser.find_element(By.CSS_SELECTOR, selector).click()
-        ActionChains(browser).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
-        ActionChains(browser).send_keys(Keys.DELETE).send_keys(text).perform()
-        assert editor_text(selector) == text  # GraphiQL's bracket closing and hints changed nothing
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
 
-    def run_and_read(expected: str) -> dict:
+        self.browser.find_element(self.by.CSS_SELECTOR, selector).click()
+        ActionChains(self.browser).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+        ActionChains(self.browser).send_keys(Keys.DELETE).send_keys(text).perform()
+        assert self.editor_text(selector) == text  # GraphiQL's bracket closing and hints changed nothing
+
+    def tab(self, name: str) -> None:
+        self.browser.find_element(self.by.XPATH, f"//button[normalize-space()='{name}']").click()
+
+    def run_and_read(self, expected: str) -> dict:
         """Run the editor's operation; GraphiQL picks the operation name up from the edited text a
         moment after typing, so a run that still names the previous operation is run again."""
         for _ in range(10):
-            browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
-            wait.until(
-                lambda _: expected in editor_text(RESPONSE) or "Unknown operation" in editor_text(RESPONSE)
-            )
-            if expected in editor_text(RESPONSE):
-                return json.loads(editor_text(RESPONSE))
+            self.browser.find_element(self.by.CSS_SELECTOR, ".graphiql-execute-button").click()
+            self.wait.until(lambda _: expected in self.response() or "Unknown operation" in self.response())
+            if expected in self.response():
+                return json.loads(self.response())
             time.sleep(0.5)
-        raise AssertionError(f"GraphiQL kept answering: {editor_text(RESPONSE)}")
+        raise AssertionError(f"GraphiQL kept answering: {self.response()}")
 
+    def subscribe_and_read(self, expected: str) -> dict:
+        """Start the editor's subscription: its button turns into Stop while it runs (a click may
+        first only close the editor's hints, so it is clicked until it does), then read `expected`."""
+        button = (self.by.CSS_SELECTOR, ".graphiql-execute-button")
+        for _ in range(10):
+            if (self.browser.find_element(*button).get_attribute("aria-label") or "").startswith("Stop"):
+                break
+            self.browser.find_element(*button).click()
+            time.sleep(1)
+        self.wait.until(lambda _: expected in self.response())
+        return json.loads(self.response())
+
+    def response(self) -> str:
+        return self.editor_text(RESPONSE)
+
+    def screenshot(self, name: str) -> None:
+        screenshot = artifacts_dir() / name
+        self.browser.save_screenshot(str(screenshot))
+        print(f"screenshot: {screenshot}")
+
+
+def test_graphiql_runs_product_list_then_me_with_a_header(browser, kitanda_server):
+    page = GraphiQLPage(browser, kitanda_server.url)
     try:
-        browser.get(f"{kitanda_server.url}/graphql/")
-        wait.until(lambda _: browser.find_elements(By.CSS_SELECTOR, QUERY_EDITOR))
-
         # The storefront's ProductList, typed on one line, with its page size in the Variables editor.
-        type_into(QUERY_EDITOR, " ".join(operation("ProductList").split()))
-        browser.find_element(By.XPATH, "//button[normalize-space()='Variables']").click()
-        type_into(TOOL_EDITORS, '{"first": 3, "sort": "PRICE_ASC"}')
-        products = run_and_read('"totalCount"')["data"]["products"]
+        page.type_into(QUERY_EDITOR, " ".join(operation("ProductList").split()))
+        page.tab("Variables")
+        page.type_into(TOOL_EDITORS, '{"first": 3, "sort": "PRICE_ASC"}')
+        products = page.run_and_read('"totalCount"')["data"]["products"]
         assert products["totalCount"] >= 50 and len(products["edges"]) == 3
         prices = [float(edge["node"]["price"]) for edge in products["edges"]]
         assert prices == sorted(prices)
-        browser.save_screenshot(str(artifacts_dir() / "graphiql-product-list.png"))
+        page.screenshot("graphiql-product-list.png")
 
         # A logged-in query: the token goes in the Headers editor.
-        browser.find_element(By.XPATH, "//button[normalize-space()='Headers']").click()
+        page.tab("Headers")
         token = demo_buyer_token(kitanda_server.url)
-        type_into(TOOL_EDITORS, json.dumps({"Authorization": f"Bearer {token}"}))
-        type_into(QUERY_EDITOR, "query Me { me { username userType } }")
-        me = run_and_read('"username"')["data"]["me"]
+        page.type_into(TOOL_EDITORS, json.dumps({"Authorization": f"Bearer {token}"}))
+        page.type_into(QUERY_EDITOR, "query Me { me { username userType } }")
+        me = page.run_and_read('"username"')["data"]["me"]
         assert me == {"username": "demo-buyer", "userType": "BUYER"}
     finally:
-        screenshot = artifacts_dir() / "graphiql.png"
-        browser.save_screenshot(str(screenshot))
-        print(f"screenshot: {screenshot}")
+        page.screenshot("graphiql.png")
+
+
+def test_graphiql_runs_a_subscription_and_shows_the_payment_live(browser, kitanda_server):
+    token, order = new_buyer_with_a_reference_order(kitanda_server.url)
+    number = order["orderNumber"]
+    page = GraphiQLPage(browser, kitanda_server.url)
+    try:
+        # The Headers editor's token goes in connection_init: myOrderUpdates is the buyer's own.
+        page.tab("Headers")
+        page.type_into(TOOL_EDITORS, json.dumps({"Authorization": f"Bearer {token}"}))
+        page.type_into(
+            QUERY_EDITOR,
+            "subscription OrderUpdates { myOrderUpdates(since: 0) { orderNumber status paymentStatus } }",
+        )
+        # since: 0 replays the buyer's one event so far: once it shows, the subscription is listening.
+        replayed = page.subscribe_and_read(number)["data"]["myOrderUpdates"]
+        assert replayed == {"orderNumber": number, "status": "PENDING", "paymentStatus": "PENDING"}
+        pay_by_webhook(kitanda_server, order)
+        page.wait.until(lambda _: '"COMPLETED"' in page.response())  # live, on the same run
+        paid = json.loads(page.response())["data"]["myOrderUpdates"]
+        assert paid == {"orderNumber": number, "status": "CONFIRMED", "paymentStatus": "COMPLETED"}
+    finally:
+        page.screenshot("graphiql-subscription.png")
