@@ -50,6 +50,8 @@ def test_a_page_size_spelled_as_a_float_is_checked_like_an_int(client):
 
 
 def cached_answers() -> int:
+    if hasattr(cache, "keys"):  # django-redis (the services leg)
+        return len(cache.keys("graphql:response:*"))
     return sum(1 for key in cache._cache if "graphql:response:" in key)  # the local-memory cache
 
 
