@@ -16,7 +16,7 @@ from domain.catalog import services as catalog_services
 from domain.catalog.models import MAX_STOCK, Product
 from domain.errors import AccessDenied, ErrorCode, InvalidTransition, NotEligible, NotFound
 from domain.orders import fulfilment, selectors
-from domain.orders.models import LatePayment, Order, OrderEvent, Payment, PaymentMethod
+from domain.orders.models import ChargeAttempt, LatePayment, Order, OrderEvent, Payment, PaymentMethod
 
 from .conftest import GraphQLClient, contract_operation, error_codes
 from .factories import make_product, make_store, make_user
@@ -702,10 +702,19 @@ def admin_objects(order: Order) -> dict:
         "checkout": order.checkout,
         "orderevent": OrderEvent.objects.filter(order=order).first(),
         "latepayment": LatePayment.objects.create(order=order, transaction_id="BANK-LATE", amount="10.00"),
+        "chargeattempt": ChargeAttempt.objects.create(
+            order_number="KT-LOST",
+            buyer=order.buyer,
+            amount="10.00",
+            method=PaymentMethod.CARD,
+            gateway="bank",
+        ),
     }
 
 
-@pytest.mark.parametrize("model", ["order", "payment", "checkout", "orderevent", "latepayment"])
+@pytest.mark.parametrize(
+    "model", ["order", "payment", "checkout", "orderevent", "latepayment", "chargeattempt"]
+)
 def test_the_admin_can_view_but_not_add_change_or_delete_order_records(
     client, admin, confirmed, product, model
 ):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Checkout, LatePayment, Order, OrderEvent, OrderItem, Payment
+from .models import ChargeAttempt, Checkout, LatePayment, Order, OrderEvent, OrderItem, Payment
 
 
 class ViewOnly:
@@ -86,3 +86,15 @@ class LatePaymentAdmin(ViewOnly, admin.ModelAdmin):
     list_filter = ("refunded",)
     search_fields = ("transaction_id", "order__order_number")
     list_select_related = ("order",)
+
+
+@admin.register(ChargeAttempt)
+class ChargeAttemptAdmin(ViewOnly, admin.ModelAdmin):
+    # Charges checkout asked the gateway for, recorded first (attempts.py): PENDING long after
+    # CHARGE_ATTEMPT_TIMEOUT means the sweeper (void_lost_charges) has not run; RETURNED ones are owed
+    # back (a Refund row, or a void by order number).
+    list_display = ("order_number", "buyer", "amount", "method", "status", "gateway", "created_at")
+    list_filter = ("status", "method")
+    search_fields = ("order_number", "buyer__username", "buyer__email")
+    list_select_related = ("buyer",)
+    readonly_fields = [f.name for f in ChargeAttempt._meta.fields]
