@@ -5,7 +5,6 @@ Celery units supervised as systemd would, and the faults that can be done to eac
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import threading
 from collections import defaultdict
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from bench.chaos_load import HOST, METRICS_TOKEN, WEBHOOK_SECRET
 from tests.pgcluster import _as_postgres, _run, postgres_bin, primary_and_replica, unavailable
-from tests.processes import free_port, wait_for_port
+from tests.processes import free_port, stop_group, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv" / "bin"
@@ -221,11 +220,4 @@ def supervised(command: list[str], stack: Stack, *, log: Path):
     finally:
         stopping.set()
         watcher.join()
-        process = current[0]
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(current[0])

@@ -46,13 +46,7 @@ def running(command: list[str], *, env: dict | None = None, log: Path | None = N
     try:
         yield process
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process)
         if log:
             out.close()
 
@@ -65,3 +59,14 @@ def eventually(check, *, timeout: float = 30, interval: float = 0.2):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop a process started in its own group, and its children: TERM, then KILL after 20 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
