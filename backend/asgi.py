@@ -14,6 +14,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after
 from django.urls import path  # noqa: E402
 from django.utils import translation  # noqa: E402
 
+from backend.client_ip import with_client_ip  # noqa: E402
 from backend.locale import negotiated_from_headers  # noqa: E402
 from backend.middleware import BoundedBodyASGI  # noqa: E402
 from graph.live import LiveConsumer  # noqa: E402
@@ -30,7 +31,9 @@ def in_language(application):
     return app
 
 
-websocket_application = in_language(URLRouter([path("graphql/", LiveConsumer.as_asgi(schema=schema))]))
+websocket_application = with_client_ip(
+    in_language(URLRouter([path("graphql/", LiveConsumer.as_asgi(schema=schema))]))
+)
 
 application = ProtocolTypeRouter(
     {"http": BoundedBodyASGI(django_application), "websocket": websocket_application}

@@ -12,18 +12,35 @@ from .middleware import BothModes
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The caller's IP address. Behind TRUSTED_PROXY_COUNT proxies it is the X-Forwarded-For entry
-    the outermost trusted proxy added; entries further left are the client's word and ignored."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The caller's IP address of an HTTP request (`forwarded_ip`)."""
+    return forwarded_ip(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", ""))
+
+
+def forwarded_ip(remote: str, forwarded_for: str) -> str:
+    """The caller's IP address from the peer's and X-Forwarded-For. Behind TRUSTED_PROXY_COUNT
+    proxies it is the entry the outermost trusted proxy added; entries further left are the client's
+    word and ignored."""
+    remote = remote or "unknown"
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-    ]
+    forwarded = [part.strip() for part in forwarded_for.split(",") if part.strip()]
     if len(forwarded) < proxies:
         return remote
     return forwarded[-proxies]
+
+
+def with_client_ip(application):
+    """An ASGI application whose websocket scopes carry `client_ip`, decided as for HTTP (the live
+    updates' per-address limit, graph/live.py)."""
+
+    async def app(scope, receive, send):
+        headers = dict(scope.get("headers") or ())
+        remote = (scope.get("client") or ("", 0))[0]
+        forwarded = headers.get(b"x-forwarded-for", b"").decode("latin-1")
+        return await application({**scope, "client_ip": forwarded_ip(remote, forwarded)}, receive, send)
+
+    return app
 
 
 class ClientIpMiddleware(BothModes):

@@ -132,8 +132,8 @@ class LiveConsumer(GraphQLWSConsumer):
     # ------------------------------------------------------------ the connection
 
     async def websocket_connect(self, message) -> None:
-        client = self.scope.get("client") or ("", 0)
-        ip = client[0] or "unknown"
+        # Decided as for HTTP, from TRUSTED_PROXY_COUNT (backend/client_ip.py, set by backend/asgi.py).
+        ip = self.scope.get("client_ip") or (self.scope.get("client") or ("unknown", 0))[0]
         if CONNECTIONS_BY_IP[ip] >= settings.LIVE_MAX_CONNECTIONS_PER_IP:
             await self.close()  # before the handshake: the server answers 403
             return

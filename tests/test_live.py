@@ -474,6 +474,33 @@ def test_connections_per_client_address_are_limited(settings):
     run(scenario)
 
 
+def test_behind_a_trusted_proxy_the_limit_counts_the_address_it_forwarded(settings):
+    """As for HTTP (backend/client_ip.py): the proxy's own address is not the client's, and an entry
+    the client wrote itself (left of the proxy's) changes nothing."""
+    settings.LIVE_MAX_CONNECTIONS_PER_IP = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def through_proxy(forwarded: str) -> WebsocketCommunicator:
+        communicator = WebsocketCommunicator(
+            websocket_application,
+            "/graphql/",
+            headers=[(b"x-forwarded-for", forwarded.encode())],
+            subprotocols=["graphql-transport-ws"],
+        )
+        communicator.scope["client"] = ("127.0.0.1", 40000)  # nginx
+        return communicator
+
+    async def scenario():
+        first, other = through_proxy("203.0.113.7"), through_proxy("203.0.113.8")
+        assert (await first.connect())[0] and (await other.connect())[0]  # two clients, one proxy
+        spoofed = through_proxy("198.51.100.1, 203.0.113.7")
+        assert (await spoofed.connect())[0] is False  # still 203.0.113.7: its one place is taken
+        for communicator in (first, other):
+            await communicator.disconnect()
+
+    run(scenario)
+
+
 def test_a_client_that_falls_behind_is_disconnected_not_queued_without_end(settings, buyer, product):
     settings.LIVE_QUEUE_SIZE = 2
     # Publishing must outrun the subscription: in memory it does; through Redis (the services leg)
