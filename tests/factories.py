@@ -10,6 +10,7 @@ from django.utils import timezone
 from domain.accounts.models import Store, User, UserType
 from domain.catalog.models import Category, Product
 from domain.catalog.search import search_text_for
+from domain.catalog.variants import default_variant_create
 
 _seq = itertools.count(1)
 PASSWORD = "Kitanda-Pass-2026!"
@@ -72,12 +73,16 @@ def make_product(
         "search_text",
         search_text_for(name=name, description=extra.get("description", ""), category_name=category.name),
     )
-    return Product.objects.create(
+    price = Decimal(str(price))
+    product = Product.objects.create(
         store=store or make_store(),
         category=category,
         name=name,
         slug=extra.pop("slug", f"produto-{n}"),
-        price=Decimal(str(price)),
+        price=price,
+        max_price=extra.pop("max_price", price),
         stock_quantity=stock_quantity,
         **extra,
     )
+    default_variant_create(product)  # a product without options sells through its default variant
+    return product

@@ -34,6 +34,7 @@ from .models import MAX_STOCK, Category, Product
 from .search import search_text_for
 from .selectors import product_list_public
 from .thumbnails import product_thumbnail_after_commit
+from .variants import default_variant_create
 from .versions import catalog_changed
 
 MAX_DESCRIPTION = 10_000
@@ -125,12 +126,15 @@ def product_create(
         name=name,
         description=description,
         price=money_round(price),
+        max_price=money_round(price),
         stock_quantity=stock_quantity,
         search_text=search_text_for(name=name, description=description, category_name=category.name),
     )
     if prepared is not None:
         _attach_image(product, prepared)
-    product = insert_with_unique_slug(obj=product, name=name, fallback="produto", files=(product.image,))
+    with transaction.atomic():
+        product = insert_with_unique_slug(obj=product, name=name, fallback="produto", files=(product.image,))
+        default_variant_create(product)  # a product without options sells through its default variant
     if prepared is not None:
         product_thumbnail_after_commit(product)
     catalog_changed()  # after the insert's commit, or the caller's

@@ -96,7 +96,15 @@ class OrderItem(models.Model):
     product = models.ForeignKey(
         "catalog.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     product_name = models.CharField(max_length=200)
+    # The variant as it was at checkout: its name ("40 / Preto", empty for a product without
+    # options), SKU and option values ([{"name": "Tamanho", "value": "40"}, ...]).
+    variant_name = models.CharField(max_length=200, blank=True, default="")
+    sku = models.CharField(max_length=64, blank=True, default="")
+    options = models.JSONField(default=list, blank=True)
     price = models.DecimalField(max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
     # The rates in force at checkout (percent) and this line's amounts, rounded half-up on the line
