@@ -28,6 +28,12 @@ class ErrorCode(enum.Enum):
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
     RATE_LIMITED = "RATE_LIMITED"
     FORBIDDEN = "FORBIDDEN"
+    # A product with options is bought, priced and stocked through its variants (name one).
+    VARIANT_REQUIRED = "VARIANT_REQUIRED"
+    # A compare-and-set of stock found another quantity than the one expected: nothing changed.
+    STOCK_CHANGED = "STOCK_CHANGED"
+    # Still referred to (a variant an order line holds, an option value variants use): not deleted.
+    IN_USE = "IN_USE"
 
 
 class DomainError(Exception):
@@ -114,6 +120,18 @@ class NotEligible(DomainError):
 
 class RateLimited(DomainError):
     code = ErrorCode.RATE_LIMITED
+
+
+class VariantRequired(DomainError):
+    code = ErrorCode.VARIANT_REQUIRED
+
+
+class StockChanged(DomainError):
+    code = ErrorCode.STOCK_CHANGED
+
+
+class InUse(DomainError):
+    code = ErrorCode.IN_USE
 
 
 class BusinessForbidden(DomainError):
