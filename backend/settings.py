@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "domain.accounts",
     "domain.catalog",
     "domain.cart",
+    "domain.delivery",
     "domain.orders",
     "domain.reviews",
     "domain.wishlist",
