@@ -206,3 +206,22 @@ EXAMPLE_QUERIES = [
 BULK_NOUNS = ["Cesto", "Pano", "Caneca", "Banco", "Colar", "Caderno", "Candeeiro", "Bola", "Saco", "Prato"]
 BULK_ADJECTIVES = ["Azul", "Grande", "Pequeno", "Clássico", "Tradicional", "Moderno", "Leve", "Colorido"]
 BULK_BATCH = 1000
+BULK_SQL_BATCH = 100_000  # PostgreSQL: rows per INSERT ... SELECT generate_series
+
+# Sizes and colours: product -> (options [(name, values)], values out of stock, stock per variant).
+# Every combination of the options is a variant; one holding an out-of-stock value has none.
+VARIANTS = {
+    "Sapatilhas Maianga": (
+        [("Tamanho", ["38", "39", "40", "41", "42", "43", "44"]), ("Cor", ["Branco", "Preto"])],
+        {"38", "44"},
+        2,
+    ),
+    "Calças de Linho Cabinda": ([("Tamanho", ["S", "M", "L", "XL"]), ("Cor", ["Bege", "Branco"])], {"XL"}, 4),
+    "Bolsa de Capulana": ([("Cor", ["Vermelho", "Azul", "Amarelo"])], {"Amarelo"}, 8),
+    "Sandálias Mussulo": (
+        [("Tamanho", ["36", "37", "38", "39", "40", "41"])],
+        {"36", "37", "38", "39", "40", "41"},
+        0,
+    ),
+    "Sapatilhas de Corrida Marginal": ([("Tamanho", ["39", "40", "41", "42", "43", "44", "45"])], {"42"}, 2),
+}

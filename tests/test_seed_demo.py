@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import io
+import math
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from django.core.management import call_command
 from demo import data as seed_demo
 from domain.accounts.models import Store, User, UserType
 from domain.catalog import selectors
-from domain.catalog.models import Category, Product
+from domain.catalog.models import Category, Product, ProductOption, ProductVariant
 from domain.catalog.search import search_text_for
 from domain.orders.models import Order, OrderStatus, PaymentMethod, PaymentStatus
 from domain.reviews.models import Review
@@ -69,6 +70,7 @@ def test_the_demo_shows_every_role_status_and_feature_a_second_run_changes_nothi
         assert own.filter(is_active=False).count() == 1, store.name
         assert own.filter(is_active=True, stock_quantity=0).count() == 1, store.name
     assert selectors.product_search(search="cafe moido").get().slug == "cafe-do-amboim-500-g"
+    sizes_and_colours(products)
 
     ana = Order.objects.filter(buyer__username="demo-buyer")
     assert set(ana.values_list("status", flat=True)) == set(OrderStatus.values)
@@ -100,12 +102,47 @@ def test_the_demo_shows_every_role_status_and_feature_a_second_run_changes_nothi
     )
     word = sample.name.split()[0]
     assert selectors.product_search(search=word.lower()).filter(pk=sample.pk).exists()
+    # Each with its default variant, of its price and stock: every product sells through variants.
+    defaults = ProductVariant.objects.filter(product__in=bulk)
+    assert sorted(
+        defaults.values_list("product_id", "price", "stock_quantity", "is_default", "is_active")
+    ) == sorted(
+        (pk, price, stock, True, True)
+        for pk, price, stock in bulk.values_list("pk", "price", "stock_quantity")
+    )
+    assert all(product.max_price == product.price for product in bulk)
 
     before = every_row()
     seed("--products", "150")
     assert every_row() == before
     seed("--products", "160")
     assert Product.objects.count() == 160
+
+
+def sizes_and_colours(products) -> None:
+    """The fashion and shoe products of data.VARIANTS sell in sizes and colours, a few sizes out of
+    stock; every other product has its one default variant."""
+    assert not ProductVariant.objects.filter(product__name__in=seed_demo.VARIANTS, is_default=True).exists()
+    for name, (groups, out_of_stock, stock) in seed_demo.VARIANTS.items():
+        product = products.get(name=name)
+        variants = list(product.variants.prefetch_related("option_values__option"))
+        assert len(variants) == math.prod(len(values) for _, values in groups), name
+        assert [option.name for option in ProductOption.objects.filter(product=product)] == [
+            n for n, _ in groups
+        ]
+        for variant in variants:
+            chosen = [
+                value.value for value in sorted(variant.option_values.all(), key=lambda v: v.option.position)
+            ]
+            assert variant.name == " / ".join(chosen) and variant.sku
+            assert variant.stock_quantity == (0 if set(chosen) & out_of_stock else stock), variant.name
+        assert product.stock_quantity == sum(variant.stock_quantity for variant in variants)
+        assert product.price == min(variant.price for variant in variants)
+    shoes = products.get(name="Sapatilhas Maianga")
+    assert shoes.variants.get(name="40 / Preto").stock_quantity > 0
+    assert shoes.variants.get(name="44 / Branco").stock_quantity == 0
+    others = products.exclude(name__in=seed_demo.VARIANTS)
+    assert ProductVariant.objects.filter(product__in=others, is_default=True).count() == others.count()
 
 
 def test_the_readme_shows_the_printed_example_queries_and_accounts():
