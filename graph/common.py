@@ -28,6 +28,7 @@ from .errors import UserError
 NO_SUCH_ID = {
     "Category": gettext_lazy("No category with this id."),
     "Product": gettext_lazy("No product with this id."),
+    "ProductVariant": gettext_lazy("No variant with this id."),
     "Review": gettext_lazy("No review with this id."),
     "Store": gettext_lazy("No store with this id."),
     "User": gettext_lazy("No user with this id."),

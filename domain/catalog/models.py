@@ -115,6 +115,9 @@ class ProductOption(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="options")
     name = models.CharField(max_length=50)
+    # The name lowercased, without accents, whitespace collapsed (search.search_normalize): what
+    # filters compare and what is unique per product ("Tamanho" and " tamanho" are one option).
+    key = models.TextField(default="", editable=False)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -122,7 +125,9 @@ class ProductOption(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="product_option_name_required"),
             models.UniqueConstraint(fields=["product", "name"], name="product_option_unique_name"),
+            models.UniqueConstraint(fields=["product", "key"], name="product_option_unique_key"),
         ]
+        indexes = [models.Index(fields=["key"], name="product_option_key_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -133,6 +138,8 @@ class ProductOptionValue(models.Model):
 
     option = models.ForeignKey(ProductOption, on_delete=models.CASCADE, related_name="values")
     value = models.CharField(max_length=50)
+    # The value as filters compare it (see ProductOption.key), unique per option.
+    key = models.TextField(default="", editable=False)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -140,7 +147,9 @@ class ProductOptionValue(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(value=""), name="product_option_value_required"),
             models.UniqueConstraint(fields=["option", "value"], name="product_option_value_unique"),
+            models.UniqueConstraint(fields=["option", "key"], name="product_option_value_unique_key"),
         ]
+        indexes = [models.Index(fields=["key"], name="product_option_value_key_idx")]
 
     def __str__(self) -> str:
         return self.value

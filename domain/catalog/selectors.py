@@ -11,11 +11,11 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
-from .models import Category, Product, not_deleted
-from .search import search_words
+from .models import Category, Product, ProductVariant, VariantOptionValue, not_deleted
+from .search import search_normalize, search_words
 
 
 class ProductSort(enum.Enum):
@@ -76,12 +76,19 @@ def product_search(
     min_price: Decimal | None = None,
     max_price: Decimal | None = None,
     in_stock: bool | None = None,
+    options: list[tuple[str, str]] | None = None,
     sort: ProductSort = ProductSort.NEWEST,
 ) -> QuerySet[Product]:
     """The public catalogue, filtered and sorted; a filter left as None does not apply.
 
     `search` matches products whose name, description or category name contain every word of
     it, whatever the case and accents; it is plain text (no operators, no wildcards).
+
+    The other filters are about variants: a product matches when one of its active variants has
+    every option value of `options` (name and value, any case and accents), is in stock (or out of
+    it) as `in_stock` says, and has its price in [min_price, max_price], the same variant for all.
+    A product without options has one variant with its price and stock: for it these are the
+    filters on its price and stock they always were.
     """
     products = product_list_public()
     for word in search_words(search or ""):
@@ -90,13 +97,68 @@ def product_search(
         products = products.filter(category__slug=category_slug)
     if store_slug is not None:
         products = products.filter(store__slug=store_slug)
-    if min_price is not None:
-        products = products.filter(price__gte=min_price)
-    if max_price is not None:
-        products = products.filter(price__lte=max_price)
-    if in_stock is not None:
-        products = products.filter(in_stock=in_stock)
+    products = products.filter(_variant_filters(min_price, max_price, in_stock, options or []))
     return products.order_by(*SORT_ORDER[sort])
+
+
+def _variant_filters(
+    min_price: Decimal | None,
+    max_price: Decimal | None,
+    in_stock: bool | None,
+    options: list[tuple[str, str]],
+) -> Q:
+    """product_search's variant filters, on the product's own columns where they decide alone: its
+    price range (the lowest and highest price of its active variants) and total stock. Only
+    options, or a price range a product's variants straddle, ask its variants (an EXISTS)."""
+    in_range = Q()
+    if min_price is not None:
+        in_range &= Q(price__gte=min_price)
+    if max_price is not None:
+        in_range &= Q(price__lte=max_price)
+    variants = ProductVariant.objects.filter(product_id=OuterRef("pk"), is_active=True)
+    if min_price is not None:
+        variants = variants.filter(price__gte=min_price)
+    if max_price is not None:
+        variants = variants.filter(price__lte=max_price)
+    if options:
+        for name, value in options:
+            variants = variants.filter(
+                Exists(
+                    VariantOptionValue.objects.filter(
+                        variant_id=OuterRef("pk"),
+                        option__key=search_normalize(name),
+                        value__key=search_normalize(value),
+                    )
+                )
+            )
+    elif in_stock is None or not in_range:
+        # No option: the product's columns decide: a single price is every active variant's.
+        stock = Q() if in_stock is None else Q(in_stock=in_stock)
+        if not in_range:
+            return stock
+        return stock & (
+            (Q(max_price=F("price")) & in_range) | (Q(max_price__gt=F("price")) & Exists(variants))
+        )
+    if in_stock is not None:
+        variants = variants.filter(in_stock=in_stock)
+    # Columns that must hold for such a variant to exist narrow the rows first (indexed).
+    narrow = Q()
+    if in_stock:
+        narrow &= Q(in_stock=True)
+    if min_price is not None:
+        narrow &= Q(max_price__gte=min_price)
+    if max_price is not None:
+        narrow &= Q(price__lte=max_price)
+    return narrow & Exists(variants)
+
+
+def variant_filter_visible(variants: QuerySet[ProductVariant], *, viewer=None) -> QuerySet[ProductVariant]:
+    """Which of a product's variants a caller sees: the active ones, and all of them for the seller
+    who owns the product. (Whether the product itself is seen is product_filter_visible's.)"""
+    visible = Q(is_active=True)
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(product__store__seller_id=viewer.pk)
+    return variants.filter(visible)
 
 
 def product_by_slug(*, slug: str, user) -> QuerySet[Product]:
