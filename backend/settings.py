@@ -284,6 +284,9 @@ PAYMENT_REFERENCE_ENTITY = os.environ.get("PAYMENT_REFERENCE_ENTITY", "11223")
 COMMISSION_RATE = env_percent("COMMISSION_RATE", "10")
 # Angola's IVA, in percent: prices are gross of it; each order line records its rate and amount.
 IVA_RATE = env_percent("IVA_RATE", "14")
+# Whether the commission is taken on delivery fees too (at COMMISSION_RATE); off: the fee is the
+# store's income whole, commission on goods only.
+DELIVERY_FEE_COMMISSION = env_bool("DELIVERY_FEE_COMMISSION", False)
 # Days after DELIVERED before a paid order's money is released to its store (unless the buyer
 # confirms receipt first); `manage.py release_funds` releases what is due.
 PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))

@@ -1,7 +1,7 @@
 """The ledger's writes: the one place a store's money moves.
 
 Entries are only ever inserted, in the transaction that causes them: a paid order credits its
-sale and debits its commission (checkout for CARD and MOBILE, the webhook for REFERENCE); a paid
+sale and its delivery fee (two lines) and debits its commission (checkout for CARD and MOBILE, the webhook for REFERENCE); a paid
 order that is cancelled or refunded reverses exactly what it was credited, in the transaction that
 cancels it (the gateway's refund goes out after that commit, see domain/orders/refunds.py). The
 (order, kind) unique constraint makes a second credit or reversal of one order fail, whatever races.
@@ -25,8 +25,10 @@ from .models import EntryKind, LedgerEntry, Payout
 
 
 def ledger_record_payments(*, orders: Sequence[Order]) -> list[LedgerEntry]:
-    """Credit the stores of orders just paid: the sale (its IVA apart) and minus the commission of
-    its lines, as copied onto them at checkout. Call it in the transaction that marks them paid."""
+    """Credit the stores of orders just paid: the sale of the goods (its IVA apart), the delivery
+    fee as its own line (its IVA apart), and minus the commission of the lines (and of the fee, when
+    DELIVERY_FEE_COMMISSION was on at checkout), as copied onto them at checkout. Call it in the
+    transaction that marks them paid."""
     if not orders:
         return []
     sums = {
@@ -38,49 +40,77 @@ def ledger_record_payments(*, orders: Sequence[Order]) -> list[LedgerEntry]:
     entries = []
     for order in orders:
         line = sums.get(order.pk, {"commission": ZERO, "tax": ZERO})
-        entries += [
+        entries.append(
             LedgerEntry(
                 store_id=order.store_id,
                 kind=EntryKind.SALE,
-                amount=order.total_amount,
+                amount=order.goods_total,
                 tax_amount=line["tax"],
                 order=order,
-            ),
+            )
+        )
+        if order.delivery_fee > 0:
+            entries.append(
+                LedgerEntry(
+                    store_id=order.store_id,
+                    kind=EntryKind.DELIVERY,
+                    amount=order.delivery_fee,
+                    tax_amount=order.delivery_tax_amount,
+                    order=order,
+                )
+            )
+        entries.append(
             LedgerEntry(
-                store_id=order.store_id, kind=EntryKind.COMMISSION, amount=-line["commission"], order=order
-            ),
-        ]
+                store_id=order.store_id,
+                kind=EntryKind.COMMISSION,
+                amount=-(line["commission"] + order.delivery_commission_amount),
+                order=order,
+            )
+        )
     return LedgerEntry.objects.bulk_create(entries)
 
 
 def ledger_record_reversal(*, order: Order) -> list[LedgerEntry]:
-    """A paid order cancelled or refunded: refund its sale (and IVA) and give back its commission,
-    exactly as they were credited. Nothing for an order credited before the ledger, or reversed."""
+    """A paid order cancelled or refunded: refund its sale and its delivery fee (and their IVA) and
+    give back its commission, exactly as they were credited. Nothing for an order credited before
+    the ledger, or reversed."""
     credited = LedgerEntry.objects.filter(order=order).aggregate(
         sale=Sum("amount", filter=Q(kind=EntryKind.SALE)),
         tax=Sum("tax_amount", filter=Q(kind=EntryKind.SALE)),
+        delivery=Sum("amount", filter=Q(kind=EntryKind.DELIVERY)),
+        delivery_tax=Sum("tax_amount", filter=Q(kind=EntryKind.DELIVERY)),
         commission=Sum("amount", filter=Q(kind=EntryKind.COMMISSION)),
         reversed=Count("pk", filter=Q(kind=EntryKind.REFUND)),
     )
     if credited["sale"] is None or credited["reversed"]:
         return []
-    return LedgerEntry.objects.bulk_create(
-        [
+    entries = [
+        LedgerEntry(
+            store_id=order.store_id,
+            kind=EntryKind.REFUND,
+            amount=-credited["sale"],
+            tax_amount=-credited["tax"],
+            order=order,
+        ),
+        LedgerEntry(
+            store_id=order.store_id,
+            kind=EntryKind.COMMISSION_REVERSAL,
+            amount=-(credited["commission"] or Decimal(0)),
+            order=order,
+        ),
+    ]
+    if credited["delivery"]:
+        entries.insert(
+            1,
             LedgerEntry(
                 store_id=order.store_id,
-                kind=EntryKind.REFUND,
-                amount=-credited["sale"],
-                tax_amount=-credited["tax"],
+                kind=EntryKind.DELIVERY_REFUND,
+                amount=-credited["delivery"],
+                tax_amount=-credited["delivery_tax"],
                 order=order,
             ),
-            LedgerEntry(
-                store_id=order.store_id,
-                kind=EntryKind.COMMISSION_REVERSAL,
-                amount=-(credited["commission"] or Decimal(0)),
-                order=order,
-            ),
-        ]
-    )
+        )
+    return LedgerEntry.objects.bulk_create(entries)
 
 
 def ledger_record_payout(*, payout: Payout) -> LedgerEntry:

@@ -63,15 +63,26 @@ class EntryKind(models.TextChoices):
     COMMISSION_REVERSAL = "commission_reversal", "Commission reversal"
     PAYOUT = "payout", "Payout"
     ADJUSTMENT = "adjustment", "Adjustment"
+    # The order's delivery fee, the store's income apart from its goods (its IVA in tax_amount).
+    DELIVERY = "delivery", "Delivery fee"
+    DELIVERY_REFUND = "delivery_refund", "Delivery fee refund"
 
 
 # The kinds an order causes (credited when it is paid, reversed when it is cancelled after that).
-ORDER_KINDS = [EntryKind.SALE, EntryKind.COMMISSION, EntryKind.REFUND, EntryKind.COMMISSION_REVERSAL]
+ORDER_KINDS = [
+    EntryKind.SALE,
+    EntryKind.COMMISSION,
+    EntryKind.REFUND,
+    EntryKind.COMMISSION_REVERSAL,
+    EntryKind.DELIVERY,
+    EntryKind.DELIVERY_REFUND,
+]
 
 
 class LedgerEntry(AppendOnly):
     """One movement of a store's money, signed as it changes the store's balance: a sale (+, its
-    IVA in tax_amount), the commission on it (−), a refund (−) and the commission given back (+),
+    IVA in tax_amount), its delivery fee (+, its IVA in tax_amount), the commission on them (−), a
+    refund of each (−) and the commission given back (+),
     a payout (−), an adjustment (±). Written in the transaction that causes it; never changed."""
 
     store = models.ForeignKey("accounts.Store", on_delete=models.PROTECT, related_name="ledger_entries")
@@ -99,6 +110,8 @@ class LedgerEntry(AppendOnly):
                     | Q(kind=EntryKind.REFUND, amount__lt=0)
                     | Q(kind=EntryKind.COMMISSION_REVERSAL, amount__gte=0)
                     | Q(kind=EntryKind.PAYOUT, amount__lt=0)
+                    | Q(kind=EntryKind.DELIVERY, amount__gt=0)
+                    | Q(kind=EntryKind.DELIVERY_REFUND, amount__lt=0)
                     | (Q(kind=EntryKind.ADJUSTMENT) & ~Q(amount=0))
                 ),
                 name="ledger_amount_sign",

@@ -1,10 +1,14 @@
 """What economics does when orders announce a change (domain/orders/signals.py): the commission
-and IVA terms of new order lines, and the ledger's credits and reversals. Each runs inside the
+and IVA terms of new order lines and of their delivery fees, and the ledger's credits and reversals. Each runs inside the
 order's transaction, so the ledger commits or rolls back with the order. Connected in apps.py."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+
+from django.conf import settings
+
+from domain.money import ZERO
 
 from . import ledger, rates
 
@@ -24,6 +28,16 @@ def order_lines_terms(*, lines, **_) -> None:
         )
         for name, value in asdict(terms).items():
             setattr(line, name, value)
+
+
+def orders_delivery_terms(*, orders, **_) -> None:
+    """Each new order's delivery fee keeps the IVA inside it, at the rate in force, and the
+    commission on it: none unless DELIVERY_FEE_COMMISSION (the fee is the store's income)."""
+    tax_rate = rates.tax_rate_in_force()
+    commission_rate = settings.COMMISSION_RATE if settings.DELIVERY_FEE_COMMISSION else ZERO
+    for order in orders:
+        order.delivery_tax_amount = rates.tax_included(total=order.delivery_fee, rate=tax_rate)
+        order.delivery_commission_amount = rates.commission_of(total=order.delivery_fee, rate=commission_rate)
 
 
 def orders_paid_credit(*, orders, **_) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from domain.languages import language_supported
 from domain.money import kwanza
-from domain.orders.models import Order, OrderStatus, PaymentMethod, PaymentStatus
+from domain.orders.models import DeliveryKind, Order, OrderStatus, PaymentMethod, PaymentStatus
 
 from .models import NoticeKind
 
@@ -61,8 +61,44 @@ def _lines(order: Order) -> str:
         f"  {item.quantity} × {item.product_name}: {kwanza(item.price * item.quantity)}"
         for item in order.items.all()
     ]
+    if order.delivery_fee > 0:
+        lines.append(
+            "  "
+            + gettext("Delivery (%(method)s): %(amount)s")
+            % {"method": order.delivery_name, "amount": kwanza(order.delivery_fee)}
+        )
     total = gettext("Total: %(amount)s") % {"amount": kwanza(order.total_amount)}
     return "\n".join([*lines, f"  {total}"])
+
+
+def _day(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _delivery(order: Order) -> str:
+    """How the order reaches the buyer: the method, where, and the working-day range promised."""
+    if order.delivery_kind == DeliveryKind.PICKUP:
+        pickup = order.delivery_address
+        return gettext(
+            "Pickup at the store: %(address)s, %(municipality)s (%(province)s). Opening hours: %(hours)s.\n"
+            "Ready from %(date)s."
+        ) % {
+            "address": pickup.get("address", ""),
+            "municipality": pickup.get("municipality", ""),
+            "province": pickup.get("province", ""),
+            "hours": pickup.get("opening_hours", ""),
+            "date": _day(order.delivery_earliest),
+        }
+    if order.delivery_kind == DeliveryKind.DELIVERY:
+        return gettext(
+            "Delivery by %(method)s to: %(address)s\nExpected between %(earliest)s and %(latest)s."
+        ) % {
+            "method": order.delivery_name,
+            "address": order.shipping_address,
+            "earliest": _day(order.delivery_earliest),
+            "latest": _day(order.delivery_latest),
+        }
+    return gettext("Delivery to: %(address)s") % {"address": order.shipping_address}
 
 
 def _payment(order: Order) -> str:
@@ -95,12 +131,11 @@ def _buyer_placed(order: Order) -> tuple[str, str]:
         "number": order.order_number,
         "store": order.store.name,
     }
-    delivery = gettext("Delivery to: %(address)s") % {"address": order.shipping_address}
     body = (
         f"{_hello(order.buyer.first_name)}\n\n"
         f"{received}\n\n"
         f"{_lines(order)}\n\n{_payment(order)}\n\n"
-        f"{delivery}"
+        f"{_delivery(order)}"
     )
     return gettext("we received your order %(number)s") % {"number": order.order_number}, body
 
@@ -168,7 +203,10 @@ def _seller_new_order(order: Order) -> tuple[str, str]:
         "store": order.store.name,
         "number": order.order_number,
     }
-    body = f"{_hello(order.store.seller.first_name)}\n\n{received}\n\n{_lines(order)}\n\n{state}"
+    body = (
+        f"{_hello(order.store.seller.first_name)}\n\n{received}\n\n{_lines(order)}\n\n"
+        f"{_delivery(order)}\n\n{state}"
+    )
     return gettext("new order %(number)s at the store %(store)s") % {
         "number": order.order_number,
         "store": order.store.name,

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy
 
 
@@ -33,6 +33,11 @@ class PaymentMethod(models.TextChoices):
     REFERENCE = "reference", gettext_lazy("Bank/ATM reference")
     MOBILE = "mobile", gettext_lazy("Mobile wallet")
     CARD = "card", gettext_lazy("Card")
+
+
+class DeliveryKind(models.TextChoices):
+    DELIVERY = "delivery", gettext_lazy("Delivery")
+    PICKUP = "pickup", gettext_lazy("Pickup at the store")
 
 
 class Checkout(models.Model):
@@ -67,6 +72,26 @@ class Order(models.Model):
     total_amount = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_address = models.TextField()
     contact_phone = models.CharField(max_length=20)
+    # Delivery (domain/delivery), as chosen at checkout and never rewritten: its kind ("" for a
+    # checkout without a choice, whose delivery the store arranges), the method (null once deleted)
+    # and its name, the fee (inside total_amount; the store's income, with its IVA and the
+    # commission on it, if any), the working-day range promised, the province and the address.
+    delivery_kind = models.CharField(max_length=10, choices=DeliveryKind.choices, blank=True, default="")
+    delivery_method = models.ForeignKey(
+        "delivery.DeliveryMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delivery_name = models.CharField(max_length=80, blank=True, default="")
+    delivery_fee = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    delivery_tax_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    delivery_commission_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    delivery_earliest = models.DateField(null=True, blank=True)
+    delivery_latest = models.DateField(null=True, blank=True)
+    province = models.ForeignKey(
+        "delivery.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # recipient, phone, province, municipality, neighbourhood, street, reference_point (or the
+    # store's pickup address); {} without a structured address.
+    delivery_address = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,6 +99,13 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(total_amount__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(delivery_fee__gte=0, total_amount__gte=F("delivery_fee")),
+                name="order_delivery_fee_in_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_kind__in=["", *DeliveryKind.values]), name="order_delivery_kind_valid"
+            ),
             models.CheckConstraint(condition=Q(status__in=OrderStatus.values), name="order_status_valid"),
             models.CheckConstraint(
                 condition=Q(payment_status__in=PaymentStatus.values),
@@ -88,6 +120,11 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.order_number
+
+    @property
+    def goods_total(self) -> Decimal:
+        """What the order's lines cost, its delivery fee apart."""
+        return self.total_amount - self.delivery_fee
 
 
 class OrderItem(models.Model):

@@ -13,6 +13,10 @@ from django.dispatch import Signal
 # receiver may fill in what each line owes (economics: the commission and IVA rates in force).
 order_lines_pre_create = Signal()
 
+# kwargs: orders, the unsaved Orders of a checkout, before they are inserted. A receiver may fill
+# in what each delivery fee owes (economics: its IVA and any commission on it).
+orders_pre_create = Signal()
+
 # kwargs: orders, placed by one checkout (paid or not).
 orders_placed = Signal()
 
