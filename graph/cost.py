@@ -36,6 +36,8 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
 from domain.accounts.selectors import PENDING_SELLERS_MAX
 from domain.cart.services import CART_MAX_LINES
+from domain.catalog.models import MAX_OPTION_VALUES, MAX_OPTIONS
+from domain.catalog.services import STOCK_SET_MAX
 from domain.economics import stats
 from domain.orders.models import OrderStatus
 from domain.wishlist.services import WISHLIST_MAX_ITEMS
@@ -61,6 +63,10 @@ LIST_BOUNDS: dict[tuple[str, str], int] = {
     ("StoreStats", "lowStockProducts"): stats.LOW_STOCK_MAX,
     ("PlatformStats", "gmvByDay"): stats.MAX_DAYS,
     ("PlatformStats", "ordersByStatus"): len(OrderStatus.values),
+    ("Product", "options"): MAX_OPTIONS,
+    ("ProductOption", "values"): MAX_OPTION_VALUES,
+    ("ProductVariant", "options"): MAX_OPTIONS,
+    ("VariantStockPayload", "variants"): STOCK_SET_MAX,
 }
 
 

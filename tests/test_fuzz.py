@@ -5,6 +5,8 @@ answer with errors has changed nothing."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from graphql import (
@@ -22,6 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.cart.models import Cart
+from domain.catalog import services as catalog_services
+from domain.catalog.services import OptionSetting
 from domain.orders.models import OrderStatus
 from domain.reviews.models import Review
 from graph.auth import token_pair_issue
@@ -76,6 +80,11 @@ CALLERS = {
     "RecordPayout": "admin",
     "RecordAdjustment": "admin",
     "SetLowStockThreshold": "seller",
+    "SetProductOptions": "seller",
+    "CreateProductVariant": "seller",
+    "UpdateProductVariant": "seller",
+    "DeleteProductVariant": "seller",
+    "SetVariantStock": "seller",
 }
 
 
@@ -231,16 +240,29 @@ def make_world(users: dict) -> dict:
     delivered = place_delivered(buyer, products[1])
     review = Review.objects.create(product=products[1], user=buyer, rating=4, comment="Bom")
     anonymous_cart = Cart.objects.create(cart_code="fuzz-cart-code-" + "x" * 30)
-    ids = [gid(p) for p in (*products, foreign)] + [
-        gid(seller.store),
-        gid(foreign.store),
-        gid(users["new_seller"]),
-        gid(buyer),
-        gid(category),
-        gid(review),
-        gid("Product", 10**12),
-        gid("Review", -1),
-    ]
+    # A shoe with sizes, two of them made: the variants' ids, names and values to try.
+    shoe = make_product(store=seller.store, category=category, stock_quantity=5)
+    catalog_services.product_options_set(
+        seller=seller, product_id=shoe.pk, options=[OptionSetting(name="Tamanho", values=["40", "41", "42"])]
+    )
+    catalog_services.product_variant_create(
+        seller=seller, product_id=shoe.pk, price=Decimal("900.00"), options=[("Tamanho", "41")], sku="SAP-41"
+    )
+    variants = [*shoe.variants.all(), *products[0].variants.all(), *foreign.variants.all()]
+    ids = (
+        [gid(p) for p in (*products, foreign, shoe)]
+        + [gid(v) for v in variants]
+        + [
+            gid(seller.store),
+            gid(foreign.store),
+            gid(users["new_seller"]),
+            gid(buyer),
+            gid(category),
+            gid(review),
+            gid("Product", 10**12),
+            gid("Review", -1),
+        ]
+    )
     return {
         "ids": ids,
         "orderNumber": [order.order_number, delivered.order_number, "KT-AAAAA-AAAAA"],
@@ -254,6 +276,12 @@ def make_world(users: dict) -> dict:
         "contactPhone": ["+244 923 456 789"],
         "phoneNumber": ["923456789", "900000000"],
         "price": ["1500.00", "0.01"],
+        "name": ["Tamanho", "tamanho", "Cor"],
+        "value": ["40", "41", "42", "Preto"],
+        "values": ["40", "41", "42", "Preto"],
+        "sku": ["SAP-41", "SAP-42"],
+        "quantity": [0, 3, 5],
+        "expectedQuantity": [0, 5],
     }
 
 

@@ -13,10 +13,14 @@ not again who may make it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
+from domain.catalog import services as catalog_services
+from domain.catalog.services import OptionSetting
 from domain.reviews.models import Review
 from graph.schema import schema
 
@@ -116,6 +120,12 @@ EXPECTED = {
     "Mutation.setCategoryCommission": ADMIN,
     "Mutation.confirmReceipt": {**BUYER, "buyer": payload("NOT_ELIGIBLE")},  # not delivered yet
     "Mutation.setLowStockThreshold": {**SELLER, "unapproved_seller": payload("NOT_FOUND")},
+    # Variants: the product's owner; anyone else sees the product, so may not change it.
+    "Mutation.setProductOptions": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
+    "Mutation.createProductVariant": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
+    "Mutation.updateProductVariant": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
+    "Mutation.deleteProductVariant": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
+    "Mutation.setVariantStock": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
 }
 
 
@@ -145,7 +155,18 @@ def targets(seller, other_seller, buyer):
     fill_cart(buyer, (product, 1))
     order = place(buyer)[0]
     fill_cart(buyer, (product, 1))  # a cart to check out
+    # A shoe in sizes 40 (its former default variant) and 41; 42 is offered but not made yet.
+    shoe = make_product(store=seller.store, category=category, name="Sapato")
+    catalog_services.product_options_set(
+        seller=seller, product_id=shoe.pk, options=[OptionSetting(name="Tamanho", values=["40", "41", "42"])]
+    )
+    catalog_services.product_variant_create(
+        seller=seller, product_id=shoe.pk, price=Decimal("900.00"), options=[("Tamanho", "41")]
+    )
     return {
+        "shoe": shoe,
+        "shoe_40": shoe.variants.get(name="40"),
+        "shoe_41": shoe.variants.get(name="41"),
         "category": category,
         "product": product,
         "order": order,
@@ -227,6 +248,17 @@ def arguments(field: str, t: dict, seller) -> dict:
         "Mutation.setCategoryCommission": {"categoryId": gid(t["category"]), "rate": "12.50"},
         "Mutation.confirmReceipt": {"orderNumber": t["order"].order_number},
         "Mutation.setLowStockThreshold": {"threshold": 3},
+        "Mutation.setProductOptions": {
+            "productId": gid(t["shoe"]),
+            "options": [{"name": "Tamanho", "values": ["40", "41", "42", "43"]}],
+        },
+        "Mutation.createProductVariant": {
+            "productId": gid(t["shoe"]),
+            "input": {"price": "950.00", "options": [{"name": "Tamanho", "value": "42"}]},
+        },
+        "Mutation.updateProductVariant": {"id": gid(t["shoe_40"]), "input": {"stockQuantity": 4}},
+        "Mutation.deleteProductVariant": {"id": gid(t["shoe_41"])},
+        "Mutation.setVariantStock": {"items": [{"variantId": gid(t["shoe_40"]), "quantity": 9}]},
     }.get(field, {})
 
 
