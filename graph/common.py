@@ -26,6 +26,10 @@ from .errors import UserError
 # What decode_id answers for an id that is not one of the type's, by type name; each its own
 # sentence, so that a translation can agree with the noun.
 NO_SUCH_ID = {
+    "Address": gettext_lazy("No address with this id."),
+    "DeliveryMethod": gettext_lazy("No delivery method with this id."),
+    "DeliveryZone": gettext_lazy("No delivery zone with this id."),
+    "Province": gettext_lazy("No province with this id."),
     "Category": gettext_lazy("No category with this id."),
     "Product": gettext_lazy("No product with this id."),
     "ProductVariant": gettext_lazy("No variant with this id."),

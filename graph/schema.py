@@ -10,7 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerConfig
 
-from . import accounts, cart, catalog, dashboard, economics, orders, profile, reviews, wishlist
+from . import accounts, cart, catalog, dashboard, delivery, economics, orders, profile, reviews, wishlist
 from .common import DECIMAL_SCALAR
 from .errors import MaskUnexpectedErrors, log_refused
 from .guards import GuardedDocument, SmallDocumentsValidationCache, disable_introspection
@@ -19,7 +19,7 @@ from .loaders import FetchedRows
 from .plans import optimize_with_plan
 from .subscriptions import Subscription
 
-AREAS = (accounts, profile, catalog, cart, orders, reviews, wishlist, economics, dashboard)
+AREAS = (accounts, profile, catalog, cart, delivery, orders, reviews, wishlist, economics, dashboard)
 
 Query = merge_types("Query", tuple(area.Query for area in AREAS if hasattr(area, "Query")))
 _mutations = tuple(area.Mutation for area in AREAS if hasattr(area, "Mutation"))
