@@ -27,7 +27,11 @@ class CartItem(relay.Node):
     quantity: int
     product: Annotated[Product, strawberry.lazy("graph.catalog")]
 
-    @strawberry_django.field(only=["quantity", "product__price"], select_related=["product"])
+    @strawberry_django.field(
+        only=["quantity", "variant__price"],
+        select_related=["variant"],
+        description="The variant's price times the quantity.",
+    )
     def line_total(self) -> Decimal:
         return self.line_total
 

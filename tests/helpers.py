@@ -24,7 +24,8 @@ from strawberry import relay
 from domain.accounts.models import Store, User
 from domain.cart.models import Cart, CartItem
 from domain.catalog import services as catalog_services
-from domain.catalog.models import Product
+from domain.catalog.models import Product, ProductVariant
+from domain.catalog.variants import product_totals_refresh
 from domain.economics.models import LedgerEntry
 from domain.orders import checkout
 from domain.orders.models import Checkout, LatePayment, Order, OrderEvent, Payment, PaymentMethod, Refund
@@ -105,11 +106,32 @@ def install_recording_gateway(settings) -> type[RecordingGateway]:
     return RecordingGateway
 
 
-def fill_cart(user, *lines: tuple[Product, int]) -> Cart:
+def fill_cart(user, *lines: tuple[Product | ProductVariant, int]) -> Cart:
+    """The user's cart with these lines: a variant, or a product's default variant."""
     cart, _ = Cart.objects.get_or_create(user=user)
-    for product, quantity in lines:
-        CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+    for bought, quantity in lines:
+        cart_line(cart, bought, quantity)
     return cart
+
+
+def cart_line(cart: Cart, bought: Product | ProductVariant, quantity: int) -> CartItem:
+    """A line written directly into `cart`: of a variant, or of a product's default variant."""
+    variant = bought if isinstance(bought, ProductVariant) else default_variant(bought)
+    return CartItem.objects.create(
+        cart=cart, product_id=variant.product_id, variant=variant, quantity=quantity
+    )
+
+
+def default_variant(product: Product) -> ProductVariant:
+    """The one variant of a product without options."""
+    return ProductVariant.objects.get(product=product, is_default=True)
+
+
+def stock_set(product: Product, quantity: int) -> None:
+    """Set the stock of a product without options directly (its default variant's, and the
+    product's total with it)."""
+    ProductVariant.objects.filter(product=product, is_default=True).update(stock_quantity=quantity)
+    product_totals_refresh(product_ids=[product.pk])
 
 
 def checkout_input(**changes) -> dict:
@@ -167,7 +189,12 @@ def world() -> dict:
     """Everything a checkout may change, to show that a refused one changed nothing."""
     return {
         "stock": list(Product.objects.order_by("pk").values_list("pk", "stock_quantity")),
-        "lines": list(CartItem.objects.order_by("pk").values_list("pk", "cart_id", "product_id", "quantity")),
+        "variant_stock": list(ProductVariant.objects.order_by("pk").values_list("pk", "stock_quantity")),
+        "lines": list(
+            CartItem.objects.order_by("pk").values_list(
+                "pk", "cart_id", "product_id", "variant_id", "quantity"
+            )
+        ),
         "checkouts": Checkout.objects.count(),
         "orders": list(Order.objects.order_by("pk").values_list("pk", "status", "payment_status")),
         "payments": list(Payment.objects.order_by("pk").values_list("pk", "status")),

@@ -12,12 +12,13 @@ from strawberry import relay
 
 from domain.accounts import services
 from domain.accounts.models import RefreshTokenRotation
-from domain.cart.models import Cart, CartItem
+from domain.cart.models import Cart
 from domain.errors import InvalidCredentials, InvalidToken
 from graph import auth
 
 from .conftest import error_codes
 from .factories import PASSWORD, make_product, make_user
+from .helpers import cart_line
 
 pytestmark = pytest.mark.django_db
 
@@ -151,14 +152,14 @@ def test_login_records_last_login(gql, buyer):
 def anonymous_cart(*lines) -> Cart:
     cart = Cart.objects.create(cart_code="c" * 32)
     for product, quantity in lines:
-        CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+        cart_line(cart, product, quantity)
     return cart
 
 
 def test_login_with_cart_code_merges_the_anonymous_cart(gql, buyer):
     kept, added = make_product(slug="kept", stock_quantity=5), make_product(slug="added")
     own = Cart.objects.create(user=buyer)
-    CartItem.objects.create(cart=own, product=kept, quantity=2)
+    cart_line(own, kept, 2)
     anonymous_cart((kept, 4), (added, 1))
 
     cart = login(gql, "buyer", cartCode="c" * 32)["cart"]
@@ -172,7 +173,7 @@ def test_login_with_cart_code_merges_the_anonymous_cart(gql, buyer):
 
 def test_login_without_cart_code_returns_the_users_cart(gql, buyer):
     product = make_product(slug="mine")
-    CartItem.objects.create(cart=Cart.objects.create(user=buyer), product=product, quantity=3)
+    cart_line(Cart.objects.create(user=buyer), product, 3)
     anonymous = anonymous_cart((product, 1))
     cart = login(gql, "buyer")["cart"]
     assert (cart["totalQuantity"], cart["items"][0]["product"]["slug"]) == (3, "mine")
@@ -184,7 +185,7 @@ def test_login_loads_the_merged_cart_in_constant_queries(gql, buyer, django_asse
         code = f"{lines}" * 32
         cart = Cart.objects.create(cart_code=code)
         for _ in range(lines):
-            CartItem.objects.create(cart=cart, product=make_product(), quantity=1)
+            cart_line(cart, make_product(), 1)
         with django_assert_num_queries(22):
             merged = login(gql, "buyer", cartCode=code)["cart"]
         assert (merged["totalQuantity"], len(merged["items"])) == (lines, lines)
@@ -363,7 +364,7 @@ def test_a_jwt_cookie_never_authenticates_graphql(gql, client, admin, cookie):
 
 def test_a_login_that_fails_to_issue_its_tokens_leaves_the_carts_alone(gql, buyer, monkeypatch):
     anonymous = Cart.objects.create(cart_code="c" * 32)
-    CartItem.objects.create(cart=anonymous, product=make_product(), quantity=1)
+    cart_line(anonymous, make_product(), 1)
 
     def broken(**kwargs):
         raise RuntimeError("token store down")

@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from domain.catalog.models import Product
+from domain.catalog.models import Product, ProductVariant
 from domain.errors import OutOfStock, PaymentFailed
 from domain.orders import attempts
 from domain.orders.models import (
@@ -279,7 +279,7 @@ def test_a_cart_changed_after_the_record_draws_again_and_charges_the_new_total(b
 
     def price_changes_meanwhile(**kwargs):
         book = record(**kwargs)
-        Product.objects.filter(pk=product.pk).update(price=Decimal("1250.00"))
+        ProductVariant.objects.filter(product=product).update(price=Decimal("1250.00"))
         return book
 
     monkeypatch.setattr(attempts, "attempts_record", price_changes_meanwhile)

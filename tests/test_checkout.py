@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from domain.cart.models import Cart, CartItem
-from domain.catalog.models import Product
+from domain.catalog.models import Product, ProductVariant
 from domain.errors import (
     EmptyCart,
     ErrorCode,
@@ -46,6 +46,7 @@ from .helpers import (
     refunds_owed,
     run_in_threads,
     stock_of,
+    stock_set,
     world,
 )
 
@@ -160,7 +161,8 @@ def test_order_lines_are_snapshots(buyer, three_stores):
     product, quantity = three_stores[0]
     fill_cart(buyer, (product, quantity))
     (order,) = place(buyer)
-    Product.objects.filter(pk=product.pk).update(name="Arroz Premium", price=Decimal("9999.00"))
+    Product.objects.filter(pk=product.pk).update(name="Arroz Premium")
+    ProductVariant.objects.filter(product=product).update(price=Decimal("9999.00"))
     item = OrderItem.objects.get(order=order)
     assert (item.product_name, item.price, item.line_total) == (
         "Arroz",
@@ -235,8 +237,8 @@ def test_empty_cart(buyer, three_stores, gateway):
 def test_every_shortage_is_reported_in_one_error(buyer, three_stores, gateway):
     (rice, _), (beans, _), (oil, _), (salt, _) = three_stores
     fill_cart(buyer, (rice, 2), (beans, 5), (oil, 3), (salt, 1))
-    Product.objects.filter(pk=beans.pk).update(stock_quantity=2)
-    Product.objects.filter(pk=oil.pk).update(stock_quantity=0)
+    stock_set(beans, 2)
+    stock_set(oil, 0)
     Product.objects.filter(pk=salt.pk).update(is_active=False)
     before = world()
     with pytest.raises(OutOfStock) as error:
@@ -473,7 +475,7 @@ def test_checkout_errors_through_the_api(gql, buyer, three_stores, changes, fill
 
 def test_out_of_stock_through_the_api_says_what_is_available(gql, buyer, three_stores):
     fill_cart(buyer, *three_stores)
-    Product.objects.filter(pk=three_stores[2][0].pk).update(stock_quantity=1)
+    stock_set(three_stores[2][0], 1)
     body = gql.op("Checkout", {"input": checkout_input()}, user=buyer)["data"]["checkout"]
     assert body["errors"] == [
         {
@@ -513,15 +515,16 @@ def test_checkout_query_count_does_not_grow_with_the_cart(gql, buyer, stores, dj
     )
     # user from the token; before the transaction, the cart's totals per store and their charge
     # attempts recorded (domain/orders/attempts.py); savepoint (the test's transaction; BEGIN outside
-    # tests); checkout row; cart lock; lines; product locks; orders; commission rates of their
-    # categories; their lines; stock; cart lines deleted; cart touched; the attempts claimed;
+    # tests); checkout row; cart lock; lines; product locks; variant locks; orders; commission rates
+    # of their categories; their lines; the variants' stock; the products' totals; cart lines
+    # deleted; cart touched; the attempts claimed;
     # payments; orders confirmed; their commissions and IVA;
     # their ledger entries; events; the events' buyers and stores (live updates, domain/orders/live.py);
     # release; after the commit the e-mails of every order in one task
     # (run in-process without a broker): notices claimed; savepoint; notices locked; orders with
     # buyer, store and payment; their lines; their events; notices marked sent; release; then the
     # answer: orders with store and payment, their lines with products.
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(34):
         result = gql.op("Checkout", {"input": checkout_input(idempotencyKey="count")}, user=buyer)
     assert len(result["data"]["checkout"]["orders"]) == stores
 

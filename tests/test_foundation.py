@@ -13,12 +13,13 @@ from django.db import IntegrityError, transaction
 from django.db.utils import OperationalError
 
 from domain.accounts.models import Store, User, UserType
-from domain.cart.models import Cart, CartItem
+from domain.cart.models import Cart
 from domain.catalog.models import Product
 from domain.reviews.models import Review
 from domain.wishlist.models import WishlistItem
 
 from .factories import make_category, make_product, make_seller, make_store, make_user
+from .helpers import cart_line
 from .test_production import COMPLETE as COMPLETE_PRODUCTION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +100,7 @@ def test_cart_is_either_a_users_or_anonymous_with_a_code():
     assert violates(lambda: Cart.objects.create(user=user, cart_code="abc"))
     cart = Cart.objects.create(user=user)
     product = make_product()
-    assert violates(lambda: CartItem.objects.create(cart=cart, product=product, quantity=0))
+    assert violates(lambda: cart_line(cart, product, 0))
 
 
 def test_wishlist_keeps_one_item_per_product():

@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db.models.signals import post_init
 
 from domain.accounts.models import Store
-from domain.cart.models import Cart, CartItem
+from domain.cart.models import Cart
 from domain.catalog import services as catalog_services
 from domain.catalog.models import Category, Product
 from domain.reviews.models import Review
@@ -25,7 +25,7 @@ from domain.wishlist.selectors import wishlist_product_ids_for_user
 from graph.loaders import LOADED_FIELDS, FetchedRows, Loader
 
 from .factories import make_product, make_store
-from .helpers import fill_cart, gid
+from .helpers import cart_line, fill_cart, gid
 from .test_reviews import deliver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -303,7 +303,7 @@ def shelf(buyer, seller):
         products = [make_product(store=stores[n % 2]) for n in range(count)]
         for n, product in enumerate(products):
             deliver(buyer, product)
-            CartItem.objects.create(cart=cart, product=product, quantity=1)
+            cart_line(cart, product, 1)
             if n % 2 == 0:
                 Review.objects.create(product=product, user=buyer, rating=1 + n % 5)
             if n % 3 == 0:

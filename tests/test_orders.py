@@ -265,7 +265,7 @@ def test_cancel_returns_what_still_exists(buyer, seller, product):
     other = make_product(store=seller.store, name="Mesa", stock_quantity=3)
     fill_cart(buyer, (product, 1), (other, 2))
     (order,) = place(buyer)
-    order.items.filter(product=other).update(product=None)  # as after the product's removal
+    order.items.filter(product=other).update(product=None, variant=None)  # as after the product's removal
     fulfilment.order_cancel(actor=buyer, order_number=order.order_number)
     assert (stock_of(product), stock_of(other)) == (10, 1)
 
@@ -681,13 +681,14 @@ def test_store_orders_query_count_is_the_same_for_any_page_size(
 
 
 def test_cancel_order_query_count(gql, buyer, confirmed, django_assert_num_queries):
-    # user; savepoint; order lock; lines; product locks; stock; payment; payment saved; what the
+    # user; savepoint; order lock; lines; product locks; variant locks; the variants' stock; the
+    # products' totals; payment; payment saved; what the
     # ledger credited; its reversal; refund owed; order saved; event; release; after the commit the
     # refund: claimed (savepoint, lock, lease, release), the gateway asked outside any transaction,
     # then settled (savepoint, refund, payment, order, release); the e-mail task (in-process without
     # a broker): notice claimed, savepoint, locked, order with buyer, store and payment, lines,
     # events, marked sent, release; the answer: order with store and payment; lines with products
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(35):
         result = gql.op("CancelOrder", {"orderNumber": confirmed.order_number}, user=buyer)
     assert result["data"]["cancelOrder"]["order"]["status"] == "CANCELLED"
 

@@ -192,15 +192,16 @@ def test_no_resolver_opens_a_transaction():
 
 @pytest.mark.django_db
 def test_a_login_merges_the_anonymous_cart_and_issues_its_session_in_one_transaction(buyer):
-    from domain.cart.models import Cart, CartItem
+    from domain.cart.models import Cart
     from domain.cart.services import cart_login
     from domain.errors import InvalidCredentials
 
     from .factories import PASSWORD, make_product
+    from .helpers import cart_line
 
     anonymous = Cart.objects.create(cart_code="c" * 32)
     product = make_product()
-    CartItem.objects.create(cart=anonymous, product=product, quantity=2)
+    cart_line(anonymous, product, 2)
 
     def broken(*, user):
         raise RuntimeError("token store down")

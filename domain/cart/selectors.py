@@ -7,19 +7,20 @@ from decimal import Decimal
 from django.db.models import DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from domain.catalog.selectors import on_sale
+from domain.catalog.variants import variant_on_sale
 from domain.text import text_storable
 
 from .models import Cart
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
-_LINE_ON_SALE = on_sale("items__product__")
+_LINE_ON_SALE = variant_on_sale("items__variant__")
 
-# A cart's totals, as annotations of its own query: only the lines of products still on sale
-# count (a line whose product left the catalogue stays visible, but cannot be bought).
+# A cart's totals, as annotations of its own query: only the lines of variants still on sale
+# count (a line whose variant was deactivated, or whose product left the catalogue, stays
+# visible, but cannot be bought). A line costs its variant's price.
 CART_TOTAL_QUANTITY = Coalesce(Sum("items__quantity", filter=_LINE_ON_SALE), 0)
 CART_SUBTOTAL = Coalesce(
-    Sum(F("items__quantity") * F("items__product__price"), filter=_LINE_ON_SALE, output_field=_MONEY),
+    Sum(F("items__quantity") * F("items__variant__price"), filter=_LINE_ON_SALE, output_field=_MONEY),
     Value(Decimal("0.00")),
     output_field=_MONEY,
 )

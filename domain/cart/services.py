@@ -1,4 +1,5 @@
-"""Cart writes. A line never asks for more than the stock; only products on sale can be added.
+"""Cart writes. A line never asks for more than its variant's stock; only variants on sale can be
+added, one line per variant.
 
 A logged-in user always works on their own cart (which has no code); an anonymous caller works on
 the anonymous cart its secret code names, created by the first add without a code. A cart line does
@@ -17,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from domain.accounts.services import user_login
-from domain.catalog.models import Product
-from domain.catalog.selectors import product_list_public
-from domain.errors import InvalidInput, NotFound, OutOfStock
+from domain.catalog.models import ProductVariant
+from domain.catalog.selectors import on_sale
+from domain.catalog.variants import variant_on_sale
+from domain.errors import InvalidInput, NotFound, OutOfStock, Required, VariantRequired
 
 from .models import Cart, CartItem, new_cart_code
 from .selectors import cart_code_usable, cart_for_user
@@ -39,10 +41,21 @@ def cart_get_or_create_for_user(*, user) -> Cart:
     return cart
 
 
-def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int | None = 1) -> Cart:
-    """Add `quantity` (default 1, at least 1) of a product on sale; the line's total may not exceed
-    the stock. A rejected add leaves nothing behind: the cart is created only once the add is valid.
+def cart_add_item(
+    *,
+    user,
+    cart_code: str | None,
+    product_id: int | None = None,
+    variant_id: int | None = None,
+    quantity: int | None = 1,
+) -> Cart:
+    """Add `quantity` (default 1, at least 1) of a variant on sale, named by `variant_id`, or by
+    `product_id` for a product without options (its default variant; a product with options answers
+    VARIANT_REQUIRED). A cart holds one line per variant: adding it again adds to that line, and
+    the line's total may not exceed the variant's stock. A rejected add leaves nothing behind: the
+    cart is created only once the add is valid.
     """
+    _one_of(product_id=product_id, variant_id=variant_id)
     quantity = 1 if quantity is None else quantity
     if quantity < 1:
         raise InvalidInput(gettext("The quantity must be at least 1."), field="quantity")
@@ -52,12 +65,10 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
         # A user's cart is created (or found) and locked first, so two quick adds queue up; if the
         # add is refused, the rollback takes the new cart away again.
         cart = _cart_locked(user=user, cart_code=cart_code, create=True)
-        product = product_list_public().filter(pk=product_id).first()
-        if product is None:
-            raise NotFound(gettext("No product on sale with this id."), field="product_id")
-        # One query: how many lines the cart has, and how many of this product it holds.
+        variant = _variant_on_sale(product_id=product_id, variant_id=variant_id)
+        # One query: how many lines the cart has, and how many of this variant it holds.
         held = (
-            cart.items.aggregate(lines=Count("pk"), in_cart=Sum("quantity", filter=Q(product_id=product.pk)))
+            cart.items.aggregate(lines=Count("pk"), in_cart=Sum("quantity", filter=Q(variant_id=variant.pk)))
             if cart
             else {"lines": 0, "in_cart": None}
         )
@@ -67,50 +78,71 @@ def cart_add_item(*, user, cart_code: str | None, product_id: int, quantity: int
         if not in_cart and held["lines"] >= CART_MAX_LINES:
             raise InvalidInput(
                 gettext("A cart holds at most %(max)s products.") % {"max": CART_MAX_LINES},
-                field="product_id",
+                field=_id_field(product_id),
             )
-        if in_cart + quantity > product.stock_quantity:
-            raise OutOfStock(_available(product, in_cart), field="quantity")
+        if in_cart + quantity > variant.stock_quantity:
+            raise OutOfStock(_available(variant, in_cart), field="quantity")
         if cart is None:
             cart = _cart_create(user=user)
         if not in_cart:
-            CartItem.objects.create(cart=cart, product=product, quantity=quantity)
+            CartItem.objects.create(
+                cart=cart, product_id=variant.product_id, variant=variant, quantity=quantity
+            )
         else:  # the cart is locked: nobody else changes its lines meanwhile
-            CartItem.objects.filter(cart=cart, product=product).update(
+            CartItem.objects.filter(cart=cart, variant=variant).update(
                 quantity=in_cart + quantity, updated_at=timezone.now()
             )
         _touch(cart)
     return cart
 
 
-def cart_update_item(*, user, cart_code: str | None, product_id: int, quantity: int) -> Cart:
-    """Set a line's quantity; 0 removes the line. Raising it needs the product on sale and in stock."""
+def cart_update_item(
+    *,
+    user,
+    cart_code: str | None,
+    product_id: int | None = None,
+    variant_id: int | None = None,
+    quantity: int,
+) -> Cart:
+    """Set a line's quantity (the line of `variant_id`, or of a product without options by
+    `product_id`); 0 removes the line. Raising it needs the variant on sale and in stock."""
+    _one_of(product_id=product_id, variant_id=variant_id)
     if quantity < 0:
         raise InvalidInput(gettext("The quantity cannot be negative."), field="quantity")
     if quantity > LINE_MAX_QUANTITY:
         raise InvalidInput(_line_too_large(), field="quantity")
     with transaction.atomic():
-        cart, line = _line_locked(user=user, cart_code=cart_code, product_id=product_id)
+        cart, line = _line_locked(
+            user=user, cart_code=cart_code, product_id=product_id, variant_id=variant_id
+        )
         if quantity == 0:
             line.delete()
         elif quantity != line.quantity:
-            if quantity > line.quantity and not product_list_public().filter(pk=product_id).exists():
+            if (
+                quantity > line.quantity
+                and not ProductVariant.objects.filter(variant_on_sale(), pk=line.variant_id).exists()
+            ):
                 raise InvalidInput(
                     gettext("“%(name)s” is no longer sold; remove it from the cart.")
-                    % {"name": line.product.name},
-                    field="product_id",
+                    % {"name": variant_label(line.variant)},
+                    field=_id_field(product_id),
                 )
-            if quantity > line.product.stock_quantity:
-                raise OutOfStock(_available(line.product), field="quantity")
+            if quantity > line.variant.stock_quantity:
+                raise OutOfStock(_available(line.variant), field="quantity")
             _line_set(line, quantity)
         _touch(cart)
     return cart
 
 
-def cart_remove_item(*, user, cart_code: str | None, product_id: int) -> Cart:
-    """Remove a product's line from the cart."""
+def cart_remove_item(
+    *, user, cart_code: str | None, product_id: int | None = None, variant_id: int | None = None
+) -> Cart:
+    """Remove a variant's line from the cart (by `product_id`: a product without options)."""
+    _one_of(product_id=product_id, variant_id=variant_id)
     with transaction.atomic():
-        cart, line = _line_locked(user=user, cart_code=cart_code, product_id=product_id)
+        cart, line = _line_locked(
+            user=user, cart_code=cart_code, product_id=product_id, variant_id=variant_id
+        )
         line.delete()
         _touch(cart)
     return cart
@@ -120,10 +152,10 @@ def cart_merge(*, user, cart_code: str | None) -> Cart | None:
     """The user's cart once they log in: the anonymous cart `cart_code` (if any) is moved into it
     and deleted.
 
-    Quantities add up, clamped to stock and to the line's limit (a line of the user's own is never
-    lowered); lines of products no longer sold, and new products beyond the cart's limit, are
-    dropped. No code, an unknown or an already used code changes
-    nothing. Returns the user's cart (None if they have none).
+    Lines of the same variant become one: quantities add up, clamped to the variant's stock and to
+    the line's limit (a line of the user's own is never lowered); lines of variants no longer sold,
+    and new variants beyond the cart's limit, are dropped. No code, an unknown or an already used
+    code changes nothing. Returns the user's cart (None if they have none).
     """
     if not cart_code_usable(cart_code):
         return cart_for_user(user=user)
@@ -132,20 +164,22 @@ def cart_merge(*, user, cart_code: str | None) -> Cart | None:
         if anonymous is None:
             return cart_for_user(user=user)
         cart, _ = Cart.objects.select_for_update().get_or_create(user=user)
-        lines = {item.product_id: item.quantity for item in anonymous.items.all()}
-        existing = {item.product_id: item for item in cart.items.all()}
+        lines = {item.variant_id: item.quantity for item in anonymous.items.all()}
+        existing = {item.variant_id: item for item in cart.items.all()}
         now = timezone.now()
         raised, added = [], []
-        for product in product_list_public().filter(pk__in=lines).order_by("pk"):
-            have = existing[product.pk].quantity if product.pk in existing else 0
-            merged = max(have, min(have + lines[product.pk], product.stock_quantity, LINE_MAX_QUANTITY))
+        for variant in ProductVariant.objects.filter(variant_on_sale(), pk__in=lines).order_by("pk"):
+            have = existing[variant.pk].quantity if variant.pk in existing else 0
+            merged = max(have, min(have + lines[variant.pk], variant.stock_quantity, LINE_MAX_QUANTITY))
             if merged == have:
                 continue
-            if product.pk in existing:
-                existing[product.pk].quantity, existing[product.pk].updated_at = merged, now
-                raised.append(existing[product.pk])
-            elif len(existing) + len(added) < CART_MAX_LINES:  # a full cart takes no new products
-                added.append(CartItem(cart=cart, product=product, quantity=merged))
+            if variant.pk in existing:
+                existing[variant.pk].quantity, existing[variant.pk].updated_at = merged, now
+                raised.append(existing[variant.pk])
+            elif len(existing) + len(added) < CART_MAX_LINES:  # a full cart takes no new lines
+                added.append(
+                    CartItem(cart=cart, product_id=variant.product_id, variant=variant, quantity=merged)
+                )
         # A few statements whatever the number of lines.
         CartItem.objects.bulk_update(raised, ["quantity", "updated_at"])
         CartItem.objects.bulk_create(added)
@@ -154,17 +188,19 @@ def cart_merge(*, user, cart_code: str | None) -> Cart | None:
     return cart
 
 
-def cart_lines_locked(*, user) -> tuple[Cart | None, dict[int, int]]:
+def cart_lines_locked(*, user) -> tuple[Cart | None, list[tuple[int, int, int]]]:
     """For checkout: the user's cart, locked for the rest of the caller's transaction, and its
-    lines as {product id: quantity} in the cart's order (None and {} when they have no cart)."""
+    lines as (product id, variant id, quantity) in the cart's order (None and [] when they have no
+    cart)."""
     cart = Cart.objects.select_for_update().filter(user=user).first()
-    lines = dict(CartItem.objects.filter(cart=cart).values_list("product_id", "quantity")) if cart else {}
-    return cart, lines
+    if cart is None:
+        return None, []
+    return cart, list(CartItem.objects.filter(cart=cart).values_list("product_id", "variant_id", "quantity"))
 
 
-def cart_lines_remove(*, cart: Cart, product_ids: Iterable[int]) -> None:
-    """Checkout took these products: their lines leave the cart, locked by cart_lines_locked."""
-    CartItem.objects.filter(cart=cart, product_id__in=list(product_ids)).delete()
+def cart_lines_remove(*, cart: Cart, variant_ids: Iterable[int]) -> None:
+    """Checkout took these variants: their lines leave the cart, locked by cart_lines_locked."""
+    CartItem.objects.filter(cart=cart, variant_id__in=list(variant_ids)).delete()
     _touch(cart)
 
 
@@ -243,11 +279,65 @@ def _cart_create(*, user) -> Cart:
     return Cart.objects.create(cart_code=new_cart_code())
 
 
-def _line_locked(*, user, cart_code: str | None, product_id: int) -> tuple[Cart, CartItem]:
+def _one_of(*, product_id: int | None, variant_id: int | None) -> None:
+    """A line is named by its variant, or by its product when that has no options: one of the two."""
+    if product_id is None and variant_id is None:
+        raise Required(gettext("Give the product's id or the variant's id."), field="variant_id")
+    if product_id is not None and variant_id is not None:
+        raise InvalidInput(
+            gettext("Give the product's id or the variant's id, not both."), field="variant_id"
+        )
+
+
+def _id_field(product_id: int | None) -> str:
+    """The input an error about the line is about: the one the caller named it by."""
+    return "product_id" if product_id is not None else "variant_id"
+
+
+def _variant_required(product_id: int) -> VariantRequired:
+    return VariantRequired(
+        gettext("This product comes in several variants: choose one (variantId)."), field="product_id"
+    )
+
+
+def _variant_on_sale(*, product_id: int | None, variant_id: int | None) -> ProductVariant:
+    """The variant to add, with its product, in one query: by its id, or a product's default
+    variant (VARIANT_REQUIRED for a product with options)."""
+    variants = ProductVariant.objects.select_related("product")
+    if variant_id is not None:
+        variant = variants.filter(variant_on_sale(), pk=variant_id).first()
+        if variant is None:
+            raise NotFound(gettext("No product variant on sale with this id."), field="variant_id")
+        return variant
+    # Its default variant if it has one (a product without options), else any of its variants.
+    variant = (
+        variants.filter(on_sale("product__"), product_id=product_id).order_by("-is_default", "pk").first()
+    )
+    if variant is None:
+        raise NotFound(gettext("No product on sale with this id."), field="product_id")
+    if not variant.is_default:
+        raise _variant_required(product_id)
+    if not variant.is_active:
+        raise NotFound(gettext("No product on sale with this id."), field="product_id")
+    return variant
+
+
+def _line_locked(
+    *, user, cart_code: str | None, product_id: int | None, variant_id: int | None
+) -> tuple[Cart, CartItem]:
     cart = _cart_locked(user=user, cart_code=cart_code)
-    line = cart.items.select_related("product").filter(product_id=product_id).first() if cart else None
+    lines = cart.items.select_related("product", "variant") if cart else CartItem.objects.none()
+    if variant_id is not None:
+        line = lines.filter(variant_id=variant_id).first()
+        if line is None:
+            raise NotFound(gettext("This product variant is not in the cart."), field="variant_id")
+        return cart, line
+    # A product without options has one line, of its default variant.
+    line = lines.filter(product_id=product_id).order_by("-variant__is_default", "pk").first()
     if line is None:
         raise NotFound(gettext("This product is not in the cart."), field="product_id")
+    if not line.variant.is_default:
+        raise _variant_required(product_id)
     return cart, line
 
 
@@ -260,10 +350,17 @@ def _touch(cart: Cart) -> None:
     cart.save(update_fields=["updated_at"])
 
 
-def _available(product: Product, in_cart: int = 0) -> str:
-    if product.stock_quantity == 0:
-        return gettext("“%(name)s” is out of stock.") % {"name": product.name}
-    values = {"available": product.stock_quantity, "name": product.name, "in_cart": in_cart}
+def variant_label(variant: ProductVariant) -> str:
+    """How a message names a variant: its product's name, and its own name when it has options
+    ("Ténis Kizomba (40 / Preto)")."""
+    return f"{variant.product.name} ({variant.name})" if variant.name else variant.product.name
+
+
+def _available(variant: ProductVariant, in_cart: int = 0) -> str:
+    name = variant_label(variant)
+    if variant.stock_quantity == 0:
+        return gettext("“%(name)s” is out of stock.") % {"name": name}
+    values = {"available": variant.stock_quantity, "name": name, "in_cart": in_cart}
     if in_cart:
         return (
             gettext("Only %(available)s of “%(name)s” available (%(in_cart)s already in your cart).") % values

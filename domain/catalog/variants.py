@@ -12,11 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.aggregates import Max, Min
 from django.db.models.functions import Coalesce, Least
 
 from .models import MAX_STOCK, Product, ProductVariant
+from .selectors import on_sale
+
+
+def variant_on_sale(path: str = "") -> Q:
+    """The one rule of which variants can be bought: active, of a product on sale (selectors.on_sale).
+    `path` leads to a variant from another model (e.g. "items__variant__" from a cart)."""
+    return Q(**{f"{path}is_active": True}) & on_sale(f"{path}product__")
 
 
 def default_variant_create(product: Product) -> ProductVariant:

@@ -1,10 +1,11 @@
 """Checkout: the buyer's cart becomes one paid order per store, all together or none.
 
-Everything runs in one transaction.atomic() with the rows locked (the cart, then its products in
-primary-key order, see stock.py). The payment gateway is called last inside the transaction. Each
-charge is recorded before the transaction opens (attempts.py): if anything rolls the transaction
-back after a charge was approved, that charge is refunded (attempts.attempts_release), and if the
-worker dies meanwhile, the sweeper voids it; so no charge outlives a rolled-back checkout.
+Everything runs in one transaction.atomic() with the rows locked (the cart, then its lines'
+products and then their variants, each in primary-key order, see stock.py). The payment gateway
+is called last inside the transaction. Each charge is recorded before the transaction opens
+(attempts.py): if anything rolls the transaction back after a charge was approved, that charge is
+refunded (attempts.attempts_release), and if the worker dies meanwhile, the sweeper voids it; so
+no charge outlives a rolled-back checkout.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from django.db.models import F
 from django.utils.translation import gettext
 
 from domain.cart.models import CartItem
-from domain.cart.services import cart_lines_locked, cart_lines_remove
+from domain.cart.services import cart_lines_locked, cart_lines_remove, variant_label
+from domain.catalog.models import ProductVariant, VariantOptionValue
 from domain.errors import (
     DomainError,
     EmptyCart,
@@ -85,10 +87,11 @@ def checkout_place(
 ) -> list[Order]:
     """Turn the buyer's cart into one paid order per store, all together or none.
 
-    In one transaction: lock the cart and its products (pk order), re-check every line (all
-    shortages in one OUT_OF_STOCK), create the orders with snapshots of name and price, take the
-    stock, empty the cart, then charge each order. A decline refunds the charges already approved
-    and rolls everything back (PAYMENT_FAILED). REFERENCE payments get a reference per order and
+    In one transaction: lock the cart, its products and its variants (pk order), re-check every
+    line (all shortages in one OUT_OF_STOCK), create the orders with snapshots of each variant
+    (product name, variant name, SKU, options, price), take the variants' stock, empty the cart,
+    then charge each order. A decline refunds the charges already approved and rolls everything
+    back (PAYMENT_FAILED). REFERENCE payments get a reference per order and
     stay PENDING with the stock reserved until the webhook confirms them. A repeated
     `idempotency_key` returns the first checkout's orders and charges nothing, also when two
     requests race: the (buyer, key) unique constraint makes the second wait for the first.
@@ -208,7 +211,7 @@ def _charges_record(*, buyer, request: CheckoutRequest) -> ChargeBook:
     lines = (
         CartItem.objects.filter(cart__user=buyer)
         .values_list("product__store_id")
-        .annotate(line=F("product__price") * F("quantity"))
+        .annotate(line=F("variant__price") * F("quantity"))
     )
     for store_id, line in lines:
         totals[store_id] += line
@@ -228,19 +231,18 @@ def _charges_record(*, buyer, request: CheckoutRequest) -> ChargeBook:
 def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Order]:
     # First statement: a second request with the same key blocks here until the first commits.
     checkout = Checkout.objects.create(buyer=buyer, idempotency_key=request.idempotency_key)
-    cart, wanted = cart_lines_locked(user=buyer)
-    if not wanted:
+    cart, rows = cart_lines_locked(user=buyer)
+    if not rows:
         raise EmptyCart(gettext("Your cart is empty."))
-    products = stock.stock_lock(product_ids=list(wanted))
-    _stock_check(products=products, wanted=wanted)
+    wanted = [stock.StockLine(*row) for row in rows]
+    variants = stock.stock_lock(lines=wanted)
+    _stock_check(variants=variants, wanted=wanted)
 
-    by_store: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for product_id, quantity in wanted.items():
-        by_store[products[product_id].store_id].append((product_id, quantity))
+    by_store: dict[int, list[stock.StockLine]] = defaultdict(list)
+    for line in wanted:
+        by_store[variants[line.variant_id].product.store_id].append(line)
     totals = {
-        store_id: sum(
-            (products[product_id].price * quantity for product_id, quantity in by_store[store_id]), ZERO
-        )
+        store_id: sum((variants[line.variant_id].price * line.quantity for line in by_store[store_id]), ZERO)
         for store_id in sorted(by_store)
     }
     if any(amount_fault(total) is AmountFault.TOO_LARGE for total in totals.values()):
@@ -260,21 +262,16 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
             )
         )
     _orders_insert(orders)
+    options = _options_of(variants.values())
     lines = [
-        OrderItem(
-            order=order,
-            product=products[product_id],
-            product_name=products[product_id].name,
-            price=products[product_id].price,
-            quantity=quantity,
-        )
+        _order_line(order, variants[line.variant_id], line.quantity, options)
         for order in orders
-        for product_id, quantity in by_store[order.store_id]
+        for line in by_store[order.store_id]
     ]
     order_lines_pre_create.send(sender=OrderItem, lines=lines)  # economics: commission and IVA
     OrderItem.objects.bulk_create(lines)
-    stock.stock_take(quantities=wanted)
-    cart_lines_remove(cart=cart, product_ids=wanted)
+    stock.stock_take(lines=wanted)
+    cart_lines_remove(cart=cart, variant_ids=[line.variant_id for line in wanted])
 
     # Last: the gateway. Approved charges are refunded by the caller if anything fails after them.
     if not attempts.attempts_claim(book):
@@ -296,19 +293,57 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
     return orders
 
 
-def _stock_check(*, products, wanted: dict[int, int]) -> None:
+def _stock_check(*, variants: dict[int, ProductVariant], wanted: list[stock.StockLine]) -> None:
     shortages = []
-    for product_id, quantity in wanted.items():
-        product = products[product_id]
-        if not product.sellable:
-            shortages.append(gettext("“%(name)s” is no longer sold") % {"name": product.name})
-        elif quantity > product.stock_quantity:
+    for line in wanted:
+        variant = variants.get(line.variant_id)
+        if variant is None:  # deleted since the cart was read
+            shortages.append(gettext("a product in your cart is no longer sold"))
+        elif not variant.sellable:
+            shortages.append(gettext("“%(name)s” is no longer sold") % {"name": variant_label(variant)})
+        elif line.quantity > variant.stock_quantity:
             shortages.append(
                 gettext("“%(name)s”: %(available)s available, %(quantity)s in your cart")
-                % {"name": product.name, "available": product.stock_quantity, "quantity": quantity}
+                % {
+                    "name": variant_label(variant),
+                    "available": variant.stock_quantity,
+                    "quantity": line.quantity,
+                }
             )
     if shortages:
         raise OutOfStock(gettext("Not enough stock: %(shortages)s.") % {"shortages": "; ".join(shortages)})
+
+
+def _options_of(variants) -> dict[int, list[dict[str, str]]]:
+    """The option values of the variants that have options, [{"name": "Tamanho", "value": "40"},
+    ...] in the options' order: one query, none when every variant is a default one."""
+    with_options = [variant.pk for variant in variants if not variant.is_default]
+    options: dict[int, list[dict[str, str]]] = defaultdict(list)
+    if with_options:
+        choices = (
+            VariantOptionValue.objects.filter(variant_id__in=with_options)
+            .order_by("variant_id", "option__position", "option_id")
+            .values_list("variant_id", "option__name", "value__value")
+        )
+        for variant_id, name, value in choices:
+            options[variant_id].append({"name": name, "value": value})
+    return options
+
+
+def _order_line(order: Order, variant: ProductVariant, quantity: int, options) -> OrderItem:
+    """An order line with its snapshot of the variant as it is now: product name, variant name,
+    SKU, option values and price, which later changes to the variant (or its deletion) keep."""
+    return OrderItem(
+        order=order,
+        product=variant.product,
+        variant=variant,
+        product_name=variant.product.name,
+        variant_name=variant.name,
+        sku=variant.sku,
+        options=options.get(variant.pk, []),
+        price=variant.price,
+        quantity=quantity,
+    )
 
 
 def _payment_take(*, gateway, order: Order, details: PaymentDetails, book: ChargeBook) -> Payment:

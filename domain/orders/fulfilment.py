@@ -10,7 +10,6 @@ ledger, in the same transaction) and notifications (e-mails, after the commit).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -138,12 +137,11 @@ def _order_close(order: Order, *, actor, note: str) -> None:
     """Cancel: stock back, a completed payment owed back (REFUND_PENDING: the gateway's refund goes
     out once this transaction commits, see refunds.py) and its ledger credit reversed (by economics,
     on order_cancelled), a pending one voided (FAILED), event written."""
-    quantities: dict[int, int] = defaultdict(int)
-    for product_id, quantity in order.items.filter(product__isnull=False).values_list(
-        "product_id", "quantity"
-    ):
-        quantities[product_id] += quantity
-    stock.stock_return(quantities=dict(quantities))
+    # The lines' variants get their units back (a variant deleted since has none to get back).
+    lines = order.items.filter(product__isnull=False, variant__isnull=False).values_list(
+        "product_id", "variant_id", "quantity"
+    )
+    stock.stock_return(lines=[stock.StockLine(*line) for line in lines])
     payment_status = order.payment_status
     payment = Payment.objects.filter(order=order).first()
     if payment is not None:

@@ -1,49 +1,91 @@
-"""Stock moves: the one place that locks products and changes their stock.
+"""Stock moves: the one place that locks variants and changes their stock.
 
-Rows are locked with SELECT ... FOR NO KEY UPDATE in primary-key order, so two transactions
-holding the same products in another order wait for each other instead of deadlocking, and only
-the product rows are locked (not their stores: buyers of one store do not queue on it). Counters
-move with F() expressions in one UPDATE.
+A buyer buys a variant (domain/catalog/models.ProductVariant); its product keeps the total of its
+variants' stock (domain/catalog/variants.product_totals_refresh), recomputed here in the same
+transaction. Rows are locked with SELECT ... FOR NO KEY UPDATE in a fixed order: the products in
+primary-key order, then their variants in primary-key order, so two transactions holding the
+same rows in another order wait for each other instead of deadlocking, and a seller's change to a
+product (which locks the product first too) queues with them. Only those rows are locked (not
+their stores: buyers of one store do not queue on it). Counters move with F() expressions in one
+UPDATE.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import NamedTuple
+
 from django.db.models import Case, F, When
 from django.db.models.functions import Least
 
-from domain.catalog.models import MAX_STOCK, Product
+from domain.catalog.models import MAX_STOCK, Product, ProductVariant
 from domain.catalog.selectors import ON_SALE
+from domain.catalog.variants import product_totals_refresh
 from domain.catalog.versions import catalog_changed
 from domain.live import product_availability_changed
 
 
-def stock_lock(*, product_ids) -> dict[int, Product]:
-    """Lock the products, in pk order; each carries `sellable` (the catalogue's ON_SALE)."""
-    products = (
-        Product.objects.select_for_update(of=("self",), no_key=True)
-        .filter(pk__in=set(product_ids))
+class StockLine(NamedTuple):
+    """Units of one variant (of its product): a cart's or an order's line, or a values_list row of
+    them with these three names."""
+
+    product_id: int
+    variant_id: int
+    quantity: int
+
+
+def stock_lock(*, lines: Iterable[StockLine]) -> dict[int, ProductVariant]:
+    """Lock the lines' products, then their variants, each in pk order. Returns the variants found
+    (a deleted one is missing), each with its locked `product` and `sellable`: the variant is
+    active and its product on sale (the catalogue's ON_SALE)."""
+    lines = list(lines)
+    if not lines:
+        return {}
+    products = {
+        product.pk: product
+        for product in Product.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in={line.product_id for line in lines})
         .annotate(sellable=ON_SALE)
-        .only("pk", "store_id", "category_id", "name", "price", "stock_quantity", "is_active", "deleted_at")
+        .only("pk", "store_id", "category_id", "name", "is_active", "deleted_at")
+        .order_by("pk")
+    }
+    variants = (
+        ProductVariant.objects.select_for_update(no_key=True)
+        .filter(pk__in={line.variant_id for line in lines}, product_id__in=products)
+        .only("pk", "product_id", "name", "sku", "price", "stock_quantity", "is_active", "is_default")
         .order_by("pk")
     )
-    return {product.pk: product for product in products}
+    locked = {}
+    for variant in variants:
+        variant.product = products[variant.product_id]
+        variant.sellable = variant.is_active and variant.product.sellable
+        locked[variant.pk] = variant
+    return locked
 
 
-def stock_take(*, quantities: dict[int, int]) -> None:
-    """Decrement locked products' stock; the caller has checked it suffices."""
-    _stock_move(quantities, sign=-1)
+def stock_take(*, lines: Iterable[StockLine]) -> None:
+    """Take the lines' units from their locked variants (stock_lock); the caller has checked that
+    the stock suffices."""
+    _stock_move(lines, sign=-1)
 
 
-def stock_return(*, quantities: dict[int, int]) -> None:
-    """Give stock back (a cancelled or expired order), locking the products first. The stock is
-    clamped at MAX_STOCK (the column's limit): a seller who raised it to the maximum meanwhile
-    keeps the maximum, and the cancellation never fails on the column's bound."""
-    if quantities:
-        stock_lock(product_ids=quantities)
-    _stock_move(quantities, sign=1)
+def stock_return(*, lines: Iterable[StockLine]) -> None:
+    """Give stock back (a cancelled or expired order), locking the rows first. The stock is clamped
+    at MAX_STOCK (the column's limit): a seller who raised it to the maximum meanwhile keeps the
+    maximum, and the cancellation never fails on the column's bound."""
+    lines = list(lines)
+    if lines:
+        stock_lock(lines=lines)
+    _stock_move(lines, sign=1)
 
 
-def _stock_move(quantities: dict[int, int], *, sign: int) -> None:
+def _stock_move(lines: Iterable[StockLine], *, sign: int) -> None:
+    quantities: dict[int, int] = defaultdict(int)
+    product_ids = set()
+    for line in lines:
+        quantities[line.variant_id] += line.quantity
+        product_ids.add(line.product_id)
     if not quantities:
         return
     if sign > 0:  # least(stock, MAX - q) + q: never past MAX_STOCK, and no sum that overflows first
@@ -52,7 +94,9 @@ def _stock_move(quantities: dict[int, int], *, sign: int) -> None:
         )
     else:
         moved = F("stock_quantity") - Case(*(When(pk=pk, then=q) for pk, q in quantities.items()))
-    Product.objects.filter(pk__in=quantities).update(stock_quantity=moved)
+    ProductVariant.objects.filter(pk__in=quantities).update(stock_quantity=moved)
+    # The products' totals follow in the same transaction: their price range and total stock.
+    product_totals_refresh(product_ids=product_ids)
     # QuerySet.update sends no signal: the response cache learns of the move here, after the commit.
-    catalog_changed(product_ids=quantities)
-    product_availability_changed(product_ids=quantities)  # subscribers of productAvailability
+    catalog_changed(product_ids=product_ids)
+    product_availability_changed(product_ids=product_ids)  # subscribers of productAvailability
