@@ -287,6 +287,9 @@ IVA_RATE = env_percent("IVA_RATE", "14")
 # Whether the commission is taken on delivery fees too (at COMMISSION_RATE); off: the fee is the
 # store's income whole, commission on goods only.
 DELIVERY_FEE_COMMISSION = env_bool("DELIVERY_FEE_COMMISSION", False)
+# Whether checkout refuses the contract's original input (free-text address, no delivery choice),
+# which places orders without a fee, their delivery arranged by the store (domain/delivery/checkout.py).
+DELIVERY_CHOICE_REQUIRED = env_bool("DELIVERY_CHOICE_REQUIRED", False)
 # Days after DELIVERED before a paid order's money is released to its store (unless the buyer
 # confirms receipt first); `manage.py release_funds` releases what is due.
 PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))

@@ -14,11 +14,13 @@ from domain.cart import models, selectors, services
 from domain.money import money_round
 
 from .common import decode_id
-from .errors import UserError
+from .delivery import cart_delivery_options
+from .errors import InputErrors, UserError
 from .permissions import Public, allow, mutation
 
 if TYPE_CHECKING:
     from .catalog import Product
+    from .delivery import StoreDeliveryOptions
 
 
 @strawberry_django.type(models.CartItem, name="CartItem")
@@ -59,6 +61,17 @@ class Cart(relay.Node):
     )
     def subtotal(self) -> Decimal:
         return money_round(self.subtotal_sum)
+
+    @strawberry_django.field(
+        only=["id"],
+        extensions=[InputErrors()],
+        description="Per store in the cart: how it can deliver to this address (one of the caller's) or "
+        "province, with fee and working-day dates; pickup only without either.",
+    )
+    def delivery_options(
+        self, info: Info, address_id: strawberry.ID | None = None, province_id: strawberry.ID | None = None
+    ) -> list[Annotated[StoreDeliveryOptions, strawberry.lazy("graph.delivery")]]:
+        return cart_delivery_options(info, cart_id=self.pk, address_id=address_id, province_id=province_id)
 
 
 @strawberry.type(name="CartPayload")

@@ -36,6 +36,16 @@ class ProductSales:
     revenue: Decimal
 
 
+@strawberry.type(name="ProvinceSales")
+class ProvinceSales:
+    province: str | None = strawberry.field(
+        description="Where the orders went (a pickup: the store's province); null for orders placed without one."
+    )
+    orders: int
+    revenue: Decimal = strawberry.field(description="Their totals, delivery fees included.")
+    delivery_fees: Decimal
+
+
 @strawberry.type(name="StoreStats")
 class StoreStats:
     revenue_by_day: list[DaySales] = strawberry.field(
@@ -46,6 +56,9 @@ class StoreStats:
     low_stock_threshold: int
     low_stock_products: list[Annotated[Product, strawberry.lazy("graph.catalog")]] = strawberry_django.field(
         description="The store's products (hidden ones too) at or below the threshold, fewest first; at most 50."
+    )
+    orders_by_province: list[ProvinceSales] = strawberry.field(
+        default_factory=list, description="Paid orders that still stand, by province, most orders first."
     )
 
 
@@ -104,6 +117,15 @@ class Query:
             top_products_by_revenue=_products(result.top_by_revenue),
             low_stock_threshold=result.low_stock_threshold,
             low_stock_products=result.low_stock_products,
+            orders_by_province=[
+                ProvinceSales(
+                    province=row.province,
+                    orders=row.orders,
+                    revenue=row.revenue,
+                    delivery_fees=row.delivery_fees,
+                )
+                for row in result.by_province
+            ],
         )
 
     @query(

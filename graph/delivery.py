@@ -13,6 +13,7 @@ import strawberry_django
 from strawberry import Info, relay
 
 from domain.accounts.models import Store as StoreModel
+from domain.delivery import checkout as delivery_checkout
 from domain.delivery import models, quote, selectors, services
 
 from .common import DeletePayload, decode_id
@@ -409,3 +410,111 @@ class Mutation:
                 ready_days=input.ready_days,
             )
         )
+
+
+# ---------------------------------------------------------------- checkout and orders
+
+
+@strawberry.input(name="DeliveryChoiceInput")
+class DeliveryChoiceInput:
+    store_id: strawberry.ID
+    method_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A DeliveryOption's methodId."
+    )
+    pickup: bool | None = strawberry.field(
+        default=None, description="True: pickup at the store (no methodId)."
+    )
+    expected_fee: Decimal | None = strawberry.field(
+        default=None,
+        description="The fee the buyer was shown: checkout is refused (INVALID, field delivery) when the fee "
+        "is no longer this, instead of charging another.",
+    )
+
+    def choice(self) -> quote.DeliveryChoice:
+        return quote.DeliveryChoice(
+            store_id=decode_id(self.store_id, "Store", field="delivery"),
+            method_id=None
+            if self.method_id is None
+            else decode_id(self.method_id, "DeliveryMethod", field="delivery"),
+            pickup=bool(self.pickup),
+            expected_fee=self.expected_fee,
+        )
+
+
+def checkout_delivery(
+    *,
+    address_id: strawberry.ID | None,
+    address: AddressInput | None,
+    province_id: strawberry.ID | None,
+    delivery: list[DeliveryChoiceInput] | None,
+) -> delivery_checkout.DeliveryInput | None:
+    """The checkout input's delivery part, ids decoded (None when none of it was given)."""
+    if address_id is None and address is None and province_id is None and not delivery:
+        return None
+    return delivery_checkout.DeliveryInput(
+        address_id=None if address_id is None else decode_id(address_id, "Address", field="address_id"),
+        address=None if address is None else address.values(),
+        province_id=None if province_id is None else decode_id(province_id, "Province", field="province_id"),
+        choices=tuple(choice.choice() for choice in delivery or ()),
+    )
+
+
+@strawberry.type(name="OrderDelivery")
+class OrderDelivery:
+    kind: DeliveryKind
+    name: str = strawberry.field(description="The method's name as it was (or the pickup's).")
+    fee: Decimal
+    earliest_date: date
+    latest_date: date
+    province: str
+    recipient: str | None
+    phone: str | None
+    municipality: str | None
+    neighbourhood: str | None
+    street: str | None
+    reference_point: str | None
+    pickup_address: str | None = strawberry.field(description="PICKUP: where to collect the order.")
+    opening_hours: str | None
+
+
+ORDER_DELIVERY_ONLY = [
+    "delivery_kind",
+    "delivery_name",
+    "delivery_fee",
+    "delivery_earliest",
+    "delivery_latest",
+    "delivery_address",
+]
+
+
+def order_delivery(order) -> OrderDelivery | None:
+    """An order's delivery as chosen at checkout; None for an order placed without a choice."""
+    if not order.delivery_kind:
+        return None
+    address = order.delivery_address or {}
+    return OrderDelivery(
+        kind=DeliveryKind(order.delivery_kind),
+        name=order.delivery_name,
+        fee=order.delivery_fee,
+        earliest_date=order.delivery_earliest,
+        latest_date=order.delivery_latest,
+        province=address.get("province", ""),
+        recipient=address.get("recipient"),
+        phone=address.get("phone"),
+        municipality=address.get("municipality"),
+        neighbourhood=address.get("neighbourhood"),
+        street=address.get("street"),
+        reference_point=address.get("reference_point"),
+        pickup_address=address.get("address"),
+        opening_hours=address.get("opening_hours"),
+    )
+
+
+def cart_delivery_options(
+    info: Info, *, cart_id: int, address_id: strawberry.ID | None, province_id: strawberry.ID | None
+) -> list[StoreDeliveryOptions]:
+    """Cart.deliveryOptions: per store of the cart, its options for the address or province."""
+    return store_delivery_options(
+        cart_id=cart_id,
+        province_id=province_for_options(info, address_id=address_id, province_id=province_id),
+    )

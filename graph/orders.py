@@ -16,12 +16,14 @@ from domain.catalog import selectors as catalog_selectors
 from domain.orders import checkout, fulfilment, models, selectors
 
 from .common import Connection, connection
+from .delivery import ORDER_DELIVERY_ONLY, checkout_delivery, order_delivery
 from .errors import UserError
 from .permissions import Buyer, LoggedIn, Public, Seller, SellerOrAdmin, allow, mutation
 
 if TYPE_CHECKING:
     from .accounts import Store
     from .catalog import Product
+    from .delivery import AddressInput, DeliveryChoiceInput, OrderDelivery
 
 OrderStatus = strawberry.enum(models.OrderStatus, name="OrderStatus")
 PaymentStatus = strawberry.enum(models.PaymentStatus, name="PaymentStatus")
@@ -95,13 +97,26 @@ class Order(relay.Node):
     )
     items: list[OrderItem]
     payment: Payment | None
+    delivery_fee: Decimal = strawberry_django.field(description="Inside totalAmount; 0 without delivery.")
+
+    @strawberry_django.field(
+        only=ORDER_DELIVERY_ONLY, description="Null for an order placed without a choice."
+    )
+    def delivery(self) -> Annotated[OrderDelivery, strawberry.lazy("graph.delivery")] | None:
+        return order_delivery(self)
+
     created_at: datetime
     updated_at: datetime
 
 
 @strawberry.input(name="CheckoutInput")
 class CheckoutInput:
-    shipping_address: str
+    shipping_address: str | None = strawberry.field(
+        default=None,
+        description="Free text. With provinceId: the street line of an address in that province. Alone, "
+        "with no delivery choice: the orders are placed without a fee, their delivery arranged by each store "
+        "(refused when the server requires a choice). Ignored with addressId or address.",
+    )
     contact_phone: str = strawberry.field(
         description="The recipient's phone (an Angolan number), for delivery."
     )
@@ -118,6 +133,22 @@ class CheckoutInput:
         default=None,
         description="A client-chosen key: repeating a checkout with the same key returns the first "
         "result instead of charging twice.",
+    )
+    address_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One of the buyer's addresses."
+    )
+    address: Annotated[AddressInput, strawberry.lazy("graph.delivery")] | None = strawberry.field(
+        default=None, description="A new address for this checkout (not kept in the address book)."
+    )
+    province_id: strawberry.ID | None = strawberry.field(
+        default=None, description="With shippingAddress: the province it is in."
+    )
+    delivery: list[Annotated[DeliveryChoiceInput, strawberry.lazy("graph.delivery")]] | None = (
+        strawberry.field(
+            default=None,
+            description="One choice per store in the cart (Cart.deliveryOptions): its fee is recomputed and added "
+            "to that store's order.",
+        )
     )
 
 
@@ -175,12 +206,18 @@ class Mutation:
     def checkout(self, info: Info, input: CheckoutInput) -> CheckoutPayload:
         orders = checkout.checkout_place(
             buyer=info.context.request.user,
-            shipping_address=input.shipping_address,
+            shipping_address=input.shipping_address or "",
             contact_phone=input.contact_phone,
             payment_method=input.payment_method.value,
             card_number=input.card_number,
             phone_number=input.phone_number,
             idempotency_key=input.idempotency_key,
+            delivery=checkout_delivery(
+                address_id=input.address_id,
+                address=input.address,
+                province_id=input.province_id,
+                delivery=input.delivery,
+            ),
         )
         # Querysets, so that the optimizer loads stores, lines, products and payments at once.
         return CheckoutPayload(orders=selectors.order_list_by_pk(pks=[order.pk for order in orders]))

@@ -161,9 +161,9 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(
     for n in range(size):
         product = make_product(store=seller.store, price="100.00", stock_quantity=2 + n % 6)
         buy(buyer, (product, 1), at=datetime(2026, 3, 1 + n % 3, 12, 0, tzinfo=UTC))
-    # the caller; the store; its threshold; sales per day; top by units; top by revenue; low stock
-    # with their stores
-    with django_assert_num_queries(7):
+    # the caller; the store; its threshold; sales per day; top by units; top by revenue; orders by
+    # province; low stock with their stores
+    with django_assert_num_queries(8):
         stats = gql.ok(STORE_STATS, PERIOD, user=seller)["storeStats"]
     assert len(stats["topProductsByUnits"]) == min(size, 10)
     # the caller; GMV; commission; orders by status; new sellers; GMV per day

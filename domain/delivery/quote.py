@@ -24,7 +24,7 @@ from domain.accounts.models import Store
 from domain.cart.models import CartItem
 from domain.catalog.variants import variant_on_sale
 from domain.errors import DomainError, InvalidInput, NotEligible, NotFound, Required, collect
-from domain.money import ZERO, kwanza
+from domain.money import ZERO, kwanza, money_round
 
 from .calendar import WorkingCalendar
 from .models import DeliveryMethod, Province, StorePickup
@@ -246,4 +246,4 @@ def cart_store_totals(*, cart_id: int) -> dict[int, Decimal]:
         .annotate(total=Sum(F("variant__price") * F("quantity")))
         .order_by()
     )
-    return {store_id: total for store_id, total in rows}
+    return {store_id: money_round(total) for store_id, total in rows}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,6 +24,13 @@ from django.utils.translation import gettext
 from domain.cart.models import CartItem
 from domain.cart.services import cart_lines_locked, cart_lines_remove, variant_label
 from domain.catalog.models import ProductVariant, VariantOptionValue
+from domain.delivery.checkout import (
+    DeliveryInput,
+    DeliveryRequest,
+    delivery_options_for,
+    delivery_request_of,
+    order_delivery_set,
+)
 from domain.errors import (
     DomainError,
     EmptyCart,
@@ -43,7 +50,7 @@ from .attempts import ChargeBook
 from .events import order_event
 from .fulfilment import orders_confirm_paid
 from .models import Checkout, Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
-from .signals import order_lines_pre_create, orders_placed
+from .signals import order_lines_pre_create, orders_placed, orders_pre_create
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +80,7 @@ class CheckoutRequest:
     contact_phone: str
     payment: PaymentDetails
     idempotency_key: str | None
+    delivery: DeliveryRequest | None = None  # None: no choice, the stores arrange delivery
 
 
 def checkout_place(
@@ -84,6 +92,7 @@ def checkout_place(
     card_number: str | None = None,
     phone_number: str | None = None,
     idempotency_key: str | None = None,
+    delivery: DeliveryInput | None = None,
 ) -> list[Order]:
     """Turn the buyer's cart into one paid order per store, all together or none.
 
@@ -97,7 +106,9 @@ def checkout_place(
     requests race: the (buyer, key) unique constraint makes the second wait for the first.
     Every charge is on record before the transaction opens (attempts.py): a worker killed during
     the gateway call leaves a trace that the sweeper voids. Called outside any transaction (as the
-    resolver calls it), so that the record is committed before the gateway is asked.
+    resolver calls it), so that the record is committed before the gateway is asked. `delivery`:
+    where the orders go and each store's chosen option, whose fee is recomputed from the locked
+    lines and added to its order (domain/delivery/checkout.py).
     """
     if settings.CHECKOUT_REQUIRES_VERIFIED_EMAIL and not buyer.email_verified:
         raise NotEligible(gettext("Verify your e-mail before you check out: follow the link we sent you."))
@@ -108,6 +119,16 @@ def checkout_place(
         card_number=card_number,
         phone_number=phone_number,
         idempotency_key=idempotency_key,
+        address_required=delivery is None or delivery.needs_text,
+    )
+    request = replace(
+        request,
+        delivery=delivery_request_of(
+            buyer=buyer,
+            given=delivery,
+            shipping_address=request.shipping_address,
+            contact_phone=request.contact_phone,
+        ),
     )
     for _ in range(ORDER_NUMBER_ATTEMPTS):
         book = _charges_record(buyer=buyer, request=request)
@@ -134,7 +155,14 @@ def checkout_place(
 
 
 def _checkout_request(
-    *, shipping_address, contact_phone, payment_method, card_number, phone_number, idempotency_key
+    *,
+    shipping_address,
+    contact_phone,
+    payment_method,
+    card_number,
+    phone_number,
+    idempotency_key,
+    address_required: bool = True,
 ) -> CheckoutRequest:
     """Validate the request before anything is locked; every bad input is reported at once."""
     shipping_address = (shipping_address or "").strip()
@@ -148,6 +176,7 @@ def _checkout_request(
             field="shipping_address",
             label=gettext("The shipping address"),
             max_length=SHIPPING_ADDRESS_MAX,
+            required=address_required,
         ),
         _check_contact_phone(contact_phone, phone),
         text_error(
@@ -215,6 +244,12 @@ def _charges_record(*, buyer, request: CheckoutRequest) -> ChargeBook:
     )
     for store_id, line in lines:
         totals[store_id] += line
+    try:
+        fees = delivery_options_for(request.delivery, goods_totals=dict(totals))
+    except DomainError:
+        return ChargeBook()  # the transaction refuses this delivery before any charge
+    for store_id, option in fees.items():
+        totals[store_id] += option.fee
     if any(amount_fault(total) is not None for total in totals.values()):
         return ChargeBook()  # the transaction refuses this cart before any charge
     return attempts.attempts_record(
@@ -245,14 +280,12 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
         store_id: sum((variants[line.variant_id].price * line.quantity for line in by_store[store_id]), ZERO)
         for store_id in sorted(by_store)
     }
-    if any(amount_fault(total) is AmountFault.TOO_LARGE for total in totals.values()):
-        raise InvalidInput(gettext("This order's total is more than a single order allows."))
-    numbers = _order_numbers(request=request, book=book, totals=totals)
+    # Each store's delivery, its fee recomputed from the lines just locked (the quote's rule).
+    chosen = delivery_options_for(request.delivery, goods_totals=totals)
     orders = []
     for store_id, total in totals.items():
         orders.append(
             Order(
-                order_number=numbers[store_id],
                 checkout=checkout,
                 buyer=buyer,
                 store_id=store_id,
@@ -261,6 +294,15 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
                 contact_phone=request.contact_phone,
             )
         )
+        order_delivery_set(orders[-1], option=chosen.get(store_id), request=request.delivery)
+    if any(amount_fault(order.total_amount) is AmountFault.TOO_LARGE for order in orders):
+        raise InvalidInput(gettext("This order's total is more than a single order allows."))
+    numbers = _order_numbers(
+        request=request, book=book, totals={order.store_id: order.total_amount for order in orders}
+    )
+    for order in orders:
+        order.order_number = numbers[order.store_id]
+    orders_pre_create.send(sender=Order, orders=orders)  # economics: the delivery fee's IVA
     _orders_insert(orders)
     options = _options_of(variants.values())
     lines = [
