@@ -4,18 +4,23 @@ scalar."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from decimal import Decimal
 from typing import Any
 
 import strawberry
 import strawberry_django
 from django.conf import settings
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy
 from strawberry import Info, relay
 from strawberry.schema.types.base_scalars import DecimalDefinition, wrap_parser
+from strawberry.types import get_object_definition
 from strawberry.types.field import StrawberryField
+from strawberry.utils.inspect import in_async_context
 from strawberry_django.fields.field import StrawberryDjangoConnectionExtension
+from strawberry_django.optimizer import is_optimized_by_prefetching
 from strawberry_django.relay import DjangoListConnection
 
 from domain.errors import NotFound
@@ -38,9 +43,35 @@ NO_SUCH_ID = {
     "User": gettext_lazy("No user with this id."),
 }
 
-# The library's connection, unchanged: its GraphQL names are `<Node>Connection` / `<Node>Edge`, and the
-# optimizer pages nested connections in SQL only for this exact class.
+# The library's connection: its GraphQL names are `<Node>Connection` / `<Node>Edge`, and the
+# optimizer pages nested connections in SQL only for this exact class. Root lists are paged by
+# PageArguments below, their totalCount bounded (CappedCount).
 Connection = DjangoListConnection
+
+# A root list's totalCount is exact up to this many; beyond it the count stops at one more.
+TOTAL_COUNT_EXACT_UP_TO = 1000
+TOTAL_COUNT_DESCRIPTION = (
+    "Total quantity of existing nodes. Exact up to 1000; beyond that it may answer 1001, meaning "
+    '"more than 1000": a list asked at the root stops counting there, so that a page costs the same '
+    "however large the catalogue grows (page on with pageInfo.hasNextPage)."
+)
+# The schema says so on every connection's totalCount (the field is the library's, shared by all).
+get_object_definition(DjangoListConnection, strict=True).get_field(
+    "total_count"
+).description = TOTAL_COUNT_DESCRIPTION
+
+
+class CappedCount:
+    """The totalCount of a root list: counted only when a client asks for it, by a query of its own
+    that stops after TOTAL_COUNT_EXACT_UP_TO + 1 rows (SELECT COUNT(*) FROM (SELECT ... LIMIT
+    1001)), so it costs the same at a thousand products or a million. The connection's totalCount
+    reads len() of what it holds when that is not a queryset."""
+
+    def __init__(self, nodes: QuerySet):
+        self.nodes = nodes
+
+    def __len__(self) -> int:
+        return self.nodes.order_by()[: TOTAL_COUNT_EXACT_UP_TO + 1].count()
 
 
 class PageArguments(StrawberryDjangoConnectionExtension):
@@ -60,9 +91,24 @@ class PageArguments(StrawberryDjangoConnectionExtension):
         nodes = next_(source, info, **kwargs)
         if nodes is None:  # a nullable connection its resolver hides from this caller (Store.ledger)
             return None
+        root = isinstance(nodes, QuerySet) and not is_optimized_by_prefetching(nodes)
+        if root and last is None and not in_async_context():
+            return self.root_page(nodes, info, first=first, after=after, before=before, **kwargs)
         return super().resolve(
             lambda *_, **__: nodes, source, info, first=first, last=last, before=before, after=after, **kwargs
         )
+
+    def root_page(self, nodes: QuerySet, info: Info, **arguments: Any) -> DjangoListConnection:
+        """A root list's page, one query of `first` + 1 rows. DjangoListConnection would add
+        COUNT(*) OVER () to it when totalCount is selected, which makes the database read every
+        matching row to return 20 (2 s at a million products): its parent's paging (relay's
+        ListConnection) instead, and totalCount counted apart, capped (CappedCount)."""
+        page = super(DjangoListConnection, self.connection_type).resolve_connection(
+            nodes, info=info, max_results=self.max_results, **arguments
+        )
+        assert not inspect.isawaitable(page)  # a queryset outside an async context pages at once
+        page.nodes = CappedCount(nodes)
+        return page
 
 
 def connection(graphql_type: Any = None, **options: Any) -> Any:

@@ -368,6 +368,7 @@ def stock_shelf(owner, count: int) -> None:
             name=f"Produto {n}",
             slug=f"produto-{owner.pk}-{n}",
             price=Decimal("10.00") + n,
+            max_price=Decimal("10.00") + n,
             stock_quantity=n % 3,
             thumbnail=f"products/thumbnails/p{n}.webp",
             rating_average=Decimal("4.00"),
@@ -380,7 +381,8 @@ def stock_shelf(owner, count: int) -> None:
 @pytest.mark.parametrize("count", [10, 100])
 def test_product_list_query_count(gql, seller, django_assert_num_queries, count):
     stock_shelf(seller, count)
-    with django_assert_num_queries(1):
+    # The page, then its totalCount (capped: graph/common.CappedCount).
+    with django_assert_num_queries(2):
         page = product_list(gql, first=count)
     assert len(page["edges"]) == count
     assert page["edges"][0]["node"]["thumbnailUrl"].startswith("http://testserver/media/")
@@ -394,8 +396,8 @@ def test_product_list_query_count_when_logged_in_with_my_review(
     for product in Product.objects.all()[:5]:
         Review.objects.create(product=product, user=buyer, rating=4)
     query = "query($first: Int) { products(first: $first) { totalCount edges { node { slug myReview { id rating } } } } }"
-    # The user (from the token), the page, the caller's reviews.
-    with django_assert_num_queries(3):
+    # The user (from the token), the page, its capped totalCount, the caller's reviews.
+    with django_assert_num_queries(4):
         data = gql.ok(query, {"first": count}, user=buyer)
     assert sum(edge["node"]["myReview"] is not None for edge in data["products"]["edges"]) == 5
 
@@ -419,8 +421,8 @@ def test_product_detail_query_count(gql, seller, buyer, django_assert_num_querie
 @pytest.mark.parametrize("count", [10, 100])
 def test_store_detail_query_count(gql, seller, django_assert_num_queries, count):
     stock_shelf(seller, count)
-    # The store, then one page of its products with store, category and the total.
-    with django_assert_num_queries(2):
+    # The store, one page of its products with store and category, then their capped total.
+    with django_assert_num_queries(3):
         store = gql.op("StoreDetail", {"slug": seller.store.slug})["data"]["store"]
     assert (store["products"]["totalCount"], len(store["products"]["edges"])) == (count, min(count, 20))
 
@@ -435,8 +437,8 @@ def test_categories_query_count(gql, django_assert_num_queries, count):
 @pytest.mark.parametrize("count", [10, 100])
 def test_store_products_query_count(gql, seller, django_assert_num_queries, count):
     stock_shelf(seller, count)
-    # The user (from the token), then the page with the total.
-    with django_assert_num_queries(2):
+    # The user (from the token), the page, then its capped total.
+    with django_assert_num_queries(3):
         page = gql.op("StoreProducts", {"first": count}, user=seller)["data"]["storeProducts"]
     assert len(page["edges"]) == count
 

@@ -326,8 +326,8 @@ def check_values(nodes: list[dict], buyer, *, logged_in: bool) -> None:
 
 # (query, queries without the loaders' fields when logged in, when anonymous or None if refused)
 LISTS = {
-    # the user from the token; the page with its total
-    "products": ("{ products(first: 100) { totalCount edges { node { slug %s } } } }", 2, 1),
+    # the user from the token; the page; its capped total
+    "products": ("{ products(first: 100) { totalCount edges { node { slug %s } } } }", 3, 2),
     # the user; the stores; their products (prefetched for both stores at once)
     "stores": (
         "{ stores(first: 10) { edges { node { products(first: 100) { edges { node { slug %s } } } } } } }",
