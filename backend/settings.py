@@ -389,6 +389,9 @@ GRAPHQL_PERSISTED_TTL = int(os.environ.get("GRAPHQL_PERSISTED_TTL", "86400"))
 # Plain columns and relay ids resolved without strawberry's per-field machinery (graph/lean.py):
 # the same answers, cheaper; 0 turns it off (to measure it with bench/catalog.py).
 GRAPHQL_LEAN_RESOLVERS = env_bool("GRAPHQL_LEAN_RESOLVERS", True)
+# Query documents seen before run as compiled plans (graph/compiled.py): the same answers as
+# graphql-core's execution, cheaper; 0 runs every operation through graphql-core.
+GRAPHQL_COMPILED_OPERATIONS = env_bool("GRAPHQL_COMPILED_OPERATIONS", True)
 # The largest text a client may register under its hash (graph/persisted.py); larger ones run, unkept.
 GRAPHQL_PERSISTED_MAX_BYTES = int(os.environ.get("GRAPHQL_PERSISTED_MAX_BYTES", "8192"))
 # Anonymous public catalogue queries (graph/response_cache.py): answered from the cache, keyed on

@@ -89,9 +89,9 @@ def _lean_method(field: GraphQLField):
     function = resolver.wrapped_func
     parameters = tuple(inspect.signature(function).parameters)
     if parameters == ("self",):
-        return lambda source, info, **kwargs: function(source)
+        return _tagged(lambda source, info, **kwargs: function(source), needs_info=False)
     if parameters == ("self", "info"):
-        return lambda source, info, **kwargs: function(source, info)
+        return _tagged(lambda source, info, **kwargs: function(source, info), needs_info=True)
     return None
 
 
@@ -140,11 +140,19 @@ def _column(model: type[models.Model], name: str) -> models.Field | None:
     return column
 
 
+def _tagged(resolve, *, needs_info: bool, attname: str | None = None):
+    """Marks a lean resolver for graph/compiled.py: `lean_attname` (a plain getattr, inlined there),
+    `lean_needs_info` (False: the resolver ignores its info, so none is built for it)."""
+    resolve.lean_attname = attname
+    resolve.lean_needs_info = needs_info
+    return resolve
+
+
 def _attribute(attname: str):
     def resolve(source, info, **kwargs):
         return getattr(source, attname)
 
-    return resolve
+    return _tagged(resolve, needs_info=False, attname=attname)
 
 
 def _global_id(type_name: str, id_attr: str):
@@ -153,4 +161,4 @@ def _global_id(type_name: str, id_attr: str):
     def resolve(source, info, **kwargs):
         return b64encode(f"{prefix}{getattr(source, id_attr)}".encode()).decode()
 
-    return resolve
+    return _tagged(resolve, needs_info=False)

@@ -12,6 +12,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerConfi
 
 from . import accounts, cart, catalog, dashboard, delivery, economics, orders, profile, reviews, wishlist
 from .common import DECIMAL_SCALAR
+from .compiled import CompiledExecutionContext
 from .errors import MaskUnexpectedErrors, log_refused
 from .guards import GuardedDocument, SmallDocumentsValidationCache, disable_introspection
 from .lean import install_lean_resolvers
@@ -60,6 +61,8 @@ schema = KitandaSchema(
     subscription=Subscription,
     config=StrawberryConfig(relay_max_results=settings.GRAPHQL_PAGE_SIZE_MAX),
     scalar_overrides={Decimal: DECIMAL_SCALAR},
+    # Query documents seen before run as compiled plans (graph/compiled.py).
+    execution_context_class=CompiledExecutionContext,
     # Strawberry's validation cache runs before the guards' checks of the variables, which need a
     # valid document; introspection is turned off with strawberry's rule, per request.
     extensions=[

@@ -75,6 +75,36 @@ PRIVATE_APIS = [
         "backend/observability.py",
         "whether request.user was ever evaluated (the access log does not load it)",
     ),
+    (
+        "graphql-core",
+        "graphql.execution.execute:ExecutionContext.execute_operation",
+        "graph/compiled.py",
+        "where a compiled plan runs instead of graphql-core's walk (the rest of execute() stays theirs)",
+    ),
+    (
+        "graphql-core",
+        "graphql.execution.execute:get_field_def",
+        "graph/compiled.py",
+        "the field definition of a selection, __typename included, as graphql-core finds it",
+    ),
+    (
+        "graphql-core",
+        "graphql.execution.execute:invalid_return_type_error",
+        "graph/compiled.py",
+        "the error graphql-core raises when is_type_of refuses a value (the same message compiled)",
+    ),
+    (
+        "graphql-core",
+        "graphql.execution.collect_fields:collect_sub_fields",
+        "graph/compiled.py",
+        "the fields a selection set collects (fragments, @skip/@include) when a plan is compiled",
+    ),
+    (
+        "strawberry",
+        "strawberry.schema.schema:StrawberryGraphQLCoreExecutionContext",
+        "graph/compiled.py",
+        "strawberry's execution context, which the compiled one extends",
+    ),
 ]
 
 
