@@ -82,3 +82,80 @@ def test_two_orders_a_refund_a_payout_and_the_ledger(gql, seller, admin, gateway
     balance = store_balance(store_id=seller.store.pk)
     assert (balance.available, balance.pending, balance.paid_out) == (D("225.30"), D("0.00"), D("2000.00"))
     assert sum(row[1] for row in rows) == balance.available + balance.pending
+
+
+def test_a_delivered_order_with_a_fee_and_a_pickup_order(seller, gateway):
+    """Delivery to Luanda at 1500.00 and pickup at the store (free), IVA 14 %, commission 10 % on
+    goods only (DELIVERY_FEE_COMMISSION off): the fee is the store's own ledger line.
+
+    order C  1 × 1000.05  commission 100.01  IVA 122.81   delivery 1500.00  IVA 184.21   total 2500.05
+    order D  1 ×  500.25  commission  50.03  IVA  61.43   pickup      0.00               total  500.25
+
+    Pending: 1000.05 + 1500.00 − 100.01 + 500.25 − 50.03 = 2850.26 = the ledger's sum.
+    """
+    from domain.delivery import services as delivery
+    from domain.delivery.checkout import DeliveryInput
+    from domain.delivery.models import Province
+    from domain.delivery.quote import DeliveryChoice
+    from domain.orders import checkout
+
+    luanda = Province.objects.get(code="luanda")
+    zone = delivery.delivery_zone_create(seller=seller, name="Luanda", province_ids=[luanda.pk])
+    method = delivery.delivery_method_create(
+        seller=seller,
+        zone_id=zone.pk,
+        values=delivery.MethodValues(name="Entrega em Luanda", fee=D("1500.00"), min_days=1, max_days=2),
+    )
+    delivery.store_pickup_set(
+        seller=seller,
+        is_enabled=True,
+        province_id=luanda.pk,
+        municipality="Luanda",
+        address="Rua da Missão 10",
+        opening_hours="8h-17h",
+    )
+    lamp = make_product(store=seller.store, name="Candeeiro", price="1000.05", stock_quantity=10)
+    mat = make_product(store=seller.store, name="Esteira", price="500.25", stock_quantity=10)
+    carla, duarte = make_user(username="carla"), make_user(username="duarte")
+    placed = []
+    for buyer, product, choice, given in (
+        (
+            carla,
+            lamp,
+            DeliveryChoice(store_id=seller.store.pk, method_id=method.pk),
+            {"province_id": luanda.pk},
+        ),
+        (duarte, mat, DeliveryChoice(store_id=seller.store.pk, pickup=True), {}),
+    ):
+        fill_cart(buyer, (product, 1))
+        (order,) = checkout.checkout_place(
+            buyer=buyer,
+            shipping_address="Rua Amílcar Cabral 12" if given else "",
+            contact_phone="923456789",
+            payment_method="card",
+            card_number="4111 1111 1111 1111",
+            delivery=DeliveryInput(choices=(choice,), **given),
+        )
+        placed.append(order)
+    c, d = placed
+    assert (c.total_amount, c.delivery_fee, c.delivery_tax_amount) == (
+        D("2500.05"),
+        D("1500.00"),
+        D("184.21"),
+    )
+    assert (d.total_amount, d.delivery_fee, d.delivery_kind) == (D("500.25"), D("0.00"), "pickup")
+    ledger = {
+        (order.pk, kind): (amount, tax)
+        for order in placed
+        for kind, amount, tax in order.ledger_entries.values_list("kind", "amount", "tax_amount")
+    }
+    assert ledger == {
+        (c.pk, "sale"): (D("1000.05"), D("122.81")),
+        (c.pk, "delivery"): (D("1500.00"), D("184.21")),
+        (c.pk, "commission"): (D("-100.01"), D("0.00")),
+        (d.pk, "sale"): (D("500.25"), D("61.43")),
+        (d.pk, "commission"): (D("-50.03"), D("0.00")),
+    }
+    balance = store_balance(store_id=seller.store.pk)
+    assert (balance.available, balance.pending) == (D("0.00"), D("2850.26"))
+    assert sum(amount for amount, _ in ledger.values()) == balance.pending
