@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import accounts, catalogue, data, orders
+from demo.delivery import delivery
 from demo.summary import heading, summary
 from domain.accounts.models import UserType
 from domain.catalog.models import Product
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             products_by_name = {product.name: product for product in Product.objects.filter(store__in=stores)}
             orders.orders(buyers, stores, products_by_name)
             orders.wishlists(buyers, products_by_name)
+            delivery(stores)  # demo/delivery.py: zones and methods, one store with pickup only
         if products and not catalogue.bulk_products(products, stores, list(categories.values()), self.stdout):
             self.stdout.write(f"The catalogue already holds {products} products or more.")
         self.stdout.write(self.style.SUCCESS(heading()))
