@@ -251,10 +251,19 @@ def main() -> None:
     parser.add_argument("--database", default="kitanda_bench_catalog")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--compiled",
+        action="store_true",
+        help="compiled operations off and on (two WSGI servers): ProductList, a logged-in ProductDetail "
+        "and MyOrders against a plain view each",
+    )
     args = parser.parse_args()
 
     if args.seed_only:  # the child process that seeds
         seed(args.products, args.first)
+        return
+    if args.compiled:
+        compiled_before_after(args)
         return
 
     recreate_database(args.database)
@@ -325,6 +334,136 @@ def main() -> None:
             line = "  ".join(f"{key} {results[key][-1].rate:.0f}" for key in measures)
             print(f"round {round_number}: {line}", flush=True)
         report(args, measures, results, queries)
+    finally:
+        for process in servers:
+            process.terminate()
+        for process in servers:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if not args.keep_database:
+            recreate_database(args.database, drop_only=True)
+
+
+# Compiled operations off (graphql-core) and on, each on a WSGI gthread worker as in production that
+# is never recycled mid-run, the response cache off (logged-in buyers never hit it).
+COMPILED_SERVERS = {
+    "off": Server(
+        "WSGI (gthread, 4 threads), compiled off",
+        8401,
+        WSGI_COMMAND,
+        {
+            "DATABASE_POOL": "0",
+            "GRAPHQL_RESPONSE_CACHE": "0",
+            "GRAPHQL_COMPILED_OPERATIONS": "0",
+            "GUNICORN_MAX_REQUESTS": "0",
+        },
+    ),
+    "on": Server(
+        "WSGI (gthread, 4 threads), compiled on",
+        8402,
+        WSGI_COMMAND,
+        {
+            "DATABASE_POOL": "0",
+            "GRAPHQL_RESPONSE_CACHE": "0",
+            "GRAPHQL_COMPILED_OPERATIONS": "1",
+            "GUNICORN_MAX_REQUESTS": "0",
+        },
+    ),
+}
+
+
+def compiled_before_after(args) -> None:
+    """ProductList (anonymous), ProductDetail and MyOrders (a logged-in buyer with orders), each through
+    GraphQL with compiled operations off and on, and through its plain view, interleaved."""
+    recreate_database(args.database)
+    servers: list = []
+    logs = Path(os.environ.get("TMPDIR", "/tmp"))
+    try:
+        print(f"seeding {args.products} products over {STORES} stores in {args.database} ...", flush=True)
+        subprocess.run(
+            [PYTHON, __file__, "--seed-only", "--products", str(args.products), "--first", str(args.first)],
+            check=True,
+            cwd=ROOT,
+            env=bench_env(args.database, "seed"),
+            capture_output=True,
+            text=True,
+        )
+        env = bench_env(args.database, "serve")
+        for server in COMPILED_SERVERS.values():
+            servers.append(server.start(env, logs / f"kitanda-bench-{server.port}.log"))
+        for server, process in zip(COMPILED_SERVERS.values(), servers, strict=True):
+            wait_until_up(server.port, process)
+        off, on = COMPILED_SERVERS["off"].port, COMPILED_SERVERS["on"].port
+        _, _, login = request(on, graphql_post("Login", {"username": BUYER, "password": BUYER_PASSWORD}))
+        token = json.loads(login)["data"]["tokenAuth"]["token"]
+        listed = json.loads(request(on, graphql_post("ProductList", {"first": args.first}))[2])
+        nodes = [edge["node"] for edge in listed["data"]["products"]["edges"]]
+        for node in [node for node in nodes if node["inStock"]][:8]:  # the buyer's orders: 8 checkouts
+            checkout_once(on, token, node["id"])
+        slug = nodes[1]["slug"]
+        auth = (("Authorization", f"Bearer {token}"),)
+        calls = {
+            "list": (
+                Call("GET", f"/bench/products/?first={args.first}"),
+                graphql_post("ProductList", {"first": args.first}),
+            ),
+            "detail": (
+                Call("GET", f"/bench/product/?slug={slug}", headers=auth),
+                graphql_post("ProductDetail", {"slug": slug}, token),
+            ),
+            "orders": (Call("GET", "/bench/my-orders/", headers=auth), graphql_post("MyOrders", {}, token)),
+        }
+        for name, (plain, graphql) in calls.items():
+            answers = [
+                json.loads(request(port, call)[2])
+                for port, call in ((on, plain), (off, graphql), (on, graphql))
+            ]
+            same = answers[0] == answers[1] == answers[2]
+            print(f"{name}: plain view and GraphQL (off, on) answer the same JSON: {same}", flush=True)
+            if not same:
+                print(f"  plain:   {json.dumps(answers[0])[:600]}\n  graphql: {json.dumps(answers[2])[:600]}")
+        measures = {}
+        for name, (plain, graphql) in calls.items():
+            measures[f"{name}-plain"] = (on, plain)
+            measures[f"{name}-off"] = (off, graphql)
+            measures[f"{name}-on"] = (on, graphql)
+
+        def measure(key: str, duration: float, limit: int):
+            port, call = measures[key]
+            return load(port, call, threads=args.threads, duration=duration, limit=limit)
+
+        for key in measures:
+            measure(key, 1.5, 300)
+        results: dict[str, list] = {key: [] for key in measures}
+        for round_number in range(1, args.rounds + 1):
+            order = list(measures) if round_number % 2 else list(reversed(measures))
+            for key in order:
+                results[key].append(measure(key, args.duration, args.requests))
+            print(
+                f"round {round_number}: " + "  ".join(f"{k} {results[k][-1].rate:.0f}" for k in measures),
+                flush=True,
+            )
+        rate = {key: statistics.median(outcome.rate for outcome in results[key]) for key in measures}
+        print()
+        print(
+            f"Median of {args.rounds} rounds of {args.duration:.0f} s, {args.threads} client threads, 1 WSGI gthread "
+            f"worker, GUNICORN_MAX_REQUESTS=0, response cache off, {args.products} products."
+        )
+        print()
+        print("| operation | plain view req/s | compiled off req/s | ratio | compiled on req/s | ratio |")
+        print("|---|---:|---:|---:|---:|---:|")
+        labels = {
+            "list": "ProductList (anonymous)",
+            "detail": "ProductDetail (logged-in buyer)",
+            "orders": "MyOrders (8 orders)",
+        }
+        for name, label in labels.items():
+            plain, before, after = (rate[f"{name}-{kind}"] for kind in ("plain", "off", "on"))
+            print(
+                f"| {label} | {plain:.0f} | {before:.0f} | {before / plain:.2f} | {after:.0f} | {after / plain:.2f} |"
+            )
     finally:
         for process in servers:
             process.terminate()

@@ -1,5 +1,6 @@
-"""The project's URLs plus the benchmark's baseline: a plain Django view that answers the
-contract's ProductList (first: N) with the same JSON, from one hand-written ORM query."""
+"""The project's URLs plus the benchmark's baselines: plain Django views that answer the contract's
+ProductList (first: N), ProductDetail (for a logged-in buyer) and MyOrders with the same JSON, from
+hand-written ORM queries."""
 
 from __future__ import annotations
 
@@ -87,4 +88,176 @@ def plain_product_list(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"data": {"products": products}})
 
 
-urlpatterns = [*project_urlpatterns, path("bench/products/", plain_product_list)]
+def _when(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _url(request: HttpRequest, name: str) -> str | None:
+    return request.build_absolute_uri(default_storage.url(name)) if name else None
+
+
+def _page(edges: list, total: int, more: bool) -> dict:
+    last = _b64(f"arrayconnection:{len(edges) - 1}") if edges else None
+    return {
+        "totalCount": total,
+        "pageInfo": {"hasNextPage": more, "endCursor": last},
+        "edges": edges,
+    }
+
+
+def _caller(request: HttpRequest):
+    from graph.auth import user_from_authorization
+
+    return user_from_authorization(request.META.get("HTTP_AUTHORIZATION"))
+
+
+def plain_product_detail(request: HttpRequest) -> JsonResponse:
+    """ProductDetail of a logged-in buyer: the product, the caller's review, its first 10 reviews."""
+    from domain.reviews.models import Review
+
+    user = _caller(request)
+    product = (
+        Product.objects.filter(ON_SALE, slug=request.GET["slug"])
+        .select_related("store", "category")
+        .only(
+            "id",
+            "name",
+            "slug",
+            "price",
+            "in_stock",
+            "thumbnail",
+            "image",
+            "rating_average",
+            "rating_count",
+            "description",
+            "stock_quantity",
+            "created_at",
+            "store__name",
+            "store__slug",
+            "category__name",
+            "category__slug",
+        )
+        .first()
+    )
+    if product is None:
+        return JsonResponse({"data": {"product": None}})
+    mine = Review.objects.filter(product=product, user=user).values_list("id", "rating", "comment").first()
+    reviews = list(
+        Review.objects.filter(product=product)
+        .select_related("user")
+        .annotate(total=Window(Count(1)))
+        .order_by("-created_at", "-id")[:11]
+    )
+    edges = [
+        {
+            "cursor": _b64(f"arrayconnection:{index}"),
+            "node": {
+                "id": _b64(f"Review:{review.pk}"),
+                "rating": review.rating,
+                "comment": review.comment,
+                "authorName": review.user.display_name,
+                "createdAt": _when(review.created_at),
+            },
+        }
+        for index, review in enumerate(reviews[:10])
+    ]
+    return JsonResponse(
+        {
+            "data": {
+                "product": {
+                    "id": _b64(f"Product:{product.pk}"),
+                    "name": product.name,
+                    "slug": product.slug,
+                    "price": str(product.price),
+                    "inStock": product.in_stock,
+                    "thumbnailUrl": _url(request, product.thumbnail.name),
+                    "averageRating": None
+                    if product.rating_average is None
+                    else float(product.rating_average),
+                    "reviewCount": product.rating_count,
+                    "store": {"name": product.store.name, "slug": product.store.slug},
+                    "category": {"name": product.category.name, "slug": product.category.slug},
+                    "description": product.description,
+                    "stockQuantity": product.stock_quantity,
+                    "imageUrl": _url(request, product.image.name),
+                    "createdAt": _when(product.created_at),
+                    "myReview": None
+                    if mine is None
+                    else {"id": _b64(f"Review:{mine[0]}"), "rating": mine[1], "comment": mine[2]},
+                    "reviews": _page(edges, reviews[0].total if reviews else 0, len(reviews) > 10),
+                }
+            }
+        }
+    )
+
+
+def plain_my_orders(request: HttpRequest) -> JsonResponse:
+    """MyOrders (first: 20) of the logged-in buyer: orders, their store, lines and payment."""
+    from django.db.models import Prefetch
+
+    from domain.orders.models import Order, OrderItem, OrderStatus, PaymentMethod, PaymentStatus
+
+    user = _caller(request)
+    orders = list(
+        Order.objects.filter(buyer=user)
+        .select_related("store", "payment")
+        .prefetch_related(
+            Prefetch("items", OrderItem.objects.select_related("product").order_by("pk")),
+        )
+        .annotate(total=Window(Count(1)))
+        .order_by("-created_at", "-id")[:21]
+    )
+    edges = []
+    for order in orders[:20]:
+        payment = getattr(order, "payment", None)
+        edges.append(
+            {
+                "node": {
+                    "id": _b64(f"Order:{order.pk}"),
+                    "orderNumber": order.order_number,
+                    "status": OrderStatus(order.status).name,
+                    "paymentStatus": PaymentStatus(order.payment_status).name,
+                    "totalAmount": str(order.total_amount),
+                    "shippingAddress": order.shipping_address,
+                    "contactPhone": order.contact_phone,
+                    "createdAt": _when(order.created_at),
+                    "updatedAt": _when(order.updated_at),
+                    "store": {"name": order.store.name, "slug": order.store.slug},
+                    "items": [
+                        {
+                            "id": _b64(f"OrderItem:{item.pk}"),
+                            "productName": item.product_name,
+                            "price": str(item.price),
+                            "quantity": item.quantity,
+                            "lineTotal": str(item.line_total),
+                            "product": None
+                            if item.product is None or item.product.deleted_at is not None
+                            else {"slug": item.product.slug},
+                        }
+                        for item in order.items.all()
+                    ],
+                    "payment": None
+                    if payment is None
+                    else {
+                        "id": _b64(f"Payment:{payment.pk}"),
+                        "method": PaymentMethod(payment.method).name,
+                        "status": PaymentStatus(payment.status).name,
+                        "amount": str(payment.amount),
+                        "transactionId": payment.transaction_id,
+                        "referenceNumber": payment.reference_number,
+                        "createdAt": _when(payment.created_at),
+                    },
+                },
+            }
+        )
+    return JsonResponse(
+        {"data": {"myOrders": _page(edges, orders[0].total if orders else 0, len(orders) > 20)}}
+    )
+
+
+urlpatterns = [
+    *project_urlpatterns,
+    path("bench/products/", plain_product_list),
+    path("bench/product/", plain_product_detail),
+    path("bench/my-orders/", plain_my_orders),
+]
