@@ -126,6 +126,7 @@ class ProductVariant(relay.Node):
         description="The one variant of a product without options (not a choice to show)."
     )
     position: int
+    product: Product = strawberry_django.field(description="The product it is a variant of.")
 
     @strawberry_django.field(only=["image"], description="Null when the variant has no image of its own.")
     def image_url(self, info: Info) -> str | None:

@@ -61,6 +61,7 @@ LIST_BOUNDS: dict[tuple[str, str], int] = {
     ("StoreStats", "topProductsByUnits"): stats.TOP_PRODUCTS,
     ("StoreStats", "topProductsByRevenue"): stats.TOP_PRODUCTS,
     ("StoreStats", "lowStockProducts"): stats.LOW_STOCK_MAX,
+    ("StoreStats", "lowStockVariants"): stats.LOW_STOCK_MAX,
     ("PlatformStats", "gmvByDay"): stats.MAX_DAYS,
     ("PlatformStats", "ordersByStatus"): len(OrderStatus.values),
     ("Product", "options"): MAX_OPTIONS,

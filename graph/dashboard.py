@@ -19,7 +19,7 @@ from .orders import OrderStatus
 from .permissions import Admin, Seller, mutation, query
 
 if TYPE_CHECKING:
-    from .catalog import Product
+    from .catalog import Product, ProductVariant
 
 
 @strawberry.type(name="DaySales")
@@ -55,7 +55,15 @@ class StoreStats:
     top_products_by_revenue: list[ProductSales] = strawberry.field(description="At most 10.")
     low_stock_threshold: int
     low_stock_products: list[Annotated[Product, strawberry.lazy("graph.catalog")]] = strawberry_django.field(
-        description="The store's products (hidden ones too) at or below the threshold, fewest first; at most 50."
+        description="The store's products (hidden ones too) at or below the threshold, fewest first; at most 50. "
+        "A product with options counts the total of its active variants (see lowStockVariants)."
+    )
+    low_stock_variants: list[Annotated[ProductVariant, strawberry.lazy("graph.catalog")]] = (
+        strawberry_django.field(
+            default_factory=list,
+            description="The store's active variants (of its products, hidden ones too) at or below the "
+            "threshold, fewest first; at most 50. Each names its product (ProductVariant.product).",
+        )
     )
     orders_by_province: list[ProvinceSales] = strawberry.field(
         default_factory=list, description="Paid orders that still stand, by province, most orders first."
@@ -117,6 +125,7 @@ class Query:
             top_products_by_revenue=_products(result.top_by_revenue),
             low_stock_threshold=result.low_stock_threshold,
             low_stock_products=result.low_stock_products,
+            low_stock_variants=result.low_stock_variants,
             orders_by_province=[
                 ProvinceSales(
                     province=row.province,

@@ -486,3 +486,31 @@ def test_two_clerks_setting_stock_with_compare_and_set_never_overwrite_each_othe
     variant.refresh_from_db()
     assert variant.stock_quantity == won
     assert totals(product)[2] == won
+
+
+# ---------------------------------------------------------------- the seller's dashboard
+
+
+def test_low_stock_counts_variants(gql, seller):
+    product = sizes(seller, "40", "41", "42", stock=20)
+    for size, stock in (("41", 0), ("42", 3)):
+        services.product_variant_create(
+            seller=seller,
+            product_id=product.pk,
+            price=Decimal("10"),
+            options=[("Tamanho", size)],
+            stock_quantity=stock,
+        )
+    add_product(seller, name="Meias", stock=2)
+    query = """query { storeStats(from: "2026-03-01", to: "2026-03-02") { lowStockThreshold
+      lowStockProducts { name stockQuantity }
+      lowStockVariants { name sku stockQuantity product { name } } } }"""
+    stats = gql.ok(query, user=seller)["storeStats"]
+    assert stats["lowStockThreshold"] == 5
+    # The shoe's total (23) is not low; its 41 and 42 are.
+    assert [(p["name"], p["stockQuantity"]) for p in stats["lowStockProducts"]] == [("Meias", 2)]
+    assert [(v["product"]["name"], v["name"], v["stockQuantity"]) for v in stats["lowStockVariants"]] == [
+        ("Sapatilha", "41", 0),
+        ("Meias", "", 2),
+        ("Sapatilha", "42", 3),
+    ]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 
 from domain.accounts.models import SELLER, User
 from domain.accounts.selectors import store_owned
-from domain.catalog.models import Product
+from domain.catalog.models import Product, ProductVariant
 from domain.errors import InvalidInput
 from domain.money import ZERO, money_round
 from domain.orders.models import Order, OrderItem, OrderStatus, PaymentStatus
@@ -67,6 +67,7 @@ class StoreStats:
     top_by_revenue: list[ProductSales]
     low_stock_threshold: int
     low_stock_products: QuerySet[Product] = field(repr=False)
+    low_stock_variants: QuerySet[ProductVariant] = field(repr=False, default=None)
     by_province: list[ProvinceSales] = field(default_factory=list)
 
 
@@ -184,6 +185,23 @@ def store_stats(*, store, date_from: date, date_to: date) -> StoreStats:
         low_stock_products=Product.objects.not_deleted()
         .filter(store=store, stock_quantity__lte=threshold)
         .order_by("stock_quantity", "name", "id")[:LOW_STOCK_MAX],
+        low_stock_variants=low_stock_variants(store=store, threshold=threshold),
+    )
+
+
+def low_stock_variants(*, store, threshold: int) -> QuerySet[ProductVariant]:
+    """The store's active variants (of products not deleted, hidden ones too) at or below the
+    threshold, fewest first; at most LOW_STOCK_MAX. A product's 42 that runs out shows here while
+    its other sizes keep the product's total above the threshold."""
+    return (
+        ProductVariant.objects.filter(
+            product__store=store,
+            product__deleted_at__isnull=True,
+            is_active=True,
+            stock_quantity__lte=threshold,
+        )
+        .select_related("product")
+        .order_by("stock_quantity", "product__name", "position", "id")[:LOW_STOCK_MAX]
     )
 
 
