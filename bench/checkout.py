@@ -1,18 +1,28 @@
-"""Checkout benchmark: 20 buyers checking out in parallel through the real GraphQL endpoint.
+"""Checkout under load: buyers checking out in parallel through the real GraphQL endpoint, served as
+in production (gunicorn with gunicorn.conf.py: gthread workers, DEBUG off, PostgreSQL).
 
-    .venv/bin/python bench/checkout.py [--buyers 20] [--rounds 10] [--workers 2]
+    .venv/bin/python bench/checkout.py [--buyers 20] [--rounds 5] [--workers 2,4] [--stores 1,3,9]
+                                       [--broker both|off|on] [--hot-buyers 50]
 
-What it does, on a fresh PostgreSQL database it creates and drops (kitanda_bench_checkout on
-127.0.0.1:5432, user postgres; BENCH_PG_URL overrides the server):
-1. migrates, creates 3 stores with 3 products each (stock large enough never to run out) and
-   the buyers;
-2. serves the project with gunicorn + uvicorn workers on 127.0.0.1:8201 (DEBUG off, psycopg pool);
-3. per round, fills every buyer's cart with one product of each store (directly in the database,
-   outside the timing), then all buyers send the contract's Checkout mutation (CARD, the
-   simulated gateway) at the same moment; the time from the first request to the last answer
-   is the round's time;
-4. prints checkouts per second (all checkouts / summed round times), latencies, and the SQL
-   query count of one checkout through the endpoint (in-process, same code path).
+On a fresh PostgreSQL database it creates and drops (kitanda_bench_checkout on 127.0.0.1:5432,
+user postgres; BENCH_PG_URL overrides the server):
+1. migrates, creates 9 stores with 3 products each (stock large enough never to run out), one
+   "hot" product with exactly `--hot-buyers` units, and the buyers;
+2. for each worker count and broker setting, serves the project with gunicorn on 127.0.0.1:8201.
+   Broker "off": no CELERY_BROKER_URL, so the order e-mails' task runs in the request's process
+   after the commit (the embedded default). Broker "on": Redis db 9 on 127.0.0.1:6379 is the broker
+   and a Celery worker (2 processes, as deploy/systemd/kitanda-worker.service) consumes it, as in
+   production;
+3. per cart size (one product of each of 1, 3 or 9 stores) and round, fills every buyer's cart
+   directly in the database (outside the timing), then all buyers send the contract's Checkout
+   mutation (CARD, the simulated gateway) at the same moment; a round's time runs from the first
+   request to the last answer;
+4. the hot product: `--hot-buyers` buyers each buy one unit of the one product at the same moment
+   (every checkout waits for the same row lock); pg_stat_activity is sampled every 5 ms for
+   backends waiting on a lock, which gives the lock waits (sampled backend-seconds);
+5. prints, per configuration: checkouts/s, p50/p95 latency, the server's CPU per checkout (its
+   processes' user+system time over the run), failures; and the SQL statements of one checkout
+   through the endpoint per cart size (in-process, same code path; BEGIN/COMMIT included).
 Not a test: it is never collected by pytest.
 """
 
@@ -27,7 +37,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -37,8 +46,12 @@ from bench import postgres
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "kitanda_bench_checkout"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/9")
 HOST, PORT = "127.0.0.1", 8201
 SECRET_KEY = "bench-checkout-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+STORES = 9
+LOG = Path(os.environ.get("BENCH_LOG", "/tmp/kitanda-bench-checkout.log"))
+PRODUCTS_PER_STORE = 3
 
 ENV = {
     "DATABASE_URL": f"{PG_URL}/{DB_NAME}",
@@ -68,62 +81,85 @@ INPUT = {
 }
 
 
-def database(action: str) -> None:
-    postgres.database(PG_URL, DB_NAME, action)
-
-
 def setup_django() -> None:
     postgres.setup_django(ENV)
 
 
-def seed(buyers: int) -> tuple[list, list]:
+def seed(buyers: int, hot_units: int):
     from django.core.management import call_command
 
     from tests.factories import make_category, make_product, make_store, make_user
 
     call_command("migrate", verbosity=0)
     category = make_category(name="Mercearia")
-    stores = [make_store(name=f"Loja {n}") for n in range(3)]
+    stores = [make_store(name=f"Loja {n}") for n in range(STORES)]
     products = [
-        make_product(store=store, category=category, price="1500.00", stock_quantity=10_000_000)
+        [
+            make_product(store=store, category=category, price="1500.00", stock_quantity=10_000_000)
+            for _ in range(PRODUCTS_PER_STORE)
+        ]
         for store in stores
-        for _ in range(3)
     ]
+    hot = make_product(store=stores[0], category=category, price="990.00", stock_quantity=hot_units)
     users = [make_user(username=f"bench-buyer-{n}") for n in range(buyers)]
-    return users, products
+    return users, products, hot
 
 
-def fill_carts(users, products, round_number: int) -> None:
+def fill_carts(users, picks) -> None:
+    """Each user's cart holds one unit of each product of `picks` (their default variants)."""
     from domain.cart.models import Cart, CartItem
+    from domain.catalog.models import ProductVariant
 
-    # One product of each store per cart: every checkout makes three orders.
-    picks = [products[store * 3 + round_number % 3] for store in range(3)]
+    variants = {v.product_id: v for v in ProductVariant.objects.filter(product__in=picks, is_default=True)}
     items = []
     for user in users:
         cart, _ = Cart.objects.get_or_create(user=user)
-        items += [CartItem(cart=cart, product=product, quantity=1) for product in picks]
+        CartItem.objects.filter(cart=cart).delete()
+        items += [
+            CartItem(cart=cart, product=product, variant=variants[product.pk], quantity=1)
+            for product in picks
+        ]
     CartItem.objects.bulk_create(items)
 
 
-def serve(workers: int) -> subprocess.Popen:
-    env = {**os.environ, **ENV, "DATABASE_POOL": "1", "DATABASE_POOL_MAX": "10"}
-    return subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "backend.asgi:application",
-            "-k",
-            "uvicorn_worker.UvicornWorker",
-            "-w",
-            str(workers),
-            "-b",
-            f"{HOST}:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group, so that stop() ends the workers too
-    )
+def picks_for(products, stores: int, round_number: int):
+    return [products[store][round_number % PRODUCTS_PER_STORE] for store in range(stores)]
+
+
+def serve(workers: int, broker: bool) -> list[subprocess.Popen]:
+    env = {**os.environ, **ENV, "GUNICORN_MAX_REQUESTS": "0", "WEB_CONCURRENCY": str(workers)}
+    if broker:
+        env["CELERY_BROKER_URL"] = BROKER_URL
+    processes = [
+        subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "-b", f"{HOST}:{PORT}"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,  # its own process group, so that stop() ends the workers too
+            stderr=LOG.open("a"),  # the access log, as in production, kept out of the table
+        )
+    ]
+    if broker:
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(ROOT / ".venv/bin/celery"),
+                    "-A",
+                    "backend",
+                    "worker",
+                    "--concurrency",
+                    "2",
+                    "-l",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=LOG.open("a"),
+            )
+        )
+    return processes
 
 
 def wait_until_healthy(server: subprocess.Popen) -> None:
@@ -140,17 +176,33 @@ def wait_until_healthy(server: subprocess.Popen) -> None:
     raise SystemExit("the server did not become healthy")
 
 
-def stop(server: subprocess.Popen) -> None:
-    """End the gunicorn master and its workers (the process group this script started)."""
+def stop(process: subprocess.Popen) -> None:
+    """End a process and its group (the group this script started)."""
     for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
         try:
-            os.killpg(server.pid, sig)
-            server.wait(timeout=wait)
+            os.killpg(process.pid, sig)
+            process.wait(timeout=wait)
             return
         except ProcessLookupError:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def group_cpu_seconds(leader: subprocess.Popen) -> float:
+    """User + system CPU of every live process in the leader's process group (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == leader.pid:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def checkout(token: str) -> dict:
@@ -160,7 +212,7 @@ def checkout(token: str) -> dict:
         data=body,
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
     )
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 
 
@@ -172,7 +224,10 @@ def round_of_checkouts(tokens: list[str]) -> tuple[float, list[float], list[dict
     def buyer(i: int) -> None:
         barrier.wait()
         started = time.perf_counter()
-        results[i] = checkout(tokens[i])
+        try:
+            results[i] = checkout(tokens[i])
+        except OSError as error:
+            results[i] = {"error": str(error)}
         latencies[i] = time.perf_counter() - started
 
     threads = [threading.Thread(target=buyer, args=(i,)) for i in range(len(tokens))]
@@ -185,91 +240,154 @@ def round_of_checkouts(tokens: list[str]) -> tuple[float, list[float], list[dict
     return time.perf_counter() - started, latencies, results
 
 
-def query_count_of_one_checkout(user, products) -> int:
+def placed(result: dict) -> bool:
+    return bool(((result.get("data") or {}).get("checkout") or {}).get("orders"))
+
+
+class LockWaits:
+    """Samples pg_stat_activity for backends of the benchmark's database waiting on a lock."""
+
+    INTERVAL = 0.005
+
+    def __init__(self) -> None:
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{PG_URL}/{DB_NAME}", autocommit=True) as conn:
+            while not self._stop.is_set():
+                row = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+                    (DB_NAME,),
+                ).fetchone()
+                self.samples += row[0]
+                time.sleep(self.INTERVAL)
+
+    def __enter__(self) -> LockWaits:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return self.samples * self.INTERVAL
+
+
+def query_count_of_one_checkout(user, picks) -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from graphql_jwt.shortcuts import get_token
 
-    from domain.cart.models import Cart, CartItem
-
-    cart, _ = Cart.objects.get_or_create(user=user)
-    CartItem.objects.bulk_create(
-        CartItem(cart=cart, product=products[store * 3], quantity=1) for store in range(3)
-    )
+    fill_carts([user], picks)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {get_token(user)}")
     body = json.dumps({"query": CHECKOUT, "variables": {"input": INPUT}})
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/graphql/", body, content_type="application/json")
-    orders = response.json()["data"]["checkout"]["orders"]
-    assert orders and len(orders) == 3, response.content
+    assert len(response.json()["data"]["checkout"]["orders"]) == len(picks), response.content
     return len(queries)
+
+
+def measure(args, workers: int, broker: bool, all_tokens, all_users, products, hot) -> list[str]:
+    tokens, users = all_tokens[: args.buyers], all_users[: args.buyers]
+    processes = serve(workers, broker)
+    lines = []
+    try:
+        wait_until_healthy(processes[0])
+        fill_carts(users, picks_for(products, 3, 0))
+        round_of_checkouts(tokens)  # warm-up: connections, caches
+        for stores in args.stores:
+            total_time, latencies, failures = 0.0, [], 0
+            cpu_before = group_cpu_seconds(processes[0])
+            for number in range(1, args.rounds + 1):
+                fill_carts(users, picks_for(products, stores, number))
+                elapsed, round_latencies, results = round_of_checkouts(tokens)
+                total_time += elapsed
+                latencies += round_latencies
+                failures += sum(1 for result in results if not placed(result))
+            cpu = group_cpu_seconds(processes[0]) - cpu_before
+            checkouts = len(tokens) * args.rounds
+            latencies.sort()
+            lines.append(
+                f"| {workers} | {'on' if broker else 'off'} | {stores} | {checkouts / total_time:6.1f} "
+                f"| {statistics.median(latencies) * 1000:5.0f} | {latencies[int(0.95 * (len(latencies) - 1))] * 1000:5.0f} "
+                f"| {cpu / checkouts * 1000:5.1f} | {failures} |"
+            )
+            print(lines[-1], flush=True)
+        hot_tokens = all_tokens[: args.hot_buyers]
+        from domain.catalog.models import ProductVariant
+
+        ProductVariant.objects.filter(product=hot).update(stock_quantity=len(hot_tokens))
+        fill_carts(all_users[: len(hot_tokens)], [hot])
+        with LockWaits() as waits:
+            elapsed, hot_latencies, results = round_of_checkouts(hot_tokens)
+        hot_latencies.sort()
+        lines.append(
+            f"| {workers} | {'on' if broker else 'off'} | hot product | {len(hot_tokens)} buyers in {elapsed:.2f} s, "
+            f"{sum(map(placed, results))} placed, p95 {hot_latencies[int(0.95 * (len(hot_latencies) - 1))] * 1000:.0f} ms, "
+            f"lock waits {waits.seconds:.2f} backend-s |"
+        )
+        print(lines[-1], flush=True)
+    finally:
+        for process in reversed(processes):
+            stop(process)
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--buyers", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workers", default="2,4", help="gunicorn worker counts (default 2,4)")
+    parser.add_argument("--stores", default="1,3,9", help="stores per cart (default 1,3,9)")
+    parser.add_argument("--broker", choices=["both", "off", "on"], default="both")
+    parser.add_argument("--hot-buyers", type=int, default=50)
     args = parser.parse_args()
+    args.stores = [int(n) for n in args.stores.split(",")]
+    brokers = {"both": [False, True], "off": [False], "on": [True]}[args.broker]
 
-    database("create")
-    server = None
+    postgres.database(PG_URL, DB_NAME, "create")
     try:
         setup_django()
         from django.db import connections
         from graphql_jwt.shortcuts import get_token
 
-        users, products = seed(args.buyers + 1)
+        buyers = max(args.buyers, args.hot_buyers)
+        users, products, hot = seed(buyers + 1, args.hot_buyers)
         counted_user, users = users[0], users[1:]
+        queries = {
+            stores: query_count_of_one_checkout(counted_user, picks_for(products, stores, 0))
+            for stores in args.stores
+        }
         tokens = [get_token(user) for user in users]
-        queries = query_count_of_one_checkout(counted_user, products)
-        server = serve(args.workers)
-        wait_until_healthy(server)
-
-        fill_carts(users, products, 0)
-        round_of_checkouts(tokens)  # warm-up: connections, caches
-        total_time, latencies, failures = 0.0, [], 0
-        for number in range(1, args.rounds + 1):
-            fill_carts(users, products, number)
-            elapsed, round_latencies, results = round_of_checkouts(tokens)
-            total_time += elapsed
-            latencies += round_latencies
-            failures += sum(1 for r in results if not (r.get("data") or {}).get("checkout", {}).get("orders"))
         connections.close_all()
-
-        from domain.orders.models import Order
-
-        checkouts = args.buyers * args.rounds
-        latencies.sort()
+        print(f"checkout under load: {args.buyers} parallel buyers x {args.rounds} rounds per cart size")
         print(
-            f"checkout benchmark: {args.buyers} parallel buyers x {args.rounds} rounds, 3-store carts (3 orders each)"
+            "SQL statements of one checkout through /graphql/ (BEGIN and COMMIT included): "
+            + ", ".join(f"{stores} store(s) {count}" for stores, count in queries.items())
         )
         print(
-            f"  served by gunicorn + {args.workers} uvicorn worker(s) on {HOST}:{PORT}, PostgreSQL {DB_NAME}"
+            "| workers | broker | stores | checkouts/s | p50 ms | p95 ms | server CPU ms/checkout | failed |"
         )
-        print(
-            f"  checkouts/s:            {checkouts / total_time:.1f}  ({checkouts} checkouts in {total_time:.2f} s)"
-        )
-        print(f"  orders/s:               {3 * checkouts / total_time:.1f}")
-        print(
-            f"  latency p50 / p95 / max: {statistics.median(latencies) * 1000:.0f} / "
-            f"{latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} / {latencies[-1] * 1000:.0f} ms"
-        )
-        print(f"  failed checkouts:       {failures}")
-        expected = 3 * (1 + args.buyers * (args.rounds + 1))
-        print(f"  orders in the database: {Order.objects.count()} (expected {expected})")
-        print(f"  SQL queries of one checkout through /graphql/: {queries} (BEGIN and COMMIT included)")
+        print("|---|---|---|---|---|---|---|---|")
+        for workers in [int(n) for n in args.workers.split(",")]:
+            for broker in brokers:
+                measure(args, workers, broker, tokens, users, products, hot)
+                connections.close_all()
     finally:
-        if server is not None:
-            stop(server)
         try:
             from django.db import connections
 
             connections.close_all()
         except Exception:
             pass
-        database("drop")
+        postgres.database(PG_URL, DB_NAME, "drop")
 
 
 if __name__ == "__main__":
