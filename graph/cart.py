@@ -19,7 +19,7 @@ from .errors import InputErrors, UserError
 from .permissions import Public, allow, mutation
 
 if TYPE_CHECKING:
-    from .catalog import Product
+    from .catalog import Product, ProductVariant
     from .delivery import StoreDeliveryOptions
 
 
@@ -27,7 +27,13 @@ if TYPE_CHECKING:
 class CartItem(relay.Node):
     id: relay.NodeID[int]
     quantity: int
-    product: Annotated[Product, strawberry.lazy("graph.catalog")]
+    product: Annotated[Product, strawberry.lazy("graph.catalog")] = strawberry_django.field(
+        description="The variant's product."
+    )
+    variant: Annotated[ProductVariant, strawberry.lazy("graph.catalog")] = strawberry_django.field(
+        description="The variant bought: one line per variant (for a product without options, its default "
+        "variant). An inactive variant's line is left out of the totals and refused at checkout."
+    )
 
     @strawberry_django.field(
         only=["quantity", "variant__price"],
@@ -50,14 +56,15 @@ class Cart(relay.Node):
     # Sums computed by the database in the cart's own query (domain/cart/selectors.py).
     @strawberry_django.field(
         annotate={"total_quantity_sum": selectors.CART_TOTAL_QUANTITY},
-        description="Units in the cart, leaving out lines of products no longer on sale.",
+        description="Units in the cart, leaving out lines of products or variants no longer on sale.",
     )
     def total_quantity(self) -> int:
         return self.total_quantity_sum
 
     @strawberry_django.field(
         annotate={"subtotal_sum": selectors.CART_SUBTOTAL},
-        description="What the cart costs, leaving out lines of products no longer on sale.",
+        description="What the cart costs (each line at its variant's price), leaving out lines of "
+        "products or variants no longer on sale.",
     )
     def subtotal(self) -> Decimal:
         return money_round(self.subtotal_sum)
@@ -91,17 +98,32 @@ class Query:
 
 
 def _cart_change(
-    info: Info, action, *, product_id: strawberry.ID, cart_code: str | None, **values
+    info: Info,
+    action,
+    *,
+    product_id: strawberry.ID | None,
+    variant_id: strawberry.ID | None,
+    cart_code: str | None,
+    **values,
 ) -> CartPayload:
     """Run a cart service on the caller's cart and answer with the cart."""
     cart = action(
         user=info.context.request.user,
         cart_code=cart_code,
-        product_id=decode_id(product_id, "Product", field="product_id"),
+        product_id=None if product_id is None else decode_id(product_id, "Product", field="product_id"),
+        variant_id=None
+        if variant_id is None
+        else decode_id(variant_id, "ProductVariant", field="variant_id"),
         **values,
     )
     # A queryset, so that the optimizer loads the lines and products the client asked for at once.
     return CartPayload(cart=selectors.cart_by_pk(pk=cart.pk))
+
+
+_BY_VARIANT = (
+    "A line is named by variantId, or by productId for a product without options (its default "
+    "variant); exactly one of the two. A product with options answers VARIANT_REQUIRED."
+)
 
 
 @strawberry.type
@@ -109,25 +131,53 @@ class Mutation:
     @mutation(
         Public,
         description="Anyone. Without a cart (no cartCode, anonymous) a new anonymous cart is created "
-        "and its cartCode returned.",
+        "and its cartCode returned. Adding a variant already in the cart adds to its line; the line's "
+        "quantity may not exceed the variant's stock. " + _BY_VARIANT,
     )
     def add_to_cart(
-        self, info: Info, product_id: strawberry.ID, quantity: int | None = 1, cart_code: str | None = None
+        self,
+        info: Info,
+        product_id: strawberry.ID | None = None,
+        quantity: int | None = 1,
+        cart_code: str | None = None,
+        variant_id: strawberry.ID | None = None,
     ) -> CartPayload:
         return _cart_change(
-            info, services.cart_add_item, product_id=product_id, cart_code=cart_code, quantity=quantity
+            info,
+            services.cart_add_item,
+            product_id=product_id,
+            variant_id=variant_id,
+            cart_code=cart_code,
+            quantity=quantity,
         )
 
-    @mutation(Public, description="Quantity 0 removes the line.")
+    @mutation(Public, description="Quantity 0 removes the line. " + _BY_VARIANT)
     def update_cart_item(
-        self, info: Info, product_id: strawberry.ID, quantity: int, cart_code: str | None = None
+        self,
+        info: Info,
+        *,
+        product_id: strawberry.ID | None = None,
+        quantity: int,
+        cart_code: str | None = None,
+        variant_id: strawberry.ID | None = None,
     ) -> CartPayload:
         return _cart_change(
-            info, services.cart_update_item, product_id=product_id, cart_code=cart_code, quantity=quantity
+            info,
+            services.cart_update_item,
+            product_id=product_id,
+            variant_id=variant_id,
+            cart_code=cart_code,
+            quantity=quantity,
         )
 
-    @mutation(Public)
+    @mutation(Public, description=_BY_VARIANT)
     def remove_from_cart(
-        self, info: Info, product_id: strawberry.ID, cart_code: str | None = None
+        self,
+        info: Info,
+        product_id: strawberry.ID | None = None,
+        cart_code: str | None = None,
+        variant_id: strawberry.ID | None = None,
     ) -> CartPayload:
-        return _cart_change(info, services.cart_remove_item, product_id=product_id, cart_code=cart_code)
+        return _cart_change(
+            info, services.cart_remove_item, product_id=product_id, variant_id=variant_id, cart_code=cart_code
+        )

@@ -15,6 +15,7 @@ from strawberry_django.fields.field import StrawberryDjangoField
 from domain.catalog import selectors as catalog_selectors
 from domain.orders import checkout, fulfilment, models, selectors
 
+from .catalog import SelectedOption
 from .common import Connection, connection
 from .delivery import ORDER_DELIVERY_ONLY, checkout_delivery, order_delivery
 from .errors import UserError
@@ -22,7 +23,7 @@ from .permissions import Buyer, LoggedIn, Public, Seller, SellerOrAdmin, allow, 
 
 if TYPE_CHECKING:
     from .accounts import Store
-    from .catalog import Product
+    from .catalog import Product, ProductVariant
     from .delivery import AddressInput, DeliveryChoiceInput, OrderDelivery
 
 OrderStatus = strawberry.enum(models.OrderStatus, name="OrderStatus")
@@ -65,9 +66,17 @@ class OrderItem(relay.Node):
         only=["product__deleted_at"],
         description="Null only if the product was deleted since.",
     )
+    variant: Annotated[ProductVariant, strawberry.lazy("graph.catalog")] | None = strawberry_django.field(
+        description="The variant bought; null only if it was deleted since (variantName, sku and options "
+        "keep what it was)."
+    )
     product_name: str = strawberry_django.field(
         description="Snapshots taken at checkout: later changes to the product do not touch them."
     )
+    variant_name: str = strawberry_django.field(
+        description='The variant\'s name at checkout ("40 / Preto"); empty for a product without options.'
+    )
+    sku: str = strawberry_django.field(description="The variant's SKU at checkout; empty when it had none.")
     price: Decimal
     quantity: int
     tax_rate: Decimal | None = strawberry_django.field(
@@ -81,6 +90,14 @@ class OrderItem(relay.Node):
     @strawberry_django.field(only=["price", "quantity"])
     def line_total(self) -> Decimal:
         return self.line_total
+
+    @strawberry_django.field(
+        only=["options"],
+        description="The variant's value of each option group at checkout, in the groups' order; empty for a "
+        "product without options.",
+    )
+    def options(self) -> list[SelectedOption]:
+        return [SelectedOption(name=option["name"], value=option["value"]) for option in self.options]
 
 
 @strawberry_django.type(models.Order, name="Order")
