@@ -17,7 +17,7 @@ from domain.reviews.models import Review
 
 from .conftest import error_codes
 from .factories import make_category, make_product, make_store, make_user
-from .helpers import add_product, gid
+from .helpers import add_product, cart_line, gid
 
 pytestmark = pytest.mark.django_db
 
@@ -474,7 +474,7 @@ def test_a_products_on_sale_is_the_selectors_rule(seller, active, deleted, store
 
 def test_a_cart_line_of_a_deactivated_store_shows_it_is_not_on_sale(gql, seller, buyer, admin):
     product = add_product(seller, name="Rádio", price="100.00")
-    Cart.objects.create(user=buyer).items.create(product=product, quantity=1)
+    cart_line(Cart.objects.create(user=buyer), product, 1)
     gql.op("DeactivateStore", {"storeId": gid("Store", seller.store.pk)}, user=admin)
     cart = gql.ok("{ cart { subtotal items { product { isActive onSale } } } }", user=buyer)["cart"]
     assert cart == {"subtotal": "0.00", "items": [{"product": {"isActive": True, "onSale": False}}]}

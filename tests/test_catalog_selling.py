@@ -14,7 +14,7 @@ from PIL import Image
 from strawberry import relay
 
 from domain.accounts.models import Store
-from domain.cart.models import Cart, CartItem
+from domain.cart.models import Cart
 from domain.catalog import selectors, services
 from domain.catalog.models import Category, Product
 from domain.errors import (
@@ -30,7 +30,7 @@ from domain.images import MAX_BYTES
 from domain.orders.models import Checkout, Order, OrderItem
 
 from .factories import make_category, make_seller
-from .helpers import add_product, gid, multipart, png, product_input
+from .helpers import add_product, cart_line, gid, multipart, png, product_input
 
 pytestmark = pytest.mark.django_db
 
@@ -241,8 +241,8 @@ def test_only_the_owner_changes_or_deletes_a_product(other_seller, product):
 def test_product_delete_is_soft_leaves_carts_and_keeps_orders(seller, buyer, product):
     kept = add_product(seller, name="Mel de Malanje")
     cart = Cart.objects.create(user=buyer)
-    CartItem.objects.create(cart=cart, product=product, quantity=1)
-    CartItem.objects.create(cart=cart, product=kept, quantity=2)
+    cart_line(cart, product, 1)
+    cart_line(cart, kept, 2)
     checkout = Checkout.objects.create(buyer=buyer)
     order = Order.objects.create(
         order_number="KT-1",
@@ -420,8 +420,8 @@ def test_update_product_validation_changes_nothing(gql, seller, product):
 def test_a_deleted_product_stays_in_carts_out_of_totals_and_checkout(gql, seller, buyer, product):
     kept = add_product(seller, name="Mel de Malanje", price="300.00")
     cart = Cart.objects.create(user=buyer)
-    CartItem.objects.create(cart=cart, product=product, quantity=1)
-    CartItem.objects.create(cart=cart, product=kept, quantity=2)
+    cart_line(cart, product, 1)
+    cart_line(cart, kept, 2)
     result = gql.op("DeleteProduct", {"id": gid("Product", product.pk)}, user=seller)
     assert result["data"]["deleteProduct"] == {"deleted": True, "errors": []}
     assert gql.op("ProductDetail", {"slug": product.slug}, user=seller)["data"]["product"] is None
