@@ -61,6 +61,8 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "PAYMENT_WEBHOOK_SECRET": "bench-webhook-secret",
     "LOG_LEVEL": "WARNING",
+    # The e-mails are rendered as in production, then dropped (no SMTP server to wait for).
+    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
 }
 
 CHECKOUT = """
