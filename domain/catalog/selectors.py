@@ -15,7 +15,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from .models import Category, Product, ProductVariant, VariantOptionValue, not_deleted
-from .search import search_normalize, search_words
+from .search import search_filter, search_normalize
 
 
 class ProductSort(enum.Enum):
@@ -91,8 +91,7 @@ def product_search(
     filters on its price and stock they always were.
     """
     products = product_list_public()
-    for word in search_words(search or ""):
-        products = products.filter(search_text__contains=word)
+    products = search_filter(products, search or "")
     if category_slug is not None:
         products = products.filter(category__slug=category_slug)
     if store_slug is not None:
