@@ -38,6 +38,7 @@ from domain.accounts.selectors import PENDING_SELLERS_MAX
 from domain.cart.services import CART_MAX_LINES
 from domain.catalog.models import MAX_OPTION_VALUES, MAX_OPTIONS
 from domain.catalog.services import STOCK_SET_MAX
+from domain.delivery.services import ADDRESSES_MAX, METHODS_PER_ZONE_MAX, ZONES_MAX
 from domain.economics import stats
 from domain.orders.models import OrderStatus
 from domain.wishlist.services import WISHLIST_MAX_ITEMS
@@ -48,6 +49,11 @@ PAGE_ARGUMENTS = ("first", "last")
 
 # Categories are few and made by admins; an estimate, not a limit.
 CATEGORIES_ESTIMATE = 100
+# Angola has 21 provinces; the admin may add one, so an estimate, not a limit.
+PROVINCES_ESTIMATE = 30
+# A store's options for one province: its zones there (usually one) with their methods, and pickup.
+# An estimate: zones may overlap, and every zone covering the province would give ZONES_MAX times more.
+DELIVERY_OPTIONS_ESTIMATE = METHODS_PER_ZONE_MAX + 1
 # The most items each plain list of the schema holds (a test keeps this table complete).
 LIST_BOUNDS: dict[tuple[str, str], int] = {
     ("Cart", "items"): CART_MAX_LINES,
@@ -68,6 +74,16 @@ LIST_BOUNDS: dict[tuple[str, str], int] = {
     ("ProductOption", "values"): MAX_OPTION_VALUES,
     ("ProductVariant", "options"): MAX_OPTIONS,
     ("VariantStockPayload", "variants"): STOCK_SET_MAX,
+    ("OrderItem", "options"): MAX_OPTIONS,
+    ("Query", "provinces"): PROVINCES_ESTIMATE,
+    ("Query", "myAddresses"): ADDRESSES_MAX,
+    ("Query", "myDeliveryZones"): ZONES_MAX,
+    ("StoreDelivery", "zones"): ZONES_MAX,
+    ("DeliveryZone", "provinces"): PROVINCES_ESTIMATE,
+    ("DeliveryZone", "methods"): METHODS_PER_ZONE_MAX,
+    ("Cart", "deliveryOptions"): CART_MAX_LINES,  # one entry per store of the cart
+    ("StoreDeliveryOptions", "options"): DELIVERY_OPTIONS_ESTIMATE,
+    ("StoreStats", "ordersByProvince"): PROVINCES_ESTIMATE + 1,  # and orders without a province
 }
 
 

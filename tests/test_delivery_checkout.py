@@ -86,7 +86,7 @@ def test_a_buyer_in_huambo_is_charged_exactly_the_quoted_fees(
         ("Expresso", "8000.00"),
     ]
     assert [(o["kind"], o["name"], o["fee"]) for o in theirs["options"]] == [
-        ("PICKUP", "Pickup at the store", "0.00"),
+        ("PICKUP", "Levantamento na loja", "0.00"),
         ("DELIVERY", "Transportadora", "4200.00"),
     ]
     express = mine["options"][1]

@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 from domain.cart.models import Cart
 from domain.catalog import services as catalog_services
 from domain.catalog.services import OptionSetting
+from domain.delivery import services as delivery_services
+from domain.delivery.models import Province
 from domain.orders.models import OrderStatus
 from domain.reviews.models import Review
 from graph.auth import token_pair_issue
@@ -85,6 +87,18 @@ CALLERS = {
     "UpdateProductVariant": "seller",
     "DeleteProductVariant": "seller",
     "SetVariantStock": "seller",
+    "CreateAddress": "buyer",
+    "UpdateAddress": "buyer",
+    "SetDefaultAddress": "buyer",
+    "DeleteAddress": "buyer",
+    "CheckoutWithDelivery": "buyer",
+    "CreateDeliveryZone": "seller",
+    "UpdateDeliveryZone": "seller",
+    "DeleteDeliveryZone": "seller",
+    "CreateDeliveryMethod": "seller",
+    "UpdateDeliveryMethod": "seller",
+    "DeleteDeliveryMethod": "seller",
+    "SetStorePickup": "seller",
 }
 
 
@@ -249,6 +263,27 @@ def make_world(users: dict) -> dict:
         seller=seller, product_id=shoe.pk, price=Decimal("900.00"), options=[("Tamanho", "41")], sku="SAP-41"
     )
     variants = [*shoe.variants.all(), *products[0].variants.all(), *foreign.variants.all()]
+    # Delivery: the buyer's address in Huambo, the seller's zone there with a method, provinces.
+    huambo, luanda = Province.objects.get(code="huambo"), Province.objects.get(code="luanda")
+    address = delivery_services.address_create(
+        user=buyer,
+        values=delivery_services.AddressValues(
+            recipient="Ana",
+            phone="+244923456789",
+            province_id=huambo.pk,
+            municipality="Huambo",
+            neighbourhood="Benfica",
+        ),
+    )
+    zone = delivery_services.delivery_zone_create(seller=seller, name="Planalto", province_ids=[huambo.pk])
+    method = delivery_services.delivery_method_create(
+        seller=seller,
+        zone_id=zone.pk,
+        values=delivery_services.MethodValues(
+            name="Normal", fee=Decimal("3500.00"), min_days=3, max_days=7, free_from=Decimal("50000.00")
+        ),
+    )
+    fill_cart(buyer, (products[0], 1))  # a cart for CheckoutWithDelivery
     ids = (
         [gid(p) for p in (*products, foreign, shoe)]
         + [gid(v) for v in variants]
@@ -259,6 +294,12 @@ def make_world(users: dict) -> dict:
             gid(buyer),
             gid(category),
             gid(review),
+            gid(huambo),
+            gid(luanda),
+            gid(address),
+            gid(zone),
+            gid(method),
+            gid("Address", 10**9),
             gid("Product", 10**12),
             gid("Review", -1),
         ]
@@ -282,6 +323,15 @@ def make_world(users: dict) -> dict:
         "sku": ["SAP-41", "SAP-42"],
         "quantity": [0, 3, 5],
         "expectedQuantity": [0, 5],
+        "phone": ["+244 923 456 789", "923456789", "+351912345678"],
+        "recipient": ["Ana Silva"],
+        "municipality": ["Huambo", "Luanda"],
+        "neighbourhood": ["Benfica", "Maianga"],
+        "fee": ["0", "1500.00", "3500.00"],
+        "expectedFee": ["0.00", "3500.00"],
+        "minDays": [0, 3],
+        "maxDays": [1, 7],
+        "freeFrom": ["50000.00"],
     }
 
 

@@ -21,6 +21,8 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
 from domain.catalog import services as catalog_services
 from domain.catalog.services import OptionSetting
+from domain.delivery import services as delivery_services
+from domain.delivery.models import Province
 from domain.reviews.models import Review
 from graph.schema import schema
 
@@ -126,6 +128,24 @@ EXPECTED = {
     "Mutation.updateProductVariant": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
     "Mutation.deleteProductVariant": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
     "Mutation.setVariantStock": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": FORBIDDEN},
+    # Delivery: the buyer's address book; the seller's zones, methods and pickup (another seller's are
+    # not seen: NOT_FOUND); what a store offers and the provinces are public.
+    "Query.provinces": ANYONE,
+    "Query.storeDelivery": ANYONE,
+    "Query.myAddresses": BUYER,
+    "Query.myDeliveryZones": SELLER,  # empty without a store
+    "Query.myStorePickup": SELLER,  # null without one
+    "Mutation.createAddress": BUYER,
+    "Mutation.updateAddress": BUYER,
+    "Mutation.setDefaultAddress": BUYER,
+    "Mutation.deleteAddress": BUYER,
+    "Mutation.createDeliveryZone": {**SELLER, "unapproved_seller": FORBIDDEN},
+    "Mutation.updateDeliveryZone": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": NOT_SEEN},
+    "Mutation.deleteDeliveryZone": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": NOT_SEEN},
+    "Mutation.createDeliveryMethod": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": NOT_SEEN},
+    "Mutation.updateDeliveryMethod": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": NOT_SEEN},
+    "Mutation.deleteDeliveryMethod": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": NOT_SEEN},
+    "Mutation.setStorePickup": {**SELLER, "unapproved_seller": FORBIDDEN},
 }
 
 
@@ -163,7 +183,29 @@ def targets(seller, other_seller, buyer):
     catalog_services.product_variant_create(
         seller=seller, product_id=shoe.pk, price=Decimal("900.00"), options=[("Tamanho", "41")]
     )
+    # The buyer's address, and the seller's zone with a method, in Luanda.
+    luanda = Province.objects.get(code="luanda")
+    address = delivery_services.address_create(
+        user=buyer,
+        values=delivery_services.AddressValues(
+            recipient="Ana",
+            phone=PHONE,
+            province_id=luanda.pk,
+            municipality="Luanda",
+            neighbourhood="Maianga",
+        ),
+    )
+    zone = delivery_services.delivery_zone_create(seller=seller, name="Luanda", province_ids=[luanda.pk])
+    delivery_method = delivery_services.delivery_method_create(
+        seller=seller,
+        zone_id=zone.pk,
+        values=delivery_services.MethodValues(name="Mota", fee=Decimal("1500.00"), min_days=0, max_days=1),
+    )
     return {
+        "luanda": luanda,
+        "address": address,
+        "zone": zone,
+        "delivery_method": delivery_method,
         "shoe": shoe,
         "shoe_40": shoe.variants.get(name="40"),
         "shoe_41": shoe.variants.get(name="41"),
@@ -259,7 +301,44 @@ def arguments(field: str, t: dict, seller) -> dict:
         "Mutation.updateProductVariant": {"id": gid(t["shoe_40"]), "input": {"stockQuantity": 4}},
         "Mutation.deleteProductVariant": {"id": gid(t["shoe_41"])},
         "Mutation.setVariantStock": {"items": [{"variantId": gid(t["shoe_40"]), "quantity": 9}]},
+        "Query.storeDelivery": {"storeId": gid(seller.store)},
+        "Mutation.createAddress": {"input": address_input(t)},
+        "Mutation.updateAddress": {"id": gid(t["address"]), "input": address_input(t)},
+        "Mutation.setDefaultAddress": {"id": gid(t["address"])},
+        "Mutation.deleteAddress": {"id": gid(t["address"])},
+        "Mutation.createDeliveryZone": {"input": {"name": "Sul", "provinceIds": [gid(t["luanda"])]}},
+        "Mutation.updateDeliveryZone": {
+            "id": gid(t["zone"]),
+            "input": {"name": "Capital", "provinceIds": [gid(t["luanda"])]},
+        },
+        "Mutation.deleteDeliveryZone": {"id": gid(t["zone"])},
+        "Mutation.createDeliveryMethod": {"zoneId": gid(t["zone"]), "input": method_input()},
+        "Mutation.updateDeliveryMethod": {"id": gid(t["delivery_method"]), "input": method_input()},
+        "Mutation.deleteDeliveryMethod": {"id": gid(t["delivery_method"])},
+        "Mutation.setStorePickup": {
+            "input": {
+                "isEnabled": True,
+                "provinceId": gid(t["luanda"]),
+                "municipality": "Luanda",
+                "address": "Rua da Missão 10",
+                "openingHours": "Seg-Sex 8h-17h",
+            }
+        },
     }.get(field, {})
+
+
+def address_input(t: dict) -> dict:
+    return {
+        "recipient": "Ana Silva",
+        "phone": PHONE,
+        "provinceId": gid(t["luanda"]),
+        "municipality": "Luanda",
+        "neighbourhood": "Maianga",
+    }
+
+
+def method_input() -> dict:
+    return {"name": "Carrinha", "fee": "2500.00", "minDays": 1, "maxDays": 2}
 
 
 def document(field: str, variables: dict) -> str:
