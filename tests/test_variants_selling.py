@@ -514,3 +514,42 @@ def test_low_stock_counts_variants(gql, seller):
         ("Meias", "", 2),
         ("Sapatilha", "42", 3),
     ]
+
+
+# ---------------------------------------------------------------- the admin
+
+
+def test_the_admin_shows_a_products_options_and_variants_read_only(client, admin, seller):
+    product = sizes(seller, "40", "41")
+    services.product_variant_create(
+        seller=seller,
+        product_id=product.pk,
+        price=Decimal("80.00"),
+        options=[("Tamanho", "41")],
+        sku="SAP-41",
+    )
+    client.force_login(admin)
+    page = client.get(f"/admin/catalog/product/{product.pk}/change/").content.decode()
+    assert "SAP-41" in page and "Tamanho" in page and "40, 41" in page
+    # Hiding the product still saves through the service, the read-only rows untouched.
+    before = list(ProductVariant.objects.order_by("pk").values())
+    response = client.post(
+        f"/admin/catalog/product/{product.pk}/change/",
+        {
+            "is_active": "",
+            **{
+                f"{prefix}-{key}": value
+                for prefix in ("options", "variants")
+                for key, value in (
+                    ("TOTAL_FORMS", "0"),
+                    ("INITIAL_FORMS", "0"),
+                    ("MIN_NUM_FORMS", "0"),
+                    ("MAX_NUM_FORMS", "0"),
+                )
+            },
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    product.refresh_from_db()
+    assert product.is_active is False
+    assert list(ProductVariant.objects.order_by("pk").values()) == before

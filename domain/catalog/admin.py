@@ -1,12 +1,13 @@
 """Admin screens of the catalogue. Writes go through the catalogue services: categories are
 created and renamed by them (slug chosen once, search text kept in step); products belong to
-their sellers, so here an admin can only hide or show one."""
+their sellers, so here an admin can only hide or show one. A product's option groups and
+variants (SKU, price, stock, active) are shown on its page, read-only: the seller manages them."""
 
 from django import forms
 from django.contrib import admin
 
 from . import services
-from .models import Category, Product
+from .models import Category, Product, ProductOption, ProductVariant
 
 
 class CategoryForm(forms.ModelForm):
@@ -46,8 +47,54 @@ class CategoryAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on their product's page, changed by the seller only (through the services)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProductOptionInline(ReadOnlyInline):
+    model = ProductOption
+    fields = ("position", "name", "option_values")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("values")
+
+    @admin.display(description="values")
+    def option_values(self, option):
+        return ", ".join(value.value for value in option.values.all())
+
+
+class ProductVariantInline(ReadOnlyInline):
+    model = ProductVariant
+    fields = (
+        "position",
+        "name",
+        "sku",
+        "price",
+        "compare_at_price",
+        "stock_quantity",
+        "is_active",
+        "is_default",
+    )
+    readonly_fields = fields
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    inlines = (ProductOptionInline, ProductVariantInline)
     list_display = (
         "name",
         "store",
@@ -68,6 +115,7 @@ class ProductAdmin(admin.ModelAdmin):
         "category",
         "description",
         "price",
+        "max_price",
         "stock_quantity",
         "in_stock",
         "is_active",
