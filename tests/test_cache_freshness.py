@@ -214,6 +214,25 @@ def _upload(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png(size=(64, 64)), content_type="image/png")
 
 
+def _sizes(w):
+    catalog.product_options_set(
+        seller=w.seller,
+        product_id=w.product.pk,
+        options=[catalog.OptionSetting(name="Tamanho", values=["P", "G"])],
+    )
+
+
+def _sizes_and_a_variant(w):
+    _sizes(w)
+    w.variant = catalog.product_variant_create(
+        seller=w.seller,
+        product_id=w.product.pk,
+        price=Decimal("150.00"),
+        stock_quantity=1,
+        options=[("Tamanho", "G")],
+    )
+
+
 WRITES: dict[str, Write] = {
     # ---- who shows in public answers: reviewers' names, sellers' stores
     "reviewer renames themself": Write(
@@ -295,6 +314,36 @@ WRITES: dict[str, Write] = {
             thumbnails.product_thumbnail_after_commit,
             thumbnails.product_thumbnail_make,
         ),
+    ),
+    # ---- options and variants (w.product's default variant becomes its "P")
+    "product gets options": Write(_sizes, (catalog.product_options_set,)),
+    "a new variant": Write(
+        lambda w: catalog.product_variant_create(
+            seller=w.seller,
+            product_id=w.product.pk,
+            price=Decimal("90.00"),
+            stock_quantity=2,
+            options=[("Tamanho", "G")],
+        ),
+        (catalog.product_variant_create,),
+        prepare=_sizes,
+    ),
+    "variant deactivated": Write(
+        lambda w: catalog.product_variant_update(seller=w.seller, variant_id=w.variant.pk, is_active=False),
+        (catalog.product_variant_update,),
+        prepare=_sizes_and_a_variant,
+    ),
+    "variant deleted": Write(
+        lambda w: catalog.product_variant_delete(seller=w.seller, variant_id=w.variant.pk),
+        (catalog.product_variant_delete,),
+        prepare=_sizes_and_a_variant,
+    ),
+    "stock set in bulk": Write(
+        lambda w: catalog.variant_stock_set(
+            seller=w.seller,
+            settings=[catalog.StockSetting(variant_id=w.product.variants.get().pk, quantity=0)],
+        ),
+        (catalog.variant_stock_set,),
     ),
     "other product's price": Write(
         lambda w: catalog.product_update(seller=w.seller, product_id=w.neighbour.pk, price=Decimal("55.00")),
@@ -427,6 +476,7 @@ CHANGES_NOTHING_PUBLIC = {
     "domain.accounts.verification.verification_resend": "an e-mail",
     "domain.accounts.verification.email_change": "an e-mail address, never public",
     "domain.catalog.services.category_errors": "a check",
+    "domain.catalog.services.option_key": "a normalization",
     "domain.orders.checkout.order_number_new": "a number",
     "domain.orders.fulfilment.order_update_status": "an order's status; stock does not move",
     "domain.orders.fulfilment.orders_confirm_paid": "an order's status",
