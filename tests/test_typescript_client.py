@@ -63,9 +63,10 @@ def test_the_generated_client_has_a_typed_document_for_every_operation():
     assert documents == set(operations())
 
 
-# The documents of buying and selling (live: the buyer's page waits for the payment on a websocket);
-# account upkeep (e-mailed links and the like) is left out.
-BUY_FLOW_DOCUMENTS = ["storefront", "auth", "seller", "admin", "live"]
+# The documents of buying and selling (live: the buyer's page waits for the payment on a websocket;
+# delivery: the seller's zones and the buyer's addresses, options and choice per store); account
+# upkeep (e-mailed links and the like) is left out.
+BUY_FLOW_DOCUMENTS = ["storefront", "auth", "seller", "admin", "live", "delivery"]
 
 
 def test_the_buy_flow_runs_every_operation_of_buying_and_selling():

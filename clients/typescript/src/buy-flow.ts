@@ -8,8 +8,12 @@
  * with its cart code, pays by CARD (a declined card first), then by REFERENCE confirmed through
  * the signed payment webhook, which its page learns live on a websocket (myOrderUpdates); the seller moves the CARD order to DELIVERED; the buyer follows it,
  * reviews the product, keeps a wishlist, asks for a refund of the other order, cancels a third;
- * the admin hides and shows the store, the seller deletes a product; the session is refreshed and
- * logged out. Every one of the project's operations runs at least once. Exits 1 at the first surprise.
+ * the admin hides and shows the store, the seller deletes a product; the seller sets up delivery
+ * (a zone of provinces with its methods, pickup at the store) and sells a sandal in sizes and
+ * colours (options, variants, stock set in bulk with compare-and-set); the buyer keeps an address
+ * book, buys the sandal in 40 / Preto and the demo's trainers in 42 / Preto, sees each store's
+ * delivery options for Huambo, checks out with one method per store and is charged exactly the
+ * quoted fees; the session is refreshed and logged out. Every one of the project's operations runs at least once. Exits 1 at the first surprise.
  *
  * Environment: KITANDA_URL (default http://127.0.0.1:8000), KITANDA_WS_URL (the websocket endpoint,
  * default KITANDA_URL's /graphql/ with ws:// or wss://), KITANDA_ADMIN / KITANDA_PASSWORD (an
@@ -24,43 +28,78 @@ import {
   ActivateStoreDocument,
   AddToCartDocument,
   AddToWishlistDocument,
+  AddVariantToCartDocument,
   ApproveSellerDocument,
-  CartDocument,
-  CategoriesDocument,
   CancelOrderDocument,
+  CartDeliveryOptionsDocument,
+  CartDocument,
+  CartVariantsDocument,
+  CategoriesDocument,
   CheckoutDocument,
+  CheckoutWithDeliveryDocument,
+  CreateAddressDocument,
   CreateCategoryDocument,
+  CreateDeliveryMethodDocument,
+  CreateDeliveryZoneDocument,
   CreateProductDocument,
+  CreateProductVariantDocument,
   CreateReviewDocument,
   CreateStoreDocument,
   DeactivateStoreDocument,
+  DeleteAddressDocument,
+  DeleteDeliveryMethodDocument,
+  DeleteDeliveryZoneDocument,
   DeleteProductDocument,
+  DeleteProductVariantDocument,
   DeleteReviewDocument,
   MeDocument,
+  MyAddressesDocument,
+  MyDeliveryZonesDocument,
   MyOrdersDocument,
+  MyStorePickupDocument,
   MyWishlistDocument,
+  OrderDeliveryDocument,
   OrderDetailDocument,
+  OrderLinesDocument,
   OrderUpdatesDocument,
   PaymentReferenceDocument,
   PendingSellersDocument,
   ProductDetailDocument,
   ProductListDocument,
   ProductReviewsDocument,
+  ProductsByOptionDocument,
+  ProductVariantsDocument,
+  ProvincesDocument,
   RefreshDocument,
   RegisterDocument,
+  RemoveCartVariantDocument,
   RemoveFromCartDocument,
   RemoveFromWishlistDocument,
   RequestRefundDocument,
+  SetDefaultAddressDocument,
+  SetProductOptionsDocument,
+  SetStorePickupDocument,
+  SetVariantStockDocument,
+  StoreDeliveryDocument,
   StoreDetailDocument,
   StoreListDocument,
+  StoreOrdersByProvinceDocument,
   StoreOrdersDocument,
   StoreProductsDocument,
+  StoreProductVariantsDocument,
+  UpdateAddressDocument,
   UpdateCartItemDocument,
+  UpdateCartVariantDocument,
+  UpdateDeliveryMethodDocument,
+  UpdateDeliveryZoneDocument,
   UpdateOrderStatusDocument,
   UpdateProductDocument,
+  UpdateProductVariantDocument,
   UpdateReviewDocument,
   UpdateStoreDocument,
+  type AddressInput,
   type CheckoutInput,
+  type DeliveryChoiceInput,
   type OrderStatus,
   type OrderUpdatesSubscription,
 } from "./generated/graphql.js";
@@ -149,6 +188,294 @@ async function payReference(referenceNumber: string, amount: string, transaction
   const answer = (await response.json()) as { status?: string; replayed?: boolean; error?: string };
   check(response.status === 200, `webhook answered ${response.status}: ${answer.error}`);
   return answer;
+}
+
+/** Kwanza as integer cents, so that sums of Decimal strings are exact. */
+function cents(amount: string): number {
+  return Math.round(Number(amount) * 100);
+}
+
+/** An ISO date (YYYY-MM-DD) `days` from today. */
+function isoDay(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A size and delivery by province: the seller sets up delivery (zones, methods, pickup) and a
+ * sandal in two options (Tamanho × Cor) with their stock; the buyer keeps an address book in
+ * Huambo, finds the size, adds it and a demo store's trainers in a size to the cart, sees each
+ * store's delivery options, checks out with one method per store and is charged exactly the quoted
+ * fees; the order keeps the variant and the delivery as they were.
+ */
+async function sizesAndDelivery(
+  seller: KitandaClient,
+  store: { id: string; slug: string },
+  category: { id: string; slug: string },
+  buyer: KitandaClient,
+  visitor: KitandaClient,
+): Promise<void> {
+  // ---------------------------------------------------------------- the seller's delivery
+  const provinces = (await visitor.request(ProvincesDocument)).provinces;
+  check(provinces.length === 21, `21 provinces, not ${provinces.length}`);
+  const province = (code: string) => {
+    const found = provinces.find((p) => p.code === code);
+    check(found, `the province ${code}`);
+    return found;
+  };
+  const [huambo, bie, luanda, benguela] = ["huambo", "bie", "luanda", "benguela"].map(province);
+  const planalto = ok(
+    (await seller.request(CreateDeliveryZoneDocument, { input: { name: `Planalto ${RUN}`, provinceIds: [huambo.id] } }))
+      .createDeliveryZone,
+    "createDeliveryZone",
+  ).zone!;
+  const widened = ok(
+    (
+      await seller.request(UpdateDeliveryZoneDocument, {
+        id: planalto.id,
+        input: { name: `Planalto ${RUN}`, provinceIds: [huambo.id, bie.id] },
+      })
+    ).updateDeliveryZone,
+    "updateDeliveryZone",
+  ).zone!;
+  check(widened.provinces.map((p) => p.code).sort().join() === "bie,huambo", "the zone covers Huambo and Bié");
+  const addMethod = async (zoneId: string, name: string, fee: string, minDays: number, maxDays: number, freeFrom?: string) =>
+    ok(
+      (await seller.request(CreateDeliveryMethodDocument, { zoneId, input: { name, fee, minDays, maxDays, freeFrom } }))
+        .createDeliveryMethod,
+      `createDeliveryMethod ${name}`,
+    ).method!;
+  const normal = await addMethod(planalto.id, "Normal", "3500.00", 3, 7, "50000.00");
+  const express = await addMethod(planalto.id, "Expresso", "8000.00", 1, 2);
+  const moto = await addMethod(planalto.id, "Mota", "9000.00", 0, 1);
+  const cheaper = ok(
+    (
+      await seller.request(UpdateDeliveryMethodDocument, {
+        id: express.id,
+        input: { name: "Expresso", fee: "7500.00", minDays: 1, maxDays: 2 },
+      })
+    ).updateDeliveryMethod,
+    "updateDeliveryMethod",
+  ).method!;
+  check(cheaper.fee === "7500.00", "the express fee was lowered");
+  ok((await seller.request(DeleteDeliveryMethodDocument, { id: moto.id })).deleteDeliveryMethod, "deleteDeliveryMethod");
+  const south = ok(
+    (await seller.request(CreateDeliveryZoneDocument, { input: { name: `Sul ${RUN}`, provinceIds: [benguela.id] } }))
+      .createDeliveryZone,
+    "createDeliveryZone",
+  ).zone!;
+  ok((await seller.request(DeleteDeliveryZoneDocument, { id: south.id })).deleteDeliveryZone, "deleteDeliveryZone");
+  ok(
+    (
+      await seller.request(SetStorePickupDocument, {
+        input: {
+          isEnabled: true,
+          provinceId: luanda.id,
+          municipality: "Luanda",
+          address: "Rua da Missão 10",
+          openingHours: "Segunda a sexta, 8h às 17h",
+          readyDays: 1,
+        },
+      })
+    ).setStorePickup,
+    "setStorePickup",
+  );
+  const zones = (await seller.request(MyDeliveryZonesDocument)).myDeliveryZones;
+  const mine = zones.find((z) => z.id === planalto.id);
+  check(mine && mine.methods.map((m) => `${m.name} ${m.fee}`).join() === "Normal 3500.00,Expresso 7500.00", "my zone's methods");
+  check(!zones.some((z) => z.id === south.id), "the deleted zone is gone");
+  check((await seller.request(MyStorePickupDocument)).myStorePickup?.address === "Rua da Missão 10", "my store's pickup");
+  const shown = (await visitor.request(StoreDeliveryDocument, { storeId: store.id })).storeDelivery;
+  check(shown.zones.some((z) => z.name === `Planalto ${RUN}`) && shown.pickup?.province.code === "luanda", "the store's delivery, public");
+  step(`seller delivers to Huambo and Bié (Normal 3500, free from 50000; Expresso 7500) and offers pickup in Luanda`);
+
+  // ---------------------------------------------------------------- a sandal in sizes and colours
+  const created = await seller.request(CreateProductDocument, {
+    input: { name: `Sandália de Couro ${RUN}`, price: "6000.00", stockQuantity: 4, categoryId: category.id },
+  });
+  const sandal = ok(created.createProduct, "createProduct sandal").product!;
+  const optioned = ok(
+    (
+      await seller.request(SetProductOptionsDocument, {
+        productId: sandal.id,
+        options: [
+          { name: "Tamanho", values: ["39", "40"] },
+          { name: "Cor", values: ["Preto", "Castanho"] },
+        ],
+      })
+    ).setProductOptions,
+    "setProductOptions",
+  ).product!;
+  const first = optioned.variants.edges.map((e) => e.node);
+  check(first.length === 1 && first[0].name === "39 / Preto" && first[0].stockQuantity === 4, "the default variant became 39 / Preto");
+  const variant = async (price: string, size: string, colour: string, stockQuantity: number) =>
+    ok(
+      (
+        await seller.request(CreateProductVariantDocument, {
+          productId: sandal.id,
+          input: {
+            price,
+            stockQuantity,
+            sku: `SND-${RUN}-${size}${colour[0]}`,
+            options: [
+              { name: "tamanho", value: size },
+              { name: "Cor", value: colour },
+            ],
+          },
+        })
+      ).createProductVariant,
+      `createProductVariant ${size} / ${colour}`,
+    ).variant!;
+  const black40 = await variant("6500.00", "40", "Preto", 3);
+  const brown39 = await variant("6000.00", "39", "Castanho", 2);
+  const brown40 = await variant("6500.00", "40", "Castanho", 0);
+  ok(
+    (await seller.request(UpdateProductVariantDocument, { id: black40.id, input: { compareAtPrice: "7500.00" } })).updateProductVariant,
+    "updateProductVariant",
+  );
+  ok((await seller.request(DeleteProductVariantDocument, { id: brown40.id })).deleteProductVariant, "deleteProductVariant");
+  // Two clerks: the first sets 40 / Preto from 3 to 5; the second, still believing 3, is refused.
+  const stocked = ok(
+    (
+      await seller.request(SetVariantStockDocument, {
+        items: [
+          { variantId: black40.id, quantity: 5, expectedQuantity: 3 },
+          { variantId: brown39.id, quantity: 1 },
+        ],
+      })
+    ).setVariantStock,
+    "setVariantStock",
+  );
+  check(stocked.variants.map((v) => v.stockQuantity).join() === "5,1", "the stock set in bulk");
+  const stale = (await seller.request(SetVariantStockDocument, { items: [{ variantId: black40.id, quantity: 9, expectedQuantity: 3 }] }))
+    .setVariantStock;
+  check(stale.errors[0]?.code === "STOCK_CHANGED" && stale.variants.length === 0, "a stale compare-and-set is refused");
+  const listed = (await seller.request(StoreProductVariantsDocument, { slug: sandal.slug, first: 10 })).product;
+  check(
+    listed?.variants.totalCount === 3 && listed.priceRange.min === "6000.00" && listed.priceRange.max === "6500.00" && listed.stockQuantity === 10,
+    "the sandal has 3 variants from 6000 to 6500, 10 in stock",
+  );
+  step(`seller sells ${sandal.slug} in Tamanho × Cor: 39 / Preto, 40 / Preto (5), 39 / Castanho (1); a stale stock count refused`);
+
+  // ---------------------------------------------------------------- the buyer's address book
+  const address = (input: Partial<AddressInput>): AddressInput => ({
+    recipient: "Njinga Teste",
+    phone: "+244 923 456 789",
+    provinceId: huambo.id,
+    municipality: "Huambo",
+    neighbourhood: "Bairro Académico",
+    referencePoint: "Junto à Escola 14",
+    ...input,
+  });
+  const home = ok((await buyer.request(CreateAddressDocument, { input: address({}) })).createAddress, "createAddress").address!;
+  check(home.isDefault && home.phone === "+244923456789", "the first address is the default, its phone in international form");
+  const work = ok(
+    (await buyer.request(CreateAddressDocument, { input: address({ provinceId: luanda.id, municipality: "Luanda", neighbourhood: "Maianga" }) }))
+      .createAddress,
+    "createAddress",
+  ).address!;
+  ok((await buyer.request(SetDefaultAddressDocument, { id: work.id })).setDefaultAddress, "setDefaultAddress");
+  ok(
+    (await buyer.request(UpdateAddressDocument, { id: home.id, input: address({ street: "Rua 5 de Outubro 12", isDefault: true }) })).updateAddress,
+    "updateAddress",
+  );
+  ok((await buyer.request(DeleteAddressDocument, { id: work.id })).deleteAddress, "deleteAddress");
+  const book = (await buyer.request(MyAddressesDocument)).myAddresses;
+  check(book.length === 1 && book[0].id === home.id && book[0].isDefault && book[0].street === "Rua 5 de Outubro 12", "the address book");
+  step("buyer keeps an address in Huambo (default), another made default and deleted");
+
+  // ---------------------------------------------------------------- a size in the cart, two stores
+  const size40 = (
+    await visitor.request(ProductsByOptionDocument, { options: [{ name: "Tamanho", value: "40" }], inStock: true, category: category.slug })
+  ).products;
+  check(size40.edges.map((e) => e.node.slug).join() === sandal.slug, "Tamanho 40 in stock finds the sandal");
+  const brown40Left = (
+    await visitor.request(ProductsByOptionDocument, {
+      options: [{ name: "tamanho", value: "40" }, { name: "cor", value: "castanho" }],
+      category: category.slug,
+    })
+  ).products;
+  check(brown40Left.totalCount === 0, "no sandal is made in 40 / Castanho any more");
+  const pick = async (slug: string, wanted: Record<string, string>) => {
+    const product = (await visitor.request(ProductVariantsDocument, { slug, first: 100 })).product;
+    check(product && product.options.length === Object.keys(wanted).length, `${slug} has options ${Object.keys(wanted).join(", ")}`);
+    const chosen = product.variants.edges
+      .map((e) => e.node)
+      .find((v) => v.inStock && v.options.every((o) => wanted[o.name] === o.value));
+    check(chosen, `${slug} in ${Object.values(wanted).join(" / ")}, in stock`);
+    return chosen;
+  };
+  const sandal40 = await pick(sandal.slug, { Tamanho: "40", Cor: "Preto" });
+  const refused = (await buyer.request(AddToCartDocument, { productId: sandal.id })).addToCart;
+  check(refused.errors[0]?.code === "VARIANT_REQUIRED", "a product with options is bought by its variant");
+  ok((await buyer.request(AddVariantToCartDocument, { variantId: sandal40.id, quantity: 2 })).addToCart, "addToCart(variantId)");
+  ok((await buyer.request(UpdateCartVariantDocument, { variantId: sandal40.id, quantity: 1 })).updateCartItem, "updateCartItem(variantId)");
+  ok((await buyer.request(AddVariantToCartDocument, { variantId: brown39.id })).addToCart, "addToCart(variantId)");
+  ok((await buyer.request(RemoveCartVariantDocument, { variantId: brown39.id })).removeFromCart, "removeFromCart(variantId)");
+  // The demo's trainers (another store, demo/data.py VARIANTS) in a size that is in stock.
+  const trainers = (await visitor.request(ProductListDocument, { search: "Sapatilhas Maianga", first: 5 })).products.edges
+    .map((e) => e.node)
+    .find((p) => p.store.slug !== store.slug);
+  check(trainers, "the demo sells Sapatilhas Maianga in another store");
+  const trainers42 = await pick(trainers.slug, { Tamanho: "42", Cor: "Preto" });
+  ok((await buyer.request(AddVariantToCartDocument, { variantId: trainers42.id })).addToCart, "addToCart(variantId)");
+  const cart = (await buyer.request(CartVariantsDocument, {})).cart;
+  const lines = cart?.items.map((i) => `${i.variant.name} × ${i.quantity}`).sort();
+  check(lines?.join() === "40 / Preto × 1,42 / Preto × 1", `the cart holds ${lines?.join()}`);
+
+  // ---------------------------------------------------------------- each store's options, one choice each
+  const quoted = (await buyer.request(CartDeliveryOptionsDocument, { addressId: home.id })).cart!.deliveryOptions;
+  check(quoted.length === 2, "options for each of the two stores");
+  const choices: DeliveryChoiceInput[] = [];
+  const expected = new Map<string, { fee: string; goods: string; name: string }>();
+  for (const part of quoted) {
+    check(part.options.length > 0, `${part.store.name} delivers to Huambo or offers pickup`);
+    // Ours: the Normal method (3500, below its free threshold); another store's: its cheapest.
+    const option =
+      part.store.id === store.id ? part.options.find((o) => o.methodId === normal.id) : part.options[0];
+    check(option, `${part.store.name}'s Normal method is offered in Huambo`);
+    check(option.earliestDate <= option.latestDate, "a date range");
+    choices.push(
+      option.kind === "PICKUP"
+        ? { storeId: part.store.id, pickup: true, expectedFee: option.fee }
+        : { storeId: part.store.id, methodId: option.methodId, expectedFee: option.fee },
+    );
+    expected.set(part.store.id, { fee: option.fee, goods: part.goodsTotal, name: option.name });
+  }
+  check(expected.get(store.id)?.fee === "3500.00" && expected.get(store.id)?.goods === "6500.00", "our store: 6500 of goods, 3500 to deliver");
+  const placed = ok(
+    (
+      await buyer.request(CheckoutWithDeliveryDocument, {
+        input: { addressId: home.id, delivery: choices, contactPhone: "923000111", paymentMethod: "CARD", cardNumber: "4111 1111 1111 1111" },
+      })
+    ).checkout,
+    "checkout with delivery",
+  ).orders!;
+  check(placed.length === 2, "one order per store");
+  for (const order of placed) {
+    const quote = expected.get(order.store.id);
+    check(quote && order.deliveryFee === quote.fee && order.delivery?.fee === quote.fee, `${order.orderNumber} charged the quoted fee`);
+    check(cents(order.totalAmount) === cents(quote.goods) + cents(quote.fee), `${order.orderNumber}: goods + fee`);
+    check(order.payment?.amount === order.totalAmount && order.payment.status === "COMPLETED", "paid, fee included");
+  }
+  const ours = placed.find((o) => o.store.id === store.id)!;
+  const kept = (await buyer.request(OrderDeliveryDocument, { orderNumber: ours.orderNumber })).order?.delivery;
+  check(
+    kept?.kind === "DELIVERY" && kept.name === "Normal" && kept.province === "Huambo" && kept.referencePoint === "Junto à Escola 14",
+    "the order keeps the method and the address as they were",
+  );
+  const bought = (await buyer.request(OrderLinesDocument, { orderNumber: ours.orderNumber })).order?.items ?? [];
+  check(
+    bought.length === 1 && bought[0].variantName === "40 / Preto" && bought[0].sku === `SND-${RUN}-40P` && bought[0].price === "6500.00",
+    "the order line keeps the variant's name, SKU and price",
+  );
+  const byProvince = (await seller.request(StoreOrdersByProvinceDocument, { from: isoDay(-1), to: isoDay(1) })).storeStats;
+  check(byProvince, "the seller's statistics");
+  const inHuambo = byProvince.ordersByProvince.find((row) => row.province === "Huambo");
+  check(inHuambo && inHuambo.orders >= 1 && cents(inHuambo.deliveryFees) >= cents("3500.00"), "the seller's orders in Huambo");
+  const summary = placed
+    .map((o) => `${o.orderNumber} ${o.store.name}: ${o.totalAmount} = ${expected.get(o.store.id)!.goods} + ${o.deliveryFee} (${o.delivery?.name})`)
+    .join("; ");
+  step(`bought a sandal in 40 / Preto and trainers in 42 / Preto, delivered to Huambo: ${summary}`);
 }
 
 async function main(): Promise<void> {
@@ -357,6 +684,8 @@ async function main(): Promise<void> {
   ok((await seller.request(DeleteProductDocument, { id: mat.id })).deleteProduct, "deleteProduct");
   check((await visitor.request(ProductDetailDocument, { slug: mat.slug })).product === null, "a deleted product is gone");
   step("an order cancelled, a review deleted, the store updated, hidden and shown again, a product deleted");
+
+  await sizesAndDelivery(seller, store, category, buyer, visitor);
 
   // ---------------------------------------------------------------- the session: refresh and logout
   const eager = new KitandaClient({ endpoint: ENDPOINT, tokens: buyer.tokens, refreshMarginSeconds: 7200 });

@@ -8,7 +8,7 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /** Date (isoformat) */
-  Date: { input: unknown; output: unknown; }
+  Date: { input: string; output: string; }
   /** Date with time (isoformat) */
   DateTime: { input: string; output: string; }
   /** Decimal (fixed-point) */
@@ -17,6 +17,42 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
   /** Represents a file upload. */
   Upload: { input: Blob; output: Blob; }
+};
+
+export type Address = Node & {
+  __typename?: 'Address';
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  isDefault: Scalars['Boolean']['output'];
+  municipality: Scalars['String']['output'];
+  neighbourhood: Scalars['String']['output'];
+  /** In international form: +244 and 9 digits. */
+  phone: Scalars['String']['output'];
+  province: Province;
+  recipient: Scalars['String']['output'];
+  referencePoint: Scalars['String']['output'];
+  street: Scalars['String']['output'];
+};
+
+export type AddressInput = {
+  /** Make it the default address. */
+  isDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  municipality: Scalars['String']['input'];
+  neighbourhood: Scalars['String']['input'];
+  /** An Angolan number (+244), mobile or fixed. */
+  phone: Scalars['String']['input'];
+  provinceId: Scalars['ID']['input'];
+  recipient: Scalars['String']['input'];
+  /** e.g. “Junto à Escola 14”. */
+  referencePoint?: InputMaybe<Scalars['String']['input']>;
+  /** Street and number, where there is one. */
+  street?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AddressPayload = {
+  __typename?: 'AddressPayload';
+  address?: Maybe<Address>;
+  errors: Array<UserError>;
 };
 
 export type AdjustmentInput = {
@@ -43,23 +79,35 @@ export type Cart = Node & {
   __typename?: 'Cart';
   /** The secret code of an anonymous cart; null once the cart belongs to a user. */
   cartCode?: Maybe<Scalars['String']['output']>;
+  /** Per store in the cart: how it can deliver to this address (one of the caller's) or province, with fee and working-day dates; pickup only without either. */
+  deliveryOptions: Array<StoreDeliveryOptions>;
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   items: Array<CartItem>;
-  /** What the cart costs, leaving out lines of products no longer on sale. */
+  /** What the cart costs (each line at its variant's price), leaving out lines of products or variants no longer on sale. */
   subtotal: Scalars['Decimal']['output'];
-  /** Units in the cart, leaving out lines of products no longer on sale. */
+  /** Units in the cart, leaving out lines of products or variants no longer on sale. */
   totalQuantity: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
+};
+
+
+export type CartDeliveryOptionsArgs = {
+  addressId?: InputMaybe<Scalars['ID']['input']>;
+  provinceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type CartItem = Node & {
   __typename?: 'CartItem';
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
+  /** The variant's price times the quantity. */
   lineTotal: Scalars['Decimal']['output'];
+  /** The variant's product. */
   product: Product;
   quantity: Scalars['Int']['output'];
+  /** The variant bought: one line per variant (for a product without options, its default variant). An inactive variant's line is left out of the totals and refused at checkout. */
+  variant: ProductVariant;
 };
 
 export type CartPayload = {
@@ -97,16 +145,25 @@ export type CategoryPayload = {
 };
 
 export type CheckoutInput = {
+  /** A new address for this checkout (not kept in the address book). */
+  address?: InputMaybe<AddressInput>;
+  /** One of the buyer's addresses. */
+  addressId?: InputMaybe<Scalars['ID']['input']>;
   /** CARD: the card number (the simulated gateway declines numbers ending in 0002). */
   cardNumber?: InputMaybe<Scalars['String']['input']>;
   /** The recipient's phone (an Angolan number), for delivery. */
   contactPhone: Scalars['String']['input'];
+  /** One choice per store in the cart (Cart.deliveryOptions): its fee is recomputed and added to that store's order. */
+  delivery?: InputMaybe<Array<DeliveryChoiceInput>>;
   /** A client-chosen key: repeating a checkout with the same key returns the first result instead of charging twice. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   paymentMethod: PaymentMethod;
   /** MOBILE: the phone number to charge (the simulated gateway declines 900000000). */
   phoneNumber?: InputMaybe<Scalars['String']['input']>;
-  shippingAddress: Scalars['String']['input'];
+  /** With shippingAddress: the province it is in. */
+  provinceId?: InputMaybe<Scalars['ID']['input']>;
+  /** Free text. With provinceId: the street line of an address in that province. Alone, with no delivery choice: the orders are placed without a fee, their delivery arranged by each store (refused when the server requires a choice). Ignored with addressId or address. */
+  shippingAddress?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CheckoutPayload = {
@@ -130,6 +187,91 @@ export type DeletePayload = {
   errors: Array<UserError>;
 };
 
+export type DeliveryChoiceInput = {
+  /** The fee the buyer was shown: checkout is refused (INVALID, field delivery) when the fee is no longer this, instead of charging another. */
+  expectedFee?: InputMaybe<Scalars['Decimal']['input']>;
+  /** A DeliveryOption's methodId. */
+  methodId?: InputMaybe<Scalars['ID']['input']>;
+  /** True: pickup at the store (no methodId). */
+  pickup?: InputMaybe<Scalars['Boolean']['input']>;
+  storeId: Scalars['ID']['input'];
+};
+
+export enum DeliveryKind {
+  Delivery = 'DELIVERY',
+  Pickup = 'PICKUP'
+}
+
+export type DeliveryMethod = Node & {
+  __typename?: 'DeliveryMethod';
+  fee: Scalars['Decimal']['output'];
+  /** Free when the store's goods in the order come to at least this much. */
+  freeFrom?: Maybe<Scalars['Decimal']['output']>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  isActive: Scalars['Boolean']['output'];
+  /** Not offered when the store's goods in the order come to more than this. */
+  maxAmount?: Maybe<Scalars['Decimal']['output']>;
+  maxDays: Scalars['Int']['output'];
+  /** Working days (Monday to Friday, not a holiday). */
+  minDays: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type DeliveryMethodInput = {
+  /** 0 for free delivery. */
+  fee: Scalars['Decimal']['input'];
+  freeFrom?: InputMaybe<Scalars['Decimal']['input']>;
+  isActive?: Scalars['Boolean']['input'];
+  maxAmount?: InputMaybe<Scalars['Decimal']['input']>;
+  maxDays: Scalars['Int']['input'];
+  minDays: Scalars['Int']['input'];
+  name: Scalars['String']['input'];
+};
+
+export type DeliveryMethodPayload = {
+  __typename?: 'DeliveryMethodPayload';
+  errors: Array<UserError>;
+  method?: Maybe<DeliveryMethod>;
+};
+
+export type DeliveryOption = {
+  __typename?: 'DeliveryOption';
+  earliestDate: Scalars['Date']['output'];
+  /** What checkout charges for this store's part of the cart. */
+  fee: Scalars['Decimal']['output'];
+  isFree: Scalars['Boolean']['output'];
+  kind: DeliveryKind;
+  latestDate: Scalars['Date']['output'];
+  /** The DeliveryMethod; null for pickup. */
+  methodId?: Maybe<Scalars['ID']['output']>;
+  name: Scalars['String']['output'];
+  /** PICKUP: where and when to collect. */
+  pickup?: Maybe<StorePickup>;
+  /** The method's fee before any free-delivery threshold. */
+  regularFee: Scalars['Decimal']['output'];
+};
+
+export type DeliveryZone = Node & {
+  __typename?: 'DeliveryZone';
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  methods: Array<DeliveryMethod>;
+  name: Scalars['String']['output'];
+  provinces: Array<Province>;
+};
+
+export type DeliveryZoneInput = {
+  name: Scalars['String']['input'];
+  provinceIds: Array<Scalars['ID']['input']>;
+};
+
+export type DeliveryZonePayload = {
+  __typename?: 'DeliveryZonePayload';
+  errors: Array<UserError>;
+  zone?: Maybe<DeliveryZone>;
+};
+
 export type DonePayload = {
   __typename?: 'DonePayload';
   done: Scalars['Boolean']['output'];
@@ -143,13 +285,16 @@ export enum ErrorCode {
   InvalidCredentials = 'INVALID_CREDENTIALS',
   InvalidToken = 'INVALID_TOKEN',
   InvalidTransition = 'INVALID_TRANSITION',
+  InUse = 'IN_USE',
   NotEligible = 'NOT_ELIGIBLE',
   NotFound = 'NOT_FOUND',
   OutOfStock = 'OUT_OF_STOCK',
   PaymentFailed = 'PAYMENT_FAILED',
   RateLimited = 'RATE_LIMITED',
   Required = 'REQUIRED',
-  Unique = 'UNIQUE'
+  StockChanged = 'STOCK_CHANGED',
+  Unique = 'UNIQUE',
+  VariantRequired = 'VARIANT_REQUIRED'
 }
 
 /** A language Kitanda speaks. Answers follow each request's Accept-Language (Portuguese unless it asks for English); e-mails follow the user's `language`. */
@@ -181,7 +326,7 @@ export type LedgerEntryConnection = {
   edges: Array<LedgerEntryEdge>;
   /** Pagination data for this connection */
   pageInfo: PageInfo;
-  /** Total quantity of existing nodes. */
+  /** Total quantity of existing nodes. Exact up to 1000; beyond that it may answer 1001, meaning "more than 1000": a list asked at the root stops counting there, so that a page costs the same however large the catalogue grows (page on with pageInfo.hasNextPage). */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -198,6 +343,8 @@ export enum LedgerEntryKind {
   Adjustment = 'ADJUSTMENT',
   Commission = 'COMMISSION',
   CommissionReversal = 'COMMISSION_REVERSAL',
+  Delivery = 'DELIVERY',
+  DeliveryRefund = 'DELIVERY_REFUND',
   Payout = 'PAYOUT',
   Refund = 'REFUND',
   Sale = 'SALE'
@@ -219,7 +366,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** ADMIN: the store and its active products return to the catalogue. */
   activateStore: StorePayload;
-  /** Anyone. Without a cart (no cartCode, anonymous) a new anonymous cart is created and its cartCode returned. */
+  /** Anyone. Without a cart (no cartCode, anonymous) a new anonymous cart is created and its cartCode returned. Adding a variant already in the cart adds to its line; the line's quantity may not exceed the variant's stock. A line is named by variantId, or by productId for a product without options (its default variant); exactly one of the two. A product with options answers VARIANT_REQUIRED. */
   addToCart: CartPayload;
   /** Any logged-in user; adding twice keeps one item; more than 100 items -> INVALID. */
   addToWishlist: WishlistPayload;
@@ -235,10 +382,18 @@ export type Mutation = {
   checkout: CheckoutPayload;
   /** The order's buyer, once a paid order arrived (SHIPPED or DELIVERED): a SHIPPED order becomes DELIVERED, and its money is released to the store. */
   confirmReceipt: OrderPayload;
+  /** BUYER: at most 20 addresses; the first becomes the default. */
+  createAddress: AddressPayload;
   /** ADMIN */
   createCategory: CategoryPayload;
+  /** SELLER: at most 10 methods per zone. */
+  createDeliveryMethod: DeliveryMethodPayload;
+  /** SELLER (approved, with a store): a zone is a name and its provinces. */
+  createDeliveryZone: DeliveryZonePayload;
   /** Approved SELLER with an active store */
   createProduct: ProductPayload;
+  /** The product's store owner: a variant of a product with options (a combination no other variant has; at most 2048 a product). */
+  createProductVariant: ProductVariantPayload;
   /** BUYER with a DELIVERED order holding the product; one review per product and user. */
   createReview: ReviewPayload;
   /** Approved SELLER without a store */
@@ -247,8 +402,16 @@ export type Mutation = {
   deactivateStore: StorePayload;
   /** Anonymises the caller and closes the account; orders keep what sellers must keep. A seller with open orders cannot leave yet. */
   deleteAccount: DonePayload;
+  /** BUYER: the oldest remaining address becomes the default if this one was. */
+  deleteAddress: DeletePayload;
+  /** SELLER */
+  deleteDeliveryMethod: DeletePayload;
+  /** SELLER: the zone and its methods; orders keep what they were charged. */
+  deleteDeliveryZone: DeletePayload;
   /** The product's store owner: the product leaves the catalogue; past orders keep their snapshot. */
   deleteProduct: DeletePayload;
+  /** The product's store owner: deletes a variant never ordered (one that was: IN_USE, deactivate it instead); a product keeps at least one. */
+  deleteProductVariant: DeletePayload;
   /** The review's author, or an ADMIN */
   deleteReview: DeletePayload;
   /** ADMIN: credit or debit a store's available balance, with a note. */
@@ -258,6 +421,7 @@ export type Mutation = {
   /** Trade a refresh token for a new access token and a new refresh token; the old refresh token stops working. */
   refreshToken: AuthPayload;
   register: UserPayload;
+  /** A line is named by variantId, or by productId for a product without options (its default variant); exactly one of the two. A product with options answers VARIANT_REQUIRED. */
   removeFromCart: CartPayload;
   removeFromWishlist: WishlistPayload;
   /** E-mails a single-use link to reset the password, if an account has this address. The answer is the same for any address. */
@@ -272,16 +436,32 @@ export type Mutation = {
   revokeToken: RevokePayload;
   /** ADMIN: a category's own commission rate in percent (null: the platform's rate applies again). Orders placed already keep the rates copied onto their lines. */
   setCategoryCommission: CategoryCommissionPayload;
+  /** BUYER */
+  setDefaultAddress: AddressPayload;
   /** The store's owner: products at or below this stock show as low (0 to 1,000,000). */
   setLowStockThreshold: LowStockThresholdPayload;
+  /** The product's store owner: its option groups (at most 3), each with its values, in order. Groups and values are matched by name (any case or accents). A new group gives every variant its first value (a product without options: its default variant becomes the variant of the first values, keeping its SKU, price and stock). A value that variants use cannot be removed, nor a group while the product has more than one variant (IN_USE). */
+  setProductOptions: ProductPayload;
+  /** SELLER: pickup at the store is free and needs no address. */
+  setStorePickup: StorePickupPayload;
+  /** The store's owner: the stock of many variants (at most 250), all or nothing; an item with expectedQuantity changes only if the stock is still that (else nothing changes: STOCK_CHANGED names each variant whose stock moved). */
+  setVariantStock: VariantStockPayload;
   /** Log in with username or e-mail. With cartCode, that anonymous cart is merged into the user's cart. */
   tokenAuth: AuthPayload;
-  /** Quantity 0 removes the line. */
+  /** BUYER: rewrites one of the buyer's addresses; orders keep their own copy. */
+  updateAddress: AddressPayload;
+  /** Quantity 0 removes the line. A line is named by variantId, or by productId for a product without options (its default variant); exactly one of the two. A product with options answers VARIANT_REQUIRED. */
   updateCartItem: CartPayload;
+  /** SELLER: buyers quoted the old fee are asked to confirm the new one at checkout. */
+  updateDeliveryMethod: DeliveryMethodPayload;
+  /** SELLER: the zone's name and provinces, replaced. */
+  updateDeliveryZone: DeliveryZonePayload;
   /** The order's store's seller (or an ADMIN): CONFIRMED -> PROCESSING -> SHIPPED -> DELIVERED, one step at a time. */
   updateOrderStatus: OrderPayload;
   /** The product's store owner */
   updateProduct: ProductPayload;
+  /** The product's store owner: a variant's SKU, prices, stock, image, or isActive (deactivated, it is no longer sold and only its owner sees it). Its options stay. */
+  updateProductVariant: ProductVariantPayload;
   updateProfile: UserPayload;
   /** The review's author */
   updateReview: ReviewPayload;
@@ -299,8 +479,9 @@ export type MutationActivateStoreArgs = {
 
 export type MutationAddToCartArgs = {
   cartCode?: InputMaybe<Scalars['String']['input']>;
-  productId: Scalars['ID']['input'];
+  productId?: InputMaybe<Scalars['ID']['input']>;
   quantity?: InputMaybe<Scalars['Int']['input']>;
+  variantId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -341,13 +522,35 @@ export type MutationConfirmReceiptArgs = {
 };
 
 
+export type MutationCreateAddressArgs = {
+  input: AddressInput;
+};
+
+
 export type MutationCreateCategoryArgs = {
   input: CategoryInput;
 };
 
 
+export type MutationCreateDeliveryMethodArgs = {
+  input: DeliveryMethodInput;
+  zoneId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateDeliveryZoneArgs = {
+  input: DeliveryZoneInput;
+};
+
+
 export type MutationCreateProductArgs = {
   input: ProductInput;
+};
+
+
+export type MutationCreateProductVariantArgs = {
+  input: ProductVariantInput;
+  productId: Scalars['ID']['input'];
 };
 
 
@@ -371,7 +574,27 @@ export type MutationDeleteAccountArgs = {
 };
 
 
+export type MutationDeleteAddressArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDeliveryMethodArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteDeliveryZoneArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDeleteProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteProductVariantArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -403,7 +626,8 @@ export type MutationRegisterArgs = {
 
 export type MutationRemoveFromCartArgs = {
   cartCode?: InputMaybe<Scalars['String']['input']>;
-  productId: Scalars['ID']['input'];
+  productId?: InputMaybe<Scalars['ID']['input']>;
+  variantId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -439,8 +663,29 @@ export type MutationSetCategoryCommissionArgs = {
 };
 
 
+export type MutationSetDefaultAddressArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationSetLowStockThresholdArgs = {
   threshold: Scalars['Int']['input'];
+};
+
+
+export type MutationSetProductOptionsArgs = {
+  options: Array<ProductOptionInput>;
+  productId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetStorePickupArgs = {
+  input: StorePickupInput;
+};
+
+
+export type MutationSetVariantStockArgs = {
+  items: Array<VariantStockInput>;
 };
 
 
@@ -451,10 +696,29 @@ export type MutationTokenAuthArgs = {
 };
 
 
+export type MutationUpdateAddressArgs = {
+  id: Scalars['ID']['input'];
+  input: AddressInput;
+};
+
+
 export type MutationUpdateCartItemArgs = {
   cartCode?: InputMaybe<Scalars['String']['input']>;
-  productId: Scalars['ID']['input'];
+  productId?: InputMaybe<Scalars['ID']['input']>;
   quantity: Scalars['Int']['input'];
+  variantId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationUpdateDeliveryMethodArgs = {
+  id: Scalars['ID']['input'];
+  input: DeliveryMethodInput;
+};
+
+
+export type MutationUpdateDeliveryZoneArgs = {
+  id: Scalars['ID']['input'];
+  input: DeliveryZoneInput;
 };
 
 
@@ -467,6 +731,12 @@ export type MutationUpdateOrderStatusArgs = {
 export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   input: ProductUpdateInput;
+};
+
+
+export type MutationUpdateProductVariantArgs = {
+  id: Scalars['ID']['input'];
+  input: ProductVariantUpdateInput;
 };
 
 
@@ -496,11 +766,23 @@ export type Node = {
   id: Scalars['ID']['output'];
 };
 
+/** An option value a product's variant must have. */
+export type OptionFilter = {
+  /** The group, any case or accents ("tamanho"). */
+  name: Scalars['String']['input'];
+  /** Its value, any case or accents ("42"). */
+  value: Scalars['String']['input'];
+};
+
 export type Order = Node & {
   __typename?: 'Order';
   /** The recipient's phone, for delivery. */
   contactPhone: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** Null for an order placed without a choice. */
+  delivery?: Maybe<OrderDelivery>;
+  /** Inside totalAmount; 0 without delivery. */
+  deliveryFee: Scalars['Decimal']['output'];
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   items: Array<OrderItem>;
@@ -522,8 +804,28 @@ export type OrderConnection = {
   edges: Array<OrderEdge>;
   /** Pagination data for this connection */
   pageInfo: PageInfo;
-  /** Total quantity of existing nodes. */
+  /** Total quantity of existing nodes. Exact up to 1000; beyond that it may answer 1001, meaning "more than 1000": a list asked at the root stops counting there, so that a page costs the same however large the catalogue grows (page on with pageInfo.hasNextPage). */
   totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+export type OrderDelivery = {
+  __typename?: 'OrderDelivery';
+  earliestDate: Scalars['Date']['output'];
+  fee: Scalars['Decimal']['output'];
+  kind: DeliveryKind;
+  latestDate: Scalars['Date']['output'];
+  municipality?: Maybe<Scalars['String']['output']>;
+  /** The method's name as it was (or the pickup's). */
+  name: Scalars['String']['output'];
+  neighbourhood?: Maybe<Scalars['String']['output']>;
+  openingHours?: Maybe<Scalars['String']['output']>;
+  phone?: Maybe<Scalars['String']['output']>;
+  /** PICKUP: where to collect the order. */
+  pickupAddress?: Maybe<Scalars['String']['output']>;
+  province: Scalars['String']['output'];
+  recipient?: Maybe<Scalars['String']['output']>;
+  referencePoint?: Maybe<Scalars['String']['output']>;
+  street?: Maybe<Scalars['String']['output']>;
 };
 
 /** An edge in a connection. */
@@ -540,16 +842,24 @@ export type OrderItem = Node & {
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   lineTotal: Scalars['Decimal']['output'];
+  /** The variant's value of each option group at checkout, in the groups' order; empty for a product without options. */
+  options: Array<SelectedOption>;
   price: Scalars['Decimal']['output'];
   /** Null only if the product was deleted since. */
   product?: Maybe<Product>;
   /** Snapshots taken at checkout: later changes to the product do not touch them. */
   productName: Scalars['String']['output'];
   quantity: Scalars['Int']['output'];
+  /** The variant's SKU at checkout; empty when it had none. */
+  sku: Scalars['String']['output'];
   /** The IVA included in lineTotal, rounded half-up to the cent on this line. */
   taxAmount?: Maybe<Scalars['Decimal']['output']>;
   /** IVA in percent, as in force at checkout (prices include it); null on lines bought before it was recorded. */
   taxRate?: Maybe<Scalars['Decimal']['output']>;
+  /** The variant bought; null only if it was deleted since (variantName, sku and options keep what it was). */
+  variant?: Maybe<ProductVariant>;
+  /** The variant's name at checkout ("40 / Preto"); empty for a product without options. */
+  variantName: Scalars['String']['output'];
 };
 
 export type OrderPayload = {
@@ -642,7 +952,7 @@ export type PayoutConnection = {
   edges: Array<PayoutEdge>;
   /** Pagination data for this connection */
   pageInfo: PageInfo;
-  /** Total quantity of existing nodes. */
+  /** Total quantity of existing nodes. Exact up to 1000; beyond that it may answer 1001, meaning "more than 1000": a list asked at the root stops counting there, so that a page costs the same however large the catalogue grows (page on with pageInfo.hasNextPage). */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -682,6 +992,14 @@ export type PlatformStats = {
   paidOrders: Scalars['Int']['output'];
 };
 
+export type PriceRange = {
+  __typename?: 'PriceRange';
+  /** The highest price of the product's active variants. */
+  max: Scalars['Decimal']['output'];
+  /** The lowest price of the product's active variants. */
+  min: Scalars['Decimal']['output'];
+};
+
 export type Product = Node & {
   __typename?: 'Product';
   /** Null while the product has no review. */
@@ -694,6 +1012,7 @@ export type Product = Node & {
   imageUrl?: Maybe<Scalars['String']['output']>;
   /** Whether the product is in the logged-in user's wishlist (the storefront's heart); false when anonymous. */
   inMyWishlist: Scalars['Boolean']['output'];
+  /** Whether one of its active variants is in stock. */
   inStock: Scalars['Boolean']['output'];
   isActive: Scalars['Boolean']['output'];
   /** The logged-in user's review of this product; null when anonymous or not reviewed yet. */
@@ -701,20 +1020,35 @@ export type Product = Node & {
   name: Scalars['String']['output'];
   /** Buyable now: active, not deleted, and its store active. A cart line whose product is not on sale is left out of the cart's totals and refused at checkout. */
   onSale: Scalars['Boolean']['output'];
+  /** Its option groups (at most 3) in order, each with its values; empty for a product without options. */
+  options: Array<ProductOption>;
+  /** The product's price; for a product with options, the lowest price of its active variants (see priceRange). */
   price: Scalars['Decimal']['output'];
+  priceRange: PriceRange;
   reviewCount: Scalars['Int']['output'];
   /** The product's reviews, newest first. */
   reviews: ReviewConnection;
   slug: Scalars['String']['output'];
+  /** The product's stock; for a product with options, the total stock of its active variants (at most 2147483647). */
   stockQuantity: Scalars['Int']['output'];
   store: Store;
   /** A WebP of at most 400 px a side, made in the background from the image: null while there is no image, and for a new image until its thumbnail task has run (so createProduct and updateProduct with an image answer null here). */
   thumbnailUrl?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  /** What the product sells, in the seller's order: the active variants, and all of them for the product's owner. A product without options has one, its default variant. */
+  variants: ProductVariantConnection;
 };
 
 
 export type ProductReviewsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ProductVariantsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -736,7 +1070,7 @@ export type ProductConnection = {
   edges: Array<ProductEdge>;
   /** Pagination data for this connection */
   pageInfo: PageInfo;
-  /** Total quantity of existing nodes. */
+  /** Total quantity of existing nodes. Exact up to 1000; beyond that it may answer 1001, meaning "more than 1000": a list asked at the root stops counting there, so that a page costs the same however large the catalogue grows (page on with pageInfo.hasNextPage). */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -757,6 +1091,30 @@ export type ProductInput = {
   name: Scalars['String']['input'];
   price: Scalars['Decimal']['input'];
   stockQuantity: Scalars['Int']['input'];
+};
+
+export type ProductOption = Node & {
+  __typename?: 'ProductOption';
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  position: Scalars['Int']['output'];
+  /** In the seller's order. */
+  values: Array<ProductOptionValue>;
+};
+
+export type ProductOptionInput = {
+  /** 1 to 50 characters, unique in the product whatever its case and accents. */
+  name: Scalars['String']['input'];
+  /** 1 to 100 values of 1 to 50 characters, unique whatever their case and accents, in order. */
+  values: Array<Scalars['String']['input']>;
+};
+
+export type ProductOptionValue = Node & {
+  __typename?: 'ProductOptionValue';
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  value: Scalars['String']['output'];
 };
 
 export type ProductPayload = {
@@ -792,6 +1150,82 @@ export type ProductUpdateInput = {
   stockQuantity?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** What a buyer buys: one combination of a product's option values, with its own SKU, price and stock. A product without options has one, its default variant (isDefault), never shown as a choice. */
+export type ProductVariant = Node & {
+  __typename?: 'ProductVariant';
+  /** A former or reference price, shown struck through; null when there is none. */
+  compareAtPrice?: Maybe<Scalars['Decimal']['output']>;
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** Null when the variant has no image of its own. */
+  imageUrl?: Maybe<Scalars['String']['output']>;
+  inStock: Scalars['Boolean']['output'];
+  /** Inactive variants are shown to the product's owner only, and cannot be bought. */
+  isActive: Scalars['Boolean']['output'];
+  /** The one variant of a product without options (not a choice to show). */
+  isDefault: Scalars['Boolean']['output'];
+  /** Its option values in the groups' order ("40 / Preto"); empty for a default variant. */
+  name: Scalars['String']['output'];
+  /** Its value of each option group, in the groups' order. */
+  options: Array<SelectedOption>;
+  position: Scalars['Int']['output'];
+  price: Scalars['Decimal']['output'];
+  /** The product it is a variant of. */
+  product: Product;
+  /** Unique in its store; empty when the seller gave none. */
+  sku: Scalars['String']['output'];
+  stockQuantity: Scalars['Int']['output'];
+};
+
+/** A connection to a list of items. */
+export type ProductVariantConnection = {
+  __typename?: 'ProductVariantConnection';
+  /** Contains the nodes in this connection */
+  edges: Array<ProductVariantEdge>;
+  /** Pagination data for this connection */
+  pageInfo: PageInfo;
+  /** Total quantity of existing nodes. Exact up to 1000; beyond that it may answer 1001, meaning "more than 1000": a list asked at the root stops counting there, so that a page costs the same however large the catalogue grows (page on with pageInfo.hasNextPage). */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An edge in a connection. */
+export type ProductVariantEdge = {
+  __typename?: 'ProductVariantEdge';
+  /** A cursor for use in pagination */
+  cursor: Scalars['String']['output'];
+  /** The item at the end of the edge */
+  node: ProductVariant;
+};
+
+export type ProductVariantInput = {
+  compareAtPrice?: InputMaybe<Scalars['Decimal']['input']>;
+  /** A JPEG, PNG or WebP image (multipart upload). */
+  image?: InputMaybe<Scalars['Upload']['input']>;
+  isActive?: Scalars['Boolean']['input'];
+  /** One value of each of the product's option groups, by name (any case or accents). */
+  options: Array<SelectedOptionInput>;
+  price: Scalars['Decimal']['input'];
+  /** Unique in the store; up to 64 characters. */
+  sku?: InputMaybe<Scalars['String']['input']>;
+  stockQuantity?: Scalars['Int']['input'];
+};
+
+export type ProductVariantPayload = {
+  __typename?: 'ProductVariantPayload';
+  errors: Array<UserError>;
+  variant?: Maybe<ProductVariant>;
+};
+
+/** A field left out is unchanged. */
+export type ProductVariantUpdateInput = {
+  compareAtPrice?: InputMaybe<Scalars['Decimal']['input']>;
+  image?: InputMaybe<Scalars['Upload']['input']>;
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  price?: InputMaybe<Scalars['Decimal']['input']>;
+  sku?: InputMaybe<Scalars['String']['input']>;
+  stockQuantity?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A field left out is unchanged. */
 export type ProfileInput = {
   firstName?: InputMaybe<Scalars['String']['input']>;
@@ -800,6 +1234,26 @@ export type ProfileInput = {
   lastName?: InputMaybe<Scalars['String']['input']>;
   /** An Angolan number (+244 923 456 789); an empty string removes it. */
   phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Province = Node & {
+  __typename?: 'Province';
+  /** A stable slug of the name (huambo, icolo-e-bengo). */
+  code: Scalars['String']['output'];
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  position: Scalars['Int']['output'];
+};
+
+export type ProvinceSales = {
+  __typename?: 'ProvinceSales';
+  deliveryFees: Scalars['Decimal']['output'];
+  orders: Scalars['Int']['output'];
+  /** Where the orders went (a pickup: the store's province); null for orders placed without one. */
+  province?: Maybe<Scalars['String']['output']>;
+  /** Their totals, delivery fees included. */
+  revenue: Scalars['Decimal']['output'];
 };
 
 export type Query = {
@@ -812,9 +1266,15 @@ export type Query = {
   exportMyData: Scalars['JSON']['output'];
   /** The logged-in user, or null when anonymous. */
   me?: Maybe<User>;
+  /** BUYER: the address book, the default first. */
+  myAddresses: Array<Address>;
+  /** SELLER: every delivery zone of the seller's store, inactive methods too. */
+  myDeliveryZones: Array<DeliveryZone>;
   myOrders: OrderConnection;
   /** SELLER: the seller's own store, with its balance, ledger and payouts; null while they have no store. */
   myStore?: Maybe<Store>;
+  /** SELLER: the store's pickup, enabled or not. */
+  myStorePickup?: Maybe<StorePickup>;
   myWishlist: Array<WishlistItem>;
   /** Visible to the buyer who placed it, the seller of its store, and admins; null for anyone else. */
   order?: Maybe<Order>;
@@ -827,8 +1287,12 @@ export type Query = {
   /** Active products of active stores only, unless the caller owns the product. */
   product?: Maybe<Product>;
   products: ProductConnection;
+  /** Angola's 21 provinces, in their order. */
+  provinces: Array<Province>;
   /** An active store; its owner and admins also get it while inactive. */
   store?: Maybe<Store>;
+  /** How a store delivers: its zones with active methods, and its pickup. */
+  storeDelivery: StoreDelivery;
   /** SELLER: orders of the seller's own store. */
   storeOrders: OrderConnection;
   /** SELLER: every product of the seller's own store, active or not, newest first (empty for a seller without a store). */
@@ -893,6 +1357,7 @@ export type QueryProductsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   maxPrice?: InputMaybe<Scalars['Decimal']['input']>;
   minPrice?: InputMaybe<Scalars['Decimal']['input']>;
+  options?: InputMaybe<Array<OptionFilter>>;
   search?: InputMaybe<Scalars['String']['input']>;
   sort?: InputMaybe<ProductSort>;
   store?: InputMaybe<Scalars['String']['input']>;
@@ -901,6 +1366,11 @@ export type QueryProductsArgs = {
 
 export type QueryStoreArgs = {
   slug: Scalars['String']['input'];
+};
+
+
+export type QueryStoreDeliveryArgs = {
+  storeId: Scalars['ID']['input'];
 };
 
 
@@ -964,7 +1434,7 @@ export type ReviewConnection = {
   edges: Array<ReviewEdge>;
   /** Pagination data for this connection */
   pageInfo: PageInfo;
-  /** Total quantity of existing nodes. */
+  /** Total quantity of existing nodes. Exact up to 1000; beyond that it may answer 1001, meaning "more than 1000": a list asked at the root stops counting there, so that a page costs the same however large the catalogue grows (page on with pageInfo.hasNextPage). */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -999,6 +1469,20 @@ export type RevokePayload = {
   __typename?: 'RevokePayload';
   errors: Array<UserError>;
   revoked: Scalars['Boolean']['output'];
+};
+
+/** A variant's value of one option group. */
+export type SelectedOption = {
+  __typename?: 'SelectedOption';
+  /** The option group's name ("Tamanho"). */
+  name: Scalars['String']['output'];
+  /** The variant's value of it ("42"). */
+  value: Scalars['String']['output'];
+};
+
+export type SelectedOptionInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
 };
 
 export type StatusCount = {
@@ -1068,8 +1552,24 @@ export type StoreConnection = {
   edges: Array<StoreEdge>;
   /** Pagination data for this connection */
   pageInfo: PageInfo;
-  /** Total quantity of existing nodes. */
+  /** Total quantity of existing nodes. Exact up to 1000; beyond that it may answer 1001, meaning "more than 1000": a list asked at the root stops counting there, so that a page costs the same however large the catalogue grows (page on with pageInfo.hasNextPage). */
   totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+export type StoreDelivery = {
+  __typename?: 'StoreDelivery';
+  pickup?: Maybe<StorePickup>;
+  /** The zones with an active method, each with its active methods. */
+  zones: Array<DeliveryZone>;
+};
+
+export type StoreDeliveryOptions = {
+  __typename?: 'StoreDeliveryOptions';
+  /** The store's goods in the cart that can be bought now. */
+  goodsTotal: Scalars['Decimal']['output'];
+  /** Cheapest first; empty when the store neither delivers to the province nor offers pickup: the cart cannot be checked out to this address then. */
+  options: Array<DeliveryOption>;
+  store: Store;
 };
 
 /** An edge in a connection. */
@@ -1093,11 +1593,42 @@ export type StorePayload = {
   store?: Maybe<Store>;
 };
 
+export type StorePickup = {
+  __typename?: 'StorePickup';
+  address: Scalars['String']['output'];
+  isEnabled: Scalars['Boolean']['output'];
+  municipality: Scalars['String']['output'];
+  openingHours: Scalars['String']['output'];
+  province: Province;
+  /** Working days until an order is ready to collect. */
+  readyDays: Scalars['Int']['output'];
+};
+
+export type StorePickupInput = {
+  address: Scalars['String']['input'];
+  isEnabled: Scalars['Boolean']['input'];
+  municipality: Scalars['String']['input'];
+  /** e.g. “Segunda a sexta, 8h às 17h; sábado, 8h às 13h”. */
+  openingHours: Scalars['String']['input'];
+  provinceId: Scalars['ID']['input'];
+  readyDays?: Scalars['Int']['input'];
+};
+
+export type StorePickupPayload = {
+  __typename?: 'StorePickupPayload';
+  errors: Array<UserError>;
+  pickup?: Maybe<StorePickup>;
+};
+
 export type StoreStats = {
   __typename?: 'StoreStats';
-  /** The store's products (hidden ones too) at or below the threshold, fewest first; at most 50. */
+  /** The store's products (hidden ones too) at or below the threshold, fewest first; at most 50. A product with options counts the total of its active variants (see lowStockVariants). */
   lowStockProducts: Array<Product>;
   lowStockThreshold: Scalars['Int']['output'];
+  /** The store's active variants (of its products, hidden ones too) at or below the threshold, fewest first; at most 50. Each names its product (ProductVariant.product). */
+  lowStockVariants: Array<ProductVariant>;
+  /** Paid orders that still stand, by province, most orders first. */
+  ordersByProvince: Array<ProvinceSales>;
   /** Paid orders that still stand, by the day they were placed; every day of the period. */
   revenueByDay: Array<DaySales>;
   /** At most 10. */
@@ -1178,6 +1709,20 @@ export enum UserType {
   Buyer = 'BUYER',
   Seller = 'SELLER'
 }
+
+export type VariantStockInput = {
+  /** The stock the variant must still have (compare-and-set): when it has another, nothing changes and the error (STOCK_CHANGED) names it. */
+  expectedQuantity?: InputMaybe<Scalars['Int']['input']>;
+  quantity: Scalars['Int']['input'];
+  variantId: Scalars['ID']['input'];
+};
+
+export type VariantStockPayload = {
+  __typename?: 'VariantStockPayload';
+  errors: Array<UserError>;
+  /** The variants set, by id; empty when nothing changed. */
+  variants: Array<ProductVariant>;
+};
 
 export type WishlistItem = Node & {
   __typename?: 'WishlistItem';
