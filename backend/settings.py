@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "domain.catalog",
     "domain.cart",
     "domain.delivery",
+    "domain.promotions",
     "domain.orders",
     "domain.reviews",
     "domain.wishlist",

@@ -11,6 +11,12 @@ are all public catalogue reads (PUBLIC_ROOT_FIELDS) and that selects nothing abo
 - it carries `Cache-Control: public, max-age=GRAPHQL_CACHE_MAX_AGE`, an ETag and
   `Vary: Authorization, Accept`, for a CDN or proxy (graph/views.py).
 
+Sales (domain/promotions/sales.py): every request first applies the sale boundaries that have
+come (`sale_boundaries_catch_up`, one cache read when none has), which bumps the versions of the
+products they move; and the key also holds the next boundary, and an answer's TTL ends at it, so
+an answer cached before a sale starts or ends is never served after that instant, even by a
+process whose boundary write failed.
+
 Everything else is `private, no-store` and never cached. The cache is a convenience: when it is
 down, requests run as if it were empty.
 
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -47,6 +54,7 @@ from graphql import (
 from strawberry import relay
 
 from domain.catalog.versions import CATALOG, SHARED, product_version_key, versions_current
+from domain.promotions.sales import next_boundary_cached, sale_boundaries_catch_up
 
 from .documents import text_sha256
 from .limits import fragment_definitions, level_fields
@@ -85,11 +93,14 @@ class Plan:
     product_id: int | None = None  # the id the slug was known by when the versions were read
     detail_field: str | None = None
     versions: dict[str, int] = field(default_factory=dict)
+    boundary: float | None = None  # the next sale boundary (a timestamp) when the key was made
 
 
 def plan_for(request: HttpRequest, graphql: GraphQLRequest) -> Plan:
     """The plan of one request: whether it is public and, when the server's cache may answer it,
-    the key it is answered under (the versions read now)."""
+    the key it is answered under (the versions read now). Every request passes here before it runs:
+    the sale boundaries due are applied first, so no request reads a price of a window gone."""
+    sale_boundaries_catch_up()
     if "HTTP_AUTHORIZATION" in request.META:
         return Plan(public=False)
     shape = _shape(graphql)
@@ -105,6 +116,7 @@ def plan_for(request: HttpRequest, graphql: GraphQLRequest) -> Plan:
             plan.product_id = cache.get(SLUG_KEY.format(text_sha256(slug)))
         keys = [SHARED, product_version_key(plan.product_id)] if plan.product_id else [CATALOG]
         plan.versions = versions_current(keys)
+        plan.boundary = next_boundary_cached()
     except Exception:
         logger.warning("Response cache skipped: the cache is unavailable")
         return plan
@@ -115,6 +127,7 @@ def plan_for(request: HttpRequest, graphql: GraphQLRequest) -> Plan:
         request.scheme,
         request.get_host(),
         *(f"{key}={value}" for key, value in sorted(plan.versions.items())),
+        f"sale-boundary={plan.boundary or ''}",
     ]
     plan.key = "graphql:response:" + text_sha256("\n".join(parts))
     return plan
@@ -145,9 +158,17 @@ def store(plan: Plan, graphql: GraphQLRequest, body: bytes, etag: str, data: dic
                 cache.set(SLUG_KEY.format(text_sha256(plan.slug)), shown, timeout=SLUG_TTL)
                 if plan.product_id is not None:
                     return  # read under another product's version: not kept
-        cache.set(plan.key, (body, etag), timeout=settings.GRAPHQL_RESPONSE_CACHE_TTL)
+        cache.set(plan.key, (body, etag), timeout=answer_ttl(plan))
     except Exception:
         logger.warning("Response not cached: the cache is unavailable")
+
+
+def answer_ttl(plan: Plan, *, now: float | None = None) -> int:
+    """GRAPHQL_RESPONSE_CACHE_TTL, cut short at the next sale boundary (at least a second)."""
+    ttl = settings.GRAPHQL_RESPONSE_CACHE_TTL
+    if plan.boundary is not None:
+        ttl = min(ttl, max(1, int(plan.boundary - (now if now is not None else time.time()))))
+    return ttl
 
 
 def etag_of(body: bytes) -> str:

@@ -197,6 +197,7 @@ DOMAIN_APP_LAYERS = [
     ["accounts"],
     ["catalog"],
     ["cart", "wishlist"],
+    ["delivery", "promotions"],
     ["orders"],
     ["economics", "notifications", "reviews"],
     ["privacy"],

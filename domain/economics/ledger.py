@@ -21,7 +21,7 @@ from domain.accounts.models import Store
 from domain.money import ZERO
 from domain.orders.models import Order, OrderItem
 
-from .models import EntryKind, LedgerEntry, Payout
+from .models import EntryKind, LedgerEntry, Payout, PlatformEntry, PlatformEntryKind
 
 
 def ledger_record_payments(*, orders: Sequence[Order]) -> list[LedgerEntry]:
@@ -44,7 +44,8 @@ def ledger_record_payments(*, orders: Sequence[Order]) -> list[LedgerEntry]:
             LedgerEntry(
                 store_id=order.store_id,
                 kind=EntryKind.SALE,
-                amount=order.goods_total,
+                # A platform coupon's share is paid to the store by the platform (its expense below).
+                amount=order.goods_total + order.platform_discount_amount,
                 tax_amount=line["tax"],
                 order=order,
             )
@@ -67,7 +68,43 @@ def ledger_record_payments(*, orders: Sequence[Order]) -> list[LedgerEntry]:
                 order=order,
             )
         )
+    _platform_promotions_record(orders)
     return LedgerEntry.objects.bulk_create(entries)
+
+
+def _platform_promotions_record(orders: Sequence[Order]) -> None:
+    """The platform's expense of the platform coupons on orders just paid."""
+    PlatformEntry.objects.bulk_create(
+        [
+            PlatformEntry(
+                kind=PlatformEntryKind.PROMOTION,
+                amount=-order.platform_discount_amount,
+                order=order,
+                store_id=order.store_id,
+                coupon_code=order.coupon_code,
+            )
+            for order in orders
+            if order.platform_discount_amount > 0
+        ]
+    )
+
+
+def _platform_promotion_reverse(order: Order) -> None:
+    """A paid order cancelled or refunded: the platform's expense on it comes back, once."""
+    if order.platform_discount_amount <= 0:
+        return
+    recorded = {
+        kind: amount
+        for kind, amount in PlatformEntry.objects.filter(order=order).values_list("kind", "amount")
+    }
+    if PlatformEntryKind.PROMOTION in recorded and PlatformEntryKind.PROMOTION_REVERSAL not in recorded:
+        PlatformEntry.objects.create(
+            kind=PlatformEntryKind.PROMOTION_REVERSAL,
+            amount=-recorded[PlatformEntryKind.PROMOTION],
+            order=order,
+            store_id=order.store_id,
+            coupon_code=order.coupon_code,
+        )
 
 
 def ledger_record_reversal(*, order: Order) -> list[LedgerEntry]:
@@ -84,6 +121,7 @@ def ledger_record_reversal(*, order: Order) -> list[LedgerEntry]:
     )
     if credited["sale"] is None or credited["reversed"]:
         return []
+    _platform_promotion_reverse(order)
     entries = [
         LedgerEntry(
             store_id=order.store_id,

@@ -198,3 +198,43 @@ class LowStockThreshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id}: {self.threshold}"
+
+
+class PlatformEntryKind(models.TextChoices):
+    # A platform coupon's discount on a paid order: the platform's expense (negative).
+    PROMOTION = "promotion", "Promotion expense"
+    # That order cancelled or refunded: the expense comes back (positive).
+    PROMOTION_REVERSAL = "promotion_reversal", "Promotion expense reversal"
+
+
+class PlatformEntry(AppendOnly):
+    """The platform's own ledger, beside the stores': what a platform-funded discount costs it.
+    The store's ledger is credited the goods at their undiscounted amount (less its commission on
+    them), so for every order: the store's sale + delivery - commission + commission + this entry
+    = what the buyer paid. Inserted in the transaction that pays (or reverses) the order."""
+
+    kind = models.CharField(max_length=20, choices=PlatformEntryKind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="platform_entries")
+    store = models.ForeignKey("accounts.Store", on_delete=models.PROTECT, related_name="+")
+    coupon_code = models.CharField(max_length=32, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "platform entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PlatformEntryKind.values), name="platform_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=PlatformEntryKind.PROMOTION, amount__lt=0)
+                | Q(kind=PlatformEntryKind.PROMOTION_REVERSAL, amount__gt=0),
+                name="platform_amount_sign",
+            ),
+            models.UniqueConstraint(fields=["order", "kind"], name="platform_entry_once_per_order"),
+        ]
+        indexes = [models.Index(fields=["kind", "created_at"], name="platform_entry_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} on {self.order_id}"

@@ -43,8 +43,18 @@ def tax_included(*, total: Decimal, rate: Decimal) -> Decimal:
     return money_round(total * rate / (HUNDRED + rate))
 
 
-def line_terms(*, price: Decimal, quantity: int, commission_rate: Decimal, tax_rate: Decimal) -> LineTerms:
-    total = price * quantity
+def line_terms(
+    *,
+    price: Decimal,
+    quantity: int,
+    commission_rate: Decimal,
+    tax_rate: Decimal,
+    discount: Decimal = Decimal(0),
+) -> LineTerms:
+    """`discount`: the store's own (seller-funded) share of a coupon's discount on the line, which
+    lowers its sale and so the commission and IVA on it; a platform-funded share does not (the
+    store is paid the line in full, the platform bearing the discount)."""
+    total = price * quantity - discount
     return LineTerms(
         commission_rate=commission_rate,
         commission_amount=commission_of(total=total, rate=commission_rate),

@@ -25,6 +25,7 @@ def order_lines_terms(*, lines, **_) -> None:
             quantity=line.quantity,
             commission_rate=commission_rates[line.product.category_id],
             tax_rate=tax_rate,
+            discount=line.discount_amount,  # the store's own share of a coupon (domain/promotions)
         )
         for name, value in asdict(terms).items():
             setattr(line, name, value)

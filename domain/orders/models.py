@@ -92,6 +92,15 @@ class Order(models.Model):
     # recipient, phone, province, municipality, neighbourhood, street, reference_point (or the
     # store's pickup address); {} without a structured address.
     delivery_address = models.JSONField(default=dict, blank=True)
+    # The coupon of the checkout, as it was applied (domain/promotions): the code as typed and the
+    # order's share of the discount, funded by the store (`discount_amount`, its lines' sum) or
+    # by the platform (`platform_discount_amount`); the total is what the buyer pays after them.
+    coupon = models.ForeignKey(
+        "promotions.Coupon", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    coupon_code = models.CharField(max_length=32, blank=True, default="")
+    discount_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    platform_discount_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -151,11 +160,19 @@ class OrderItem(models.Model):
     commission_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     tax_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # The line's share of the coupon's discount, frozen at checkout (largest remainder to the
+    # cêntimo, domain/promotions/coupons.discount_split): the store's or the platform's.
+    discount_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    platform_discount_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="order_item_price_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_amount__gte=0, platform_discount_amount__gte=0),
+                name="order_item_discount_not_negative",
+            ),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="order_item_quantity_positive"),
         ]
 
@@ -165,6 +182,11 @@ class OrderItem(models.Model):
     @property
     def line_total(self) -> Decimal:
         return self.price * self.quantity
+
+    @property
+    def paid_amount(self) -> Decimal:
+        """What the buyer paid for the line: its total less its shares of the discount."""
+        return self.line_total - self.discount_amount - self.platform_discount_amount
 
 
 class Payment(models.Model):
