@@ -101,16 +101,24 @@ def search_filter(products: QuerySet, query: str) -> QuerySet:
         return products
     if connection.vendor != "postgresql":
         return products.filter(_all_words(words, typos=set()))
-    typos = {
-        word
-        for word in words
-        if len(word) >= TYPO_MIN_LETTERS and word.isalpha() and not products.filter(_exact(word)).exists()
-    }
-    condition = _all_words(words, typos=typos)
-    ids = list(products.filter(condition).order_by().values_list("pk", flat=True)[: RARE_MATCHES + 1])
+    condition = _all_words(words, typos=set())
+    ids = _first_ids(products, condition)
+    if not ids:  # nothing as written: the words that no product holds are typos
+        typos = {
+            word
+            for word in words
+            if len(word) >= TYPO_MIN_LETTERS and word.isalpha() and not products.filter(_exact(word)).exists()
+        }
+        if typos:
+            condition = _all_words(words, typos=typos)
+            ids = _first_ids(products, condition)
     if len(ids) <= RARE_MATCHES:
         return products.filter(pk__in=ids)
     return products.filter(condition)
+
+
+def _first_ids(products: QuerySet, condition: Q) -> list[int]:
+    return list(products.filter(condition).order_by().values_list("pk", flat=True)[: RARE_MATCHES + 1])
 
 
 def _all_words(words: list[str], *, typos: set[str]) -> Q:
