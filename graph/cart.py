@@ -17,10 +17,12 @@ from .common import decode_id
 from .delivery import cart_delivery_options
 from .errors import InputErrors, UserError
 from .permissions import Public, allow, mutation
+from .promotions import cart_discount_of
 
 if TYPE_CHECKING:
     from .catalog import Product, ProductVariant
     from .delivery import StoreDeliveryOptions
+    from .promotions import CartDiscount
 
 
 @strawberry_django.type(models.CartItem, name="CartItem")
@@ -79,6 +81,14 @@ class Cart(relay.Node):
         self, info: Info, address_id: strawberry.ID | None = None, province_id: strawberry.ID | None = None
     ) -> list[Annotated[StoreDeliveryOptions, strawberry.lazy("graph.delivery")]]:
         return cart_delivery_options(info, cart_id=self.pk, address_id=address_id, province_id=province_id)
+
+    @strawberry_django.field(
+        only=["id"],
+        description="The cart's coupon code (applyCoupon) and its discount now, per store sub-order; null "
+        "without a code.",
+    )
+    def discount(self, info: Info) -> Annotated[CartDiscount, strawberry.lazy("graph.promotions")] | None:
+        return cart_discount_of(info, cart=self)
 
 
 @strawberry.type(name="CartPayload")

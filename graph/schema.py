@@ -10,7 +10,19 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerConfig
 
-from . import accounts, cart, catalog, dashboard, delivery, economics, orders, profile, reviews, wishlist
+from . import (
+    accounts,
+    cart,
+    catalog,
+    dashboard,
+    delivery,
+    economics,
+    orders,
+    profile,
+    promotions,
+    reviews,
+    wishlist,
+)
 from .common import DECIMAL_SCALAR
 from .compiled import CompiledExecutionContext
 from .errors import MaskUnexpectedErrors, log_refused
@@ -20,7 +32,19 @@ from .loaders import FetchedRows
 from .plans import optimize_with_plan
 from .subscriptions import Subscription
 
-AREAS = (accounts, profile, catalog, cart, delivery, orders, reviews, wishlist, economics, dashboard)
+AREAS = (
+    accounts,
+    profile,
+    catalog,
+    cart,
+    delivery,
+    promotions,
+    orders,
+    reviews,
+    wishlist,
+    economics,
+    dashboard,
+)
 
 Query = merge_types("Query", tuple(area.Query for area in AREAS if hasattr(area, "Query")))
 _mutations = tuple(area.Mutation for area in AREAS if hasattr(area, "Mutation"))

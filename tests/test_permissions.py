@@ -13,16 +13,19 @@ not again who may make it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
 from domain.catalog import services as catalog_services
 from domain.catalog.services import OptionSetting
 from domain.delivery import services as delivery_services
 from domain.delivery.models import Province
+from domain.promotions import coupons, sales
 from domain.reviews.models import Review
 from graph.schema import schema
 
@@ -146,6 +149,21 @@ EXPECTED = {
     "Mutation.updateDeliveryMethod": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": NOT_SEEN},
     "Mutation.deleteDeliveryMethod": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": NOT_SEEN},
     "Mutation.setStorePickup": {**SELLER, "unapproved_seller": FORBIDDEN},
+    # Promotions: a seller's sales and coupons (another's not seen), the platform's coupons the admin's;
+    # a coupon goes on the caller's own cart (no cart yet: NOT_FOUND).
+    "Query.mySales": SELLER,  # empty without a store
+    "Query.myCoupons": {**SELLER, "admin": OK},
+    "Mutation.scheduleSale": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": NOT_SEEN},
+    "Mutation.cancelSale": {**SELLER, "unapproved_seller": FORBIDDEN, "other_seller": NOT_SEEN},
+    "Mutation.createCoupon": {**SELLER, "unapproved_seller": FORBIDDEN, "admin": OK},
+    "Mutation.setCouponActive": {
+        **SELLER,
+        "unapproved_seller": FORBIDDEN,
+        "other_seller": NOT_SEEN,
+        "admin": NOT_SEEN,
+    },
+    "Mutation.applyCoupon": {**roles(NOT_SEEN), "buyer": OK},
+    "Mutation.removeCoupon": {**roles(NOT_SEEN), "buyer": OK},
 }
 
 
@@ -201,7 +219,22 @@ def targets(seller, other_seller, buyer):
         zone_id=zone.pk,
         values=delivery_services.MethodValues(name="Mota", fee=Decimal("1500.00"), min_days=0, max_days=1),
     )
+    # The seller's sale next week and coupon.
+    sale = sales.sale_schedule(
+        seller=seller,
+        name="Fim do mês",
+        kind="percentage",
+        value=Decimal("10"),
+        starts_at=timezone.now() + timedelta(days=7),
+        ends_at=timezone.now() + timedelta(days=8),
+        product_ids=[reviewed.pk],
+    )
+    coupon = coupons.coupon_create(
+        issuer=seller, terms=coupons.CouponTerms(code="LOJA5", kind="percentage", value=Decimal("5"))
+    )
     return {
+        "sale": sale,
+        "coupon": coupon,
         "luanda": luanda,
         "address": address,
         "zone": zone,
@@ -324,6 +357,20 @@ def arguments(field: str, t: dict, seller) -> dict:
                 "openingHours": "Seg-Sex 8h-17h",
             }
         },
+        "Mutation.scheduleSale": {
+            "input": {
+                "name": "Saldos",
+                "kind": "PERCENTAGE",
+                "value": "15",
+                "startsAt": "2030-01-01T00:00:00+00:00",
+                "endsAt": "2030-01-02T00:00:00+00:00",
+                "productIds": [product_id],
+            }
+        },
+        "Mutation.cancelSale": {"id": gid(t["sale"])},
+        "Mutation.createCoupon": {"input": {"code": "FESTA", "kind": "AMOUNT", "value": "500.00"}},
+        "Mutation.setCouponActive": {"id": gid(t["coupon"]), "active": False},
+        "Mutation.applyCoupon": {"code": "loja5"},
     }.get(field, {})
 
 
