@@ -14,7 +14,6 @@ from domain.delivery.calendar import WorkingCalendar
 from domain.delivery.models import Address, DeliveryMethod, DeliveryZone, Holiday, Province, StorePickup
 from domain.errors import AccessDenied, ErrorCode, NotEligible, NotFound, ValidationFailed
 
-from .conftest import ROLES
 from .factories import make_product
 from .helpers import fill_cart, gid
 
@@ -425,37 +424,3 @@ def test_a_stores_public_delivery_shows_active_methods_and_pickup(gql, seller):
         ],
         "pickup": {"address": "Rua 1", "openingHours": "8h-17h", "province": {"name": "Luanda"}},
     }
-
-
-MUTATIONS = {
-    "createAddress": (
-        "mutation ($input: AddressInput!) { createAddress(input: $input) { errors { code } } }",
-        "input",
-    ),
-    "createDeliveryZone": (
-        "mutation ($input: DeliveryZoneInput!) { createDeliveryZone(input: $input) { errors { code } } }",
-        "zone",
-    ),
-}
-
-
-@pytest.mark.parametrize("role", ROLES, indirect=True)
-def test_who_may_keep_an_address_book_and_set_up_delivery(gql, role, request):
-    name = request.node.callspec.params["role"]
-    address = gql(CREATE_ADDRESS, {"input": address_input()}, user=role)
-    zone = gql(ZONE, {"input": {"name": "Z", "provinceIds": [gid(province("luanda"))]}}, user=role)
-    codes = (
-        [e["extensions"]["code"] for e in address.get("errors", [])],
-        [e["extensions"]["code"] for e in zone.get("errors", [])],
-    )
-    expected = {
-        "anonymous": (["UNAUTHENTICATED"], ["UNAUTHENTICATED"]),
-        "buyer": ([], ["FORBIDDEN"]),
-        "unapproved_seller": (["FORBIDDEN"], ["FORBIDDEN"]),
-        "seller": (["FORBIDDEN"], []),
-        "other_seller": (["FORBIDDEN"], []),
-        "admin": (["FORBIDDEN"], ["FORBIDDEN"]),
-    }[name]
-    assert codes == expected
-    assert Address.objects.exists() == (name == "buyer")
-    assert DeliveryZone.objects.exists() == (name in {"seller", "other_seller"})
