@@ -19,10 +19,8 @@ from domain.catalog.variants import product_totals_refresh
 
 
 def _keyed(model, **fields):
-    """A row of an option or option value, with the key that filters compare where the model has one."""
-    if any(field.name == "key" for field in model._meta.concrete_fields):
-        fields["key"] = search_normalize(fields.get("name") or fields["value"])
-    return model(**fields)
+    """A row of an option or option value with its key, the name or value as filters compare it."""
+    return model(key=search_normalize(fields.get("name") or fields["value"]), **fields)
 
 
 def variants_give(product: Product, spec: tuple[list[tuple[str, list[str]]], set[str], int]) -> None:
