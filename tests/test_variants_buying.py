@@ -414,6 +414,18 @@ def test_the_cart_with_variants_is_read_in_constant_queries(gql, buyer, stores, 
     assert view["totalQuantity"] == 3 * stores
 
 
+@pytest.mark.parametrize("stores", [2, 6])
+def test_adding_a_variant_costs_the_same_for_any_cart(gql, buyer, seller, stores, django_assert_num_queries):
+    variant_cart(buyer, stores)
+    _, variants = shoe(seller)
+    # the caller from the token; savepoint; the buyer's cart found, then locked; the variant with its
+    # product; the cart's lines counted; the line inserted; the cart touched; release; then the cart
+    # with its sums, its lines with products, stores and variants, and their option values
+    with django_assert_num_queries(12):
+        body = gql.op("AddVariantToCart", {"variantId": gid(variants["41 / Branco"])}, user=buyer)["data"]
+    assert body["addToCart"]["cart"]["totalQuantity"] == 3 * stores + 1
+
+
 @pytest.mark.parametrize("stores", [3, 9])
 def test_checkout_of_variants_costs_one_query_more_for_their_options(
     gql, buyer, stores, django_assert_num_queries

@@ -6,7 +6,7 @@ from .models import Cart, CartItem
 class CartItemInline(admin.TabularInline):
     model = CartItem
     extra = 0
-    raw_id_fields = ("product",)
+    raw_id_fields = ("product", "variant")
 
 
 @admin.register(Cart)
