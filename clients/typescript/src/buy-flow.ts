@@ -56,6 +56,7 @@ import {
   MyAddressesDocument,
   MyDeliveryZonesDocument,
   MyOrdersDocument,
+  MyStoreDocument,
   MyStorePickupDocument,
   MyWishlistDocument,
   OrderDeliveryDocument,
@@ -472,10 +473,21 @@ async function sizesAndDelivery(
   check(byProvince, "the seller's statistics");
   const inHuambo = byProvince.ordersByProvince.find((row) => row.province === "Huambo");
   check(inHuambo && inHuambo.orders >= 1 && cents(inHuambo.deliveryFees) >= cents("3500.00"), "the seller's orders in Huambo");
+  // The store's ledger: the goods' SALE and the fee's own DELIVERY line (each with its IVA), and the
+  // commission, on the goods only.
+  const entries = ((await seller.request(MyStoreDocument, { first: 20 })).myStore?.ledger?.edges ?? [])
+    .map((e) => e.node)
+    .filter((entry) => entry.orderNumber === ours.orderNumber);
+  const line = (kind: string) => entries.find((entry) => entry.kind === kind);
+  check(line("SALE")?.amount === "6500.00" && line("DELIVERY")?.amount === "3500.00", "the fee is its own ledger line");
+  check(line("DELIVERY")?.taxAmount === "429.82", `the fee's IVA: ${line("DELIVERY")?.taxAmount}`);
+  check(line("COMMISSION")?.amount === "-650.00", `commission on the goods only: ${line("COMMISSION")?.amount}`);
+  const ledgerText = entries.map((entry) => `${entry.kind} ${entry.amount} (IVA ${entry.taxAmount})`).join(", ");
   const summary = placed
     .map((o) => `${o.orderNumber} ${o.store.name}: ${o.totalAmount} = ${expected.get(o.store.id)!.goods} + ${o.deliveryFee} (${o.delivery?.name})`)
     .join("; ");
   step(`bought a sandal in 40 / Preto and trainers in 42 / Preto, delivered to Huambo: ${summary}`);
+  step(`the ledger of ${ours.orderNumber}: ${ledgerText}`);
 }
 
 async function main(): Promise<void> {
