@@ -81,6 +81,8 @@ export type Cart = Node & {
   cartCode?: Maybe<Scalars['String']['output']>;
   /** Per store in the cart: how it can deliver to this address (one of the caller's) or province, with fee and working-day dates; pickup only without either. */
   deliveryOptions: Array<StoreDeliveryOptions>;
+  /** The cart's coupon code (applyCoupon) and its discount now, per store sub-order; null without a code. */
+  discount?: Maybe<CartDiscount>;
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   items: Array<CartItem>;
@@ -95,6 +97,26 @@ export type Cart = Node & {
 export type CartDeliveryOptionsArgs = {
   addressId?: InputMaybe<Scalars['ID']['input']>;
   provinceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type CartCouponPayload = {
+  __typename?: 'CartCouponPayload';
+  cart?: Maybe<Cart>;
+  discount?: Maybe<CartDiscount>;
+  errors: Array<UserError>;
+};
+
+export type CartDiscount = {
+  __typename?: 'CartDiscount';
+  /** The discount on the cart now, all stores together. */
+  amount: Scalars['Decimal']['output'];
+  code: Scalars['String']['output'];
+  /** The platform's coupon (true) or a store's. */
+  platformFunded: Scalars['Boolean']['output'];
+  /** Why the code gives nothing now (used up, minimum spend, ended...): null when it applies. */
+  problem?: Maybe<Scalars['String']['output']>;
+  /** Per store sub-order of the cart. */
+  stores: Array<StoreDiscount>;
 };
 
 export type CartItem = Node & {
@@ -171,6 +193,50 @@ export type CheckoutPayload = {
   errors: Array<UserError>;
   /** One order per store in the cart, all paid and committed together, or none. */
   orders?: Maybe<Array<Order>>;
+};
+
+export type Coupon = Node & {
+  __typename?: 'Coupon';
+  /** Compared without regard to case. */
+  code: Scalars['String']['output'];
+  endsAt?: Maybe<Scalars['DateTime']['output']>;
+  firstOrderOnly: Scalars['Boolean']['output'];
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  isActive: Scalars['Boolean']['output'];
+  /** True: the platform's coupon, which it funds. */
+  isPlatform: Scalars['Boolean']['output'];
+  /** PERCENTAGE of the eligible goods, or AMOUNT off them (at most their total). */
+  kind: DiscountKind;
+  maxUses?: Maybe<Scalars['Int']['output']>;
+  /** Per account. */
+  maxUsesPerBuyer?: Maybe<Scalars['Int']['output']>;
+  /** On the goods it applies to, at their prices then (sale prices included). */
+  minSpend?: Maybe<Scalars['Decimal']['output']>;
+  startsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Checkouts that used it, less those given back. */
+  uses: Scalars['Int']['output'];
+  value: Scalars['Decimal']['output'];
+};
+
+export type CouponInput = {
+  /** ADMIN only: the platform's coupon applies to these categories. */
+  categoryIds?: Array<Scalars['ID']['input']>;
+  code: Scalars['String']['input'];
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  firstOrderOnly?: Scalars['Boolean']['input'];
+  kind: DiscountKind;
+  maxUses?: InputMaybe<Scalars['Int']['input']>;
+  maxUsesPerBuyer?: InputMaybe<Scalars['Int']['input']>;
+  minSpend?: InputMaybe<Scalars['Decimal']['input']>;
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  value: Scalars['Decimal']['input'];
+};
+
+export type CouponPayload = {
+  __typename?: 'CouponPayload';
+  coupon?: Maybe<Coupon>;
+  errors: Array<UserError>;
 };
 
 export type DaySales = {
@@ -272,6 +338,11 @@ export type DeliveryZonePayload = {
   zone?: Maybe<DeliveryZone>;
 };
 
+export enum DiscountKind {
+  Amount = 'AMOUNT',
+  Percentage = 'PERCENTAGE'
+}
+
 export type DonePayload = {
   __typename?: 'DonePayload';
   done: Scalars['Boolean']['output'];
@@ -370,10 +441,14 @@ export type Mutation = {
   addToCart: CartPayload;
   /** Any logged-in user; adding twice keeps one item; more than 100 items -> INVALID. */
   addToWishlist: WishlistPayload;
+  /** Put a coupon code on the caller's cart (an anonymous one by its code); the discount per store is shown at once and applied at checkout. */
+  applyCoupon: CartCouponPayload;
   /** ADMIN */
   approveSeller: UserPayload;
   /** The order's buyer, while PENDING or CONFIRMED; or its store's seller; or an ADMIN. Restocks and refunds. */
   cancelOrder: OrderPayload;
+  /** SELLER: ends a sale now (a running sale's prices go back at once). */
+  cancelSale: SalePayload;
   /** Sends a verification link to the new address; the account's e-mail changes once it is followed. */
   changeEmail: UserPayload;
   /** Every token of the account stops working: log in again. */
@@ -386,6 +461,8 @@ export type Mutation = {
   createAddress: AddressPayload;
   /** ADMIN */
   createCategory: CategoryPayload;
+  /** SELLER: a coupon for the store's goods; ADMIN: a platform coupon, which the platform funds. */
+  createCoupon: CouponPayload;
   /** SELLER: at most 10 methods per zone. */
   createDeliveryMethod: DeliveryMethodPayload;
   /** SELLER (approved, with a store): a zone is a name and its provinces. */
@@ -421,6 +498,8 @@ export type Mutation = {
   /** Trade a refresh token for a new access token and a new refresh token; the old refresh token stops working. */
   refreshToken: AuthPayload;
   register: UserPayload;
+  /** Take the coupon code off the caller's cart. */
+  removeCoupon: CartCouponPayload;
   /** A line is named by variantId, or by productId for a product without options (its default variant); exactly one of the two. A product with options answers VARIANT_REQUIRED. */
   removeFromCart: CartPayload;
   removeFromWishlist: WishlistPayload;
@@ -434,8 +513,12 @@ export type Mutation = {
   resetPassword: UserPayload;
   /** Log out: the refresh token stops working. */
   revokeToken: RevokePayload;
+  /** SELLER (approved, with a store): a sale on products or variants of the store. */
+  scheduleSale: SalePayload;
   /** ADMIN: a category's own commission rate in percent (null: the platform's rate applies again). Orders placed already keep the rates copied onto their lines. */
   setCategoryCommission: CategoryCommissionPayload;
+  /** SELLER or ADMIN: switch one of their coupons on or off. */
+  setCouponActive: CouponPayload;
   /** BUYER */
   setDefaultAddress: AddressPayload;
   /** The store's owner: products at or below this stock show as low (0 to 1,000,000). */
@@ -490,6 +573,12 @@ export type MutationAddToWishlistArgs = {
 };
 
 
+export type MutationApplyCouponArgs = {
+  cartCode?: InputMaybe<Scalars['String']['input']>;
+  code: Scalars['String']['input'];
+};
+
+
 export type MutationApproveSellerArgs = {
   userId: Scalars['ID']['input'];
 };
@@ -497,6 +586,11 @@ export type MutationApproveSellerArgs = {
 
 export type MutationCancelOrderArgs = {
   orderNumber: Scalars['String']['input'];
+};
+
+
+export type MutationCancelSaleArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -529,6 +623,11 @@ export type MutationCreateAddressArgs = {
 
 export type MutationCreateCategoryArgs = {
   input: CategoryInput;
+};
+
+
+export type MutationCreateCouponArgs = {
+  input: CouponInput;
 };
 
 
@@ -624,6 +723,11 @@ export type MutationRegisterArgs = {
 };
 
 
+export type MutationRemoveCouponArgs = {
+  cartCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationRemoveFromCartArgs = {
   cartCode?: InputMaybe<Scalars['String']['input']>;
   productId?: InputMaybe<Scalars['ID']['input']>;
@@ -657,9 +761,20 @@ export type MutationRevokeTokenArgs = {
 };
 
 
+export type MutationScheduleSaleArgs = {
+  input: SaleInput;
+};
+
+
 export type MutationSetCategoryCommissionArgs = {
   categoryId: Scalars['ID']['input'];
   rate?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+
+export type MutationSetCouponActiveArgs = {
+  active: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1268,9 +1383,13 @@ export type Query = {
   me?: Maybe<User>;
   /** BUYER: the address book, the default first. */
   myAddresses: Array<Address>;
+  /** SELLER: the store's coupons; ADMIN: the platform's (at most 100, newest first). */
+  myCoupons: Array<Coupon>;
   /** SELLER: every delivery zone of the seller's store, inactive methods too. */
   myDeliveryZones: Array<DeliveryZone>;
   myOrders: OrderConnection;
+  /** SELLER: the store's sales, the latest start first (at most 100). */
+  mySales: Array<Sale>;
   /** SELLER: the seller's own store, with its balance, ledger and payouts; null while they have no store. */
   myStore?: Maybe<Store>;
   /** SELLER: the store's pickup, enabled or not. */
@@ -1471,6 +1590,47 @@ export type RevokePayload = {
   revoked: Scalars['Boolean']['output'];
 };
 
+export type Sale = Node & {
+  __typename?: 'Sale';
+  endsAt: Scalars['DateTime']['output'];
+  /** The Globally Unique ID of this object */
+  id: Scalars['ID']['output'];
+  /** PERCENTAGE: `value` percent off each variant's price; AMOUNT: `value` is the new price. */
+  kind: DiscountKind;
+  name: Scalars['String']['output'];
+  startsAt: Scalars['DateTime']['output'];
+  /** SCHEDULED, RUNNING (the variants' price is the sale's, the compare-at price the old one), ENDED or CANCELLED; moved at the boundaries by the first request after them. */
+  state: SaleState;
+  value: Scalars['Decimal']['output'];
+  /** The variants on sale. */
+  variantCount: Scalars['Int']['output'];
+};
+
+export type SaleInput = {
+  endsAt: Scalars['DateTime']['input'];
+  kind: DiscountKind;
+  name: Scalars['String']['input'];
+  /** Every variant of these products. */
+  productIds?: Array<Scalars['ID']['input']>;
+  /** A moment in the past starts the sale now. */
+  startsAt: Scalars['DateTime']['input'];
+  value: Scalars['Decimal']['input'];
+  variantIds?: Array<Scalars['ID']['input']>;
+};
+
+export type SalePayload = {
+  __typename?: 'SalePayload';
+  errors: Array<UserError>;
+  sale?: Maybe<Sale>;
+};
+
+export enum SaleState {
+  Cancelled = 'CANCELLED',
+  Ended = 'ENDED',
+  Running = 'RUNNING',
+  Scheduled = 'SCHEDULED'
+}
+
 /** A variant's value of one option group. */
 export type SelectedOption = {
   __typename?: 'SelectedOption';
@@ -1569,6 +1729,12 @@ export type StoreDeliveryOptions = {
   goodsTotal: Scalars['Decimal']['output'];
   /** Cheapest first; empty when the store neither delivers to the province nor offers pickup: the cart cannot be checked out to this address then. */
   options: Array<DeliveryOption>;
+  store: Store;
+};
+
+export type StoreDiscount = {
+  __typename?: 'StoreDiscount';
+  amount: Scalars['Decimal']['output'];
   store: Store;
 };
 
