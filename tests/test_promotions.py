@@ -15,6 +15,7 @@ from domain.catalog.selectors import ProductSort, product_search
 from domain.errors import DomainError, ErrorCode
 from domain.promotions import coupons, sales
 from domain.promotions.models import Coupon, CouponRedemption, DiscountKind, SaleItem, SaleState
+from graph.schema import schema  # built before any frozen clock (freezegun's dates are not dates)
 
 from . import factories
 from .helpers import add_product, default_variant, fill_cart
@@ -282,3 +283,116 @@ def test_uses_per_buyer_are_the_accounts_and_first_order_only(admin, buyer, good
     coupons.coupon_redeem(buyer=buyer, checkout_id=4, code="primeira", lines=lines)
     first.refresh_from_db()
     assert first.uses == 1
+
+
+# ---------------------------------------------------------------- the window through the API
+
+
+PRODUCTS = 'query { products(sort: PRICE_ASC, maxPrice: "8000.00") { edges { node { name price } } } }'
+
+
+def test_no_cached_answer_of_before_the_start_is_served_after_it(gql, client, seller, goods):
+    assert schema is not None
+    capulana, _ = goods
+    with freeze_time(START - timedelta(minutes=1)):
+        schedule(seller, [capulana])
+        first = client.post("/graphql/", {"query": PRODUCTS}, content_type="application/json")
+        again = client.post("/graphql/", {"query": PRODUCTS}, content_type="application/json")
+        assert (first["X-Cache"], again["X-Cache"]) == ("MISS", "HIT")
+        assert [edge["node"]["name"] for edge in again.json()["data"]["products"]["edges"]] == ["Cesto"]
+    with freeze_time(START):
+        during = client.post("/graphql/", {"query": PRODUCTS}, content_type="application/json")
+        assert during["X-Cache"] == "MISS"
+        nodes = [edge["node"] for edge in during.json()["data"]["products"]["edges"]]
+        assert nodes == [{"name": "Cesto", "price": "4000.00"}, {"name": "Capulana", "price": "8000.00"}]
+    with freeze_time(END):
+        after = gql.ok(PRODUCTS)
+        assert [edge["node"]["name"] for edge in after["products"]["edges"]] == ["Cesto"]
+
+
+def test_the_cached_answer_expires_at_the_next_boundary():
+    from graph.response_cache import Plan, answer_ttl
+
+    assert answer_ttl(Plan(public=True, boundary=1000.0), now=990.0) == 10
+    assert answer_ttl(Plan(public=True, boundary=1000.0), now=1000.5) == 1
+    assert answer_ttl(Plan(public=True, boundary=None), now=0) > 10
+
+
+def test_a_seller_schedules_and_cancels_a_sale_through_the_api(gql, seller, other_seller, goods):
+    capulana, _ = goods
+    from .helpers import gid
+
+    created = gql(
+        """mutation ($input: SaleInput!) { scheduleSale(input: $input) {
+             sale { id name kind value state variantCount } errors { field code } } }""",
+        {
+            "input": {
+                "name": "Fim do mês",
+                "kind": "PERCENTAGE",
+                "value": "25",
+                "startsAt": "2000-01-01T00:00:00+00:00",
+                "endsAt": (timezone.now() + timedelta(days=2)).isoformat(),
+                "productIds": [gid(capulana)],
+            }
+        },
+        user=seller,
+    )["data"]["scheduleSale"]
+    assert created["errors"] == []
+    assert created["sale"] | {"id": None} == {
+        "id": None,
+        "name": "Fim do mês",
+        "kind": "PERCENTAGE",
+        "value": "25.00",
+        "state": "RUNNING",
+        "variantCount": 1,
+    }
+    assert price_of(capulana) == (D("7500.00"), D("10000.00"), D("7500.00"))
+    refused = gql(
+        "mutation ($id: ID!) { cancelSale(id: $id) { errors { field code } } }",
+        {"id": created["sale"]["id"]},
+        user=other_seller,
+    )["data"]["cancelSale"]
+    assert refused["errors"] == [{"field": "saleId", "code": "NOT_FOUND"}]
+    gql(
+        "mutation ($id: ID!) { cancelSale(id: $id) { sale { state } } }",
+        {"id": created["sale"]["id"]},
+        user=seller,
+    )
+    assert price_of(capulana) == (D("10000.00"), None, D("10000.00"))
+
+
+def test_a_buyer_applies_a_code_and_sees_the_discount_per_store(
+    gql, admin, seller, other_seller, buyer, goods, category
+):
+    capulana, _ = goods
+    theirs = add_product(other_seller, name="Livro", price="5000.00", category=category)
+    fill_cart(buyer, (capulana, 1), (theirs, 1))
+    coupons.coupon_create(issuer=admin, terms=terms("KITANDA", kind=DiscountKind.AMOUNT, value=D("3000")))
+    applied = gql(
+        """mutation { applyCoupon(code: "kitanda") { discount { code amount platformFunded stores { store { name } amount } }
+             cart { subtotal discount { amount problem } } errors { code } } }""",
+        user=buyer,
+    )["data"]["applyCoupon"]
+    assert applied["errors"] == []
+    assert applied["discount"] == {
+        "code": "KITANDA",
+        "amount": "3000.00",
+        "platformFunded": True,
+        "stores": sorted(
+            [
+                {"store": {"name": seller.store.name}, "amount": "2000.00"},
+                {"store": {"name": other_seller.store.name}, "amount": "1000.00"},
+            ],
+            key=lambda row: row["store"]["name"] != seller.store.name,
+        ),
+    }
+    assert applied["cart"] == {"subtotal": "15000.00", "discount": {"amount": "3000.00", "problem": None}}
+    Coupon.objects.update(is_active=False)
+    shown = gql.ok("query { cart { discount { code amount problem } } }", user=buyer)
+    assert shown["cart"]["discount"] == {
+        "code": "KITANDA",
+        "amount": "0.00",
+        "problem": "This coupon is no longer valid.",
+    }
+    removed = gql.ok("mutation { removeCoupon { cart { discount { code } } errors { code } } }", user=buyer)
+    assert removed["removeCoupon"] == {"cart": {"discount": None}, "errors": []}
