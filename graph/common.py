@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 from decimal import Decimal
 from typing import Any
 
 import strawberry
 import strawberry_django
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy
@@ -134,16 +136,36 @@ def decode_id(value: str, type_name: str, *, field: str) -> int:
         raise NotFound(NO_SUCH_ID[type_name], field=field) from error
 
 
+# A stored name the local storage turns into a URL unchanged (no quoting, no dot segments, no
+# scheme): its URL is the storage's prefix and the name.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*\Z")
+_PROBE = "x"
+
+
 def media_url(info: Info, file: FieldFile | None) -> str | None:
-    """The absolute URL of a stored file, or None when there is none."""
+    """The absolute URL of a stored file, or None when there is none. On the local storage a plain
+    name's URL is a prefix worked out once per request plus the name (a page of products built 20
+    through Django's url(), urljoin and build_absolute_uri: 6 % of ProductList's CPU)."""
     if not file:
         return None
-    url = file.url
+    storage = file.storage
+    if storage.__class__.url is FileSystemStorage.url and _PLAIN_NAME.match(file.name):
+        request = info.context.request
+        prefix = getattr(request, "_kitanda_media_prefix", None)
+        if prefix is None:
+            prefix = request._kitanda_media_prefix = _absolute_media_url(request, storage.url(_PROBE))[
+                : -len(_PROBE)
+            ]
+        return prefix + file.name
+    return _absolute_media_url(info.context.request, file.url)
+
+
+def _absolute_media_url(request, url: str) -> str:
     if url.startswith(("http://", "https://")):
         return url
     if settings.MEDIA_BASE_URL:
         return settings.MEDIA_BASE_URL.rstrip("/") + url
-    return info.context.request.build_absolute_uri(url)
+    return request.build_absolute_uri(url)
 
 
 @strawberry.type(name="DeletePayload")

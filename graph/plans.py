@@ -43,8 +43,14 @@ def optimize_with_plan(qs, info, *, config, fallback):
     plan = PLANS.get(key)
     if plan is None:
         plan = _plan(qs, raw, config)
-        if plan is None or plan.prefetch_related or plan.annotate:
+        if plan is None:
             return fallback(qs, info)
+        if plan.prefetch_related or plan.annotate:
+            # Not kept, but applied as computed, as the library's optimize() would after the same
+            # computation: planning twice cost ProductDetail 17 % of its CPU.
+            qs = plan.apply(qs, info=raw, config=config)
+            get_queryset_config(qs).optimized = True
+            return qs
         if len(PLANS) >= MAX_PLANS:
             PLANS.clear()
         PLANS[key] = plan

@@ -160,3 +160,64 @@ def test_the_optimizer_plans_a_document_once(gql, settings, monkeypatch, django_
     with django_assert_num_queries(2):  # the kept plan joins store and category as before; the count
         assert gql.op("ProductList", {"first": 5}) == first
     assert planned == []
+
+
+def test_a_plan_with_prefetches_is_planned_once_per_request(gql, settings, monkeypatch):
+    """Not kept (its querysets may depend on the caller), but applied as planned, not planned again."""
+    from strawberry_django import optimizer as library
+
+    from graph import plans
+
+    from .factories import make_product
+
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    product = make_product()
+    planned, fallback = [], []
+    real_plan, real_optimize = plans._plan, library.optimize
+    monkeypatch.setattr(plans, "_plan", lambda *a, **k: planned.append(1) or real_plan(*a, **k))
+    monkeypatch.setattr(library, "optimize", lambda *a, **k: fallback.append(1) or real_optimize(*a, **k))
+    plans.PLANS.clear()
+    for _ in range(2):
+        answer = gql.op("ProductDetail", {"slug": product.slug})
+        assert answer["data"]["product"]["reviews"] == {
+            "totalCount": 0,
+            "pageInfo": {"hasNextPage": False, "endCursor": None},
+            "edges": [],
+        }
+    assert planned == [1, 1] and fallback == [] and not plans.PLANS
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "products/thumbnails/a-1.webp",
+        "products/x y.webp",
+        "products/ção.webp",
+        "products/../a.webp",
+        "a:b.webp",
+    ],
+)
+@pytest.mark.parametrize("base", ["", "https://cdn.kitanda.ao/"])
+def test_media_urls_from_the_prefix_answer_as_django_builds_them(settings, rf, name, base):
+    from types import SimpleNamespace
+
+    from django.core.files.storage import FileSystemStorage
+    from django.db.models.fields.files import FieldFile
+
+    from domain.catalog.models import Product
+    from graph.common import media_url
+
+    settings.MEDIA_BASE_URL = base
+    storage = FileSystemStorage(location="/tmp", base_url="/media/")
+    field = Product._meta.get_field("thumbnail")
+    settings.ALLOWED_HOSTS = ["loja.kitanda.ao"]
+    request = rf.get("/graphql/", HTTP_HOST="loja.kitanda.ao", secure=True)
+    info = SimpleNamespace(context=SimpleNamespace(request=request))
+    file = FieldFile(None, field, name)
+    file.storage = storage
+    expected = storage.url(name)
+    if not expected.startswith("http"):
+        expected = base.rstrip("/") + expected if base else request.build_absolute_uri(expected)
+    assert media_url(info, file) == expected
+    assert media_url(info, file) == expected  # the request's prefix, kept
+    assert media_url(info, FieldFile(None, field, "")) is None
