@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -192,7 +192,13 @@ def cart_lines_locked(*, user) -> tuple[Cart | None, list[tuple[int, int, int]]]
     """For checkout: the user's cart, locked for the rest of the caller's transaction, and its
     lines as (product id, variant id, quantity) in the cart's order (None and [] when they have no
     cart)."""
-    cart = Cart.objects.select_for_update().filter(user=user).first()
+    # With the code a coupon put on it (promotions' CartCoupon), in the same statement.
+    cart = (
+        Cart.objects.select_for_update(of=("self",))
+        .filter(user=user)
+        .annotate(coupon_code=F("coupon__code"))
+        .first()
+    )
     if cart is None:
         return None, []
     return cart, list(CartItem.objects.filter(cart=cart).values_list("product_id", "variant_id", "quantity"))

@@ -43,6 +43,8 @@ from domain.errors import (
 )
 from domain.money import ZERO, AmountFault, amount_fault
 from domain.phones import angolan_mobile, angolan_phone
+from domain.promotions import checkout as promotions
+from domain.promotions.coupons import DiscountLine
 from domain.text import text_error
 
 from . import attempts, payments, stock
@@ -239,17 +241,23 @@ def _charges_record(*, buyer, request: CheckoutRequest) -> ChargeBook:
     totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
     lines = (
         CartItem.objects.filter(cart__user=buyer)
-        .values_list("product__store_id")
+        .values_list("pk", "product__store_id", "product__category_id", "cart__coupon__code")
         .annotate(line=F("variant__price") * F("quantity"))
     )
-    for store_id, line in lines:
+    code, discount_lines = None, []
+    for pk, store_id, category_id, cart_code, line in lines:
+        code = cart_code
         totals[store_id] += line
+        discount_lines.append(DiscountLine(key=pk, store_id=store_id, category_id=category_id, amount=line))
     try:
         fees = delivery_options_for(request.delivery, goods_totals=dict(totals))
     except DomainError:
         return ChargeBook()  # the transaction refuses this delivery before any charge
     for store_id, option in fees.items():
         totals[store_id] += option.fee
+    # The cart's coupon (domain/promotions), as the transaction will redeem it.
+    for store_id, amount in promotions.checkout_coupon_preview(code=code, lines=discount_lines).items():
+        totals[store_id] -= amount
     if any(amount_fault(total) is not None for total in totals.values()):
         return ChargeBook()  # the transaction refuses this cart before any charge
     return attempts.attempts_record(
@@ -282,6 +290,10 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
     }
     # Each store's delivery, its fee recomputed from the lines just locked (the quote's rule).
     chosen = delivery_options_for(request.delivery, goods_totals=totals)
+    # The cart's coupon, redeemed on its locked row after the products and variants (promotions).
+    discount = promotions.checkout_coupon_redeem(
+        buyer=buyer, checkout_id=checkout.pk, code=cart.coupon_code, variants=variants, wanted=wanted
+    )
     orders = []
     for store_id, total in totals.items():
         orders.append(
@@ -295,6 +307,7 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
             )
         )
         order_delivery_set(orders[-1], option=chosen.get(store_id), request=request.delivery)
+        promotions.order_discount_set(orders[-1], discount)
     if any(amount_fault(order.total_amount) is AmountFault.TOO_LARGE for order in orders):
         raise InvalidInput(gettext("This order's total is more than a single order allows."))
     numbers = _order_numbers(
@@ -310,6 +323,8 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
         for order in orders
         for line in by_store[order.store_id]
     ]
+    for line in lines:
+        promotions.order_line_discount_set(line, discount)  # frozen before economics reads it
     order_lines_pre_create.send(sender=OrderItem, lines=lines)  # economics: commission and IVA
     OrderItem.objects.bulk_create(lines)
     stock.stock_take(lines=wanted)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from domain.errors import AccessDenied, InvalidInput, InvalidTransition, NotEligible
+from domain.promotions.coupons import coupon_release
 
 from . import refunds, selectors, stock
 from .events import order_event
@@ -160,6 +161,12 @@ def _order_close(order: Order, *, actor, note: str) -> None:
             )
         payment_status = payment.status
     _order_status_set(order, OrderStatus.CANCELLED, actor=actor, note=note, payment_status=payment_status)
+    if order.coupon_id is not None and not (
+        Order.objects.filter(checkout_id=order.checkout_id, coupon_id=order.coupon_id)
+        .exclude(status=OrderStatus.CANCELLED)
+        .exists()
+    ):
+        coupon_release(checkout_id=order.checkout_id)  # the checkout's last discounted order: once
     order_cancelled.send(sender=Order, order=order, refunded=payment_status == PaymentStatus.REFUND_PENDING)
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from domain.money import ZERO
 
 from .coupons import Discount, DiscountLine, coupon_discount, coupon_for_code, coupon_redeem
+from .models import CartCoupon
 
 
 @dataclass
@@ -63,7 +64,9 @@ def checkout_coupon_redeem(
     if not code:
         return None
     lines = _lines(variants, wanted)
-    return _shares(coupon_redeem(buyer=buyer, checkout_id=checkout_id, code=code, lines=lines), lines)
+    redeemed = _shares(coupon_redeem(buyer=buyer, checkout_id=checkout_id, code=code, lines=lines), lines)
+    CartCoupon.objects.filter(cart__user=buyer).delete()  # used: the next cart starts without it
+    return redeemed
 
 
 def checkout_coupon_preview(*, code: str | None, lines: list[DiscountLine]) -> dict[int, Decimal]:
