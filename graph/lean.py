@@ -5,7 +5,7 @@ otherwise runs some 300 times.
 Only where that is safe and answers the same:
 - a strawberry-django field of a model type, with no resolver of its own and no field extension
   (no permission, no connection), on a concrete column that is not a file, whose GraphQL type is
-  a scalar (or, for a forward foreign key, an object): `getattr(row, column)`, which loads a
+  a scalar or an enum (or, for a forward foreign key, an object): `getattr(row, column)`, which loads a
   deferred column or a relation the optimizer did not join as Django does;
 - the `id` of a relay Node type that keeps strawberry-django's resolve_id and strawberry's
   resolve_typename: the GlobalID's text, base64 of "<Type>:<pk>", encoded directly.
@@ -116,13 +116,14 @@ def _lean_resolver(type_name: str, origin: type, model: type[models.Model], name
         type(strawberry_field) is not StrawberryDjangoField
         or strawberry_field.base_resolver is not None
         or strawberry_field.extensions
-        or isinstance(named, GraphQLEnumType)
     ):
         return None
     column = _column(model, strawberry_field.django_name or strawberry_field.python_name)
     if column is None:
         return None
-    if isinstance(named, GraphQLScalarType) and not column.is_relation:
+    # An enum column (an order's status) too: strawberry-django's get_result reads the same value
+    # with the same getattr, and the enum type serializes it either way.
+    if isinstance(named, GraphQLScalarType | GraphQLEnumType) and not column.is_relation:
         return _attribute(column.attname)
     if isinstance(named, GraphQLObjectType) and (column.many_to_one or column.one_to_one):
         # A forward foreign key: the row the optimizer joined (select_related), else Django loads it.

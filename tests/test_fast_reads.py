@@ -89,12 +89,10 @@ def test_plain_columns_relations_and_ids_take_the_lean_path():
     lean = set(LEAN_FIELDS)
     assert {"Product.id", "Product.price", "Product.averageRating", "Product.store", "Store.name"} <= lean
     assert {"ProductEdge.node", "ProductEdge.cursor", "PageInfo.hasNextPage", "Product.thumbnailUrl"} <= lean
-    # Connections, fields with arguments or returning objects from a resolver, enums and root
-    # fields (their permissions) keep Strawberry's path.
-    assert (
-        not {"Product.myReview", "Product.reviews", "UserError.code", "Query.products", "User.userType"}
-        & lean
-    )
+    # A model's enum columns too; connections, fields with arguments or returning objects from a
+    # resolver, enums of plain types and root fields (their permissions) keep Strawberry's path.
+    assert {"Order.status", "Order.paymentStatus", "Payment.method", "User.userType"} <= lean
+    assert not {"Product.myReview", "Product.reviews", "UserError.code", "Query.products"} & lean
 
 
 def test_no_schema_extension_needs_the_per_field_hook():
