@@ -682,14 +682,15 @@ def test_store_orders_query_count_is_the_same_for_any_page_size(
 
 
 def test_cancel_order_query_count(gql, buyer, confirmed, django_assert_num_queries):
-    # user; savepoint; order lock; lines; product locks; variant locks; the variants' stock; the
+    # user; savepoint; order lock; lines; products and variants locked; the variants' stock; the
     # products' totals; payment; payment saved; what the
     # ledger credited; its reversal; refund owed; order saved; event; release; after the commit the
     # refund: claimed (savepoint, lock, lease, release), the gateway asked outside any transaction,
     # then settled (savepoint, refund, payment, order, release); the e-mail task (in-process without
-    # a broker): notice claimed, savepoint, locked, order with buyer, store and payment, lines,
-    # events, marked sent, release; the answer: order with store and payment; lines with products
-    with django_assert_num_queries(35):
+    # a broker): savepoint, notice claimed, locked, order with buyer, store and payment, its
+    # events (no lines: the cancellation's mail lists none), marked sent, release; the answer:
+    # order with store and payment; lines with products
+    with django_assert_num_queries(33):
         result = gql.op("CancelOrder", {"orderNumber": confirmed.order_number}, user=buyer)
     assert result["data"]["cancelOrder"]["order"]["status"] == "CANCELLED"
 

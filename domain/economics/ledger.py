@@ -24,19 +24,17 @@ from domain.orders.models import Order, OrderItem
 from .models import EntryKind, LedgerEntry, Payout, PlatformEntry, PlatformEntryKind
 
 
-def ledger_record_payments(*, orders: Sequence[Order]) -> list[LedgerEntry]:
+def ledger_record_payments(
+    *, orders: Sequence[Order], lines: Sequence[OrderItem] | None = None
+) -> list[LedgerEntry]:
     """Credit the stores of orders just paid: the sale of the goods (its IVA apart), the delivery
     fee as its own line (its IVA apart), and minus the commission of the lines (and of the fee, when
     DELIVERY_FEE_COMMISSION was on at checkout), as copied onto them at checkout. Call it in the
-    transaction that marks them paid."""
+    transaction that marks them paid. `lines`: every line of these orders, when the caller holds
+    them (checkout, which just wrote them); otherwise their sums are read."""
     if not orders:
         return []
-    sums = {
-        row["order_id"]: row
-        for row in OrderItem.objects.filter(order__in=[order.pk for order in orders])
-        .values("order_id")
-        .annotate(commission=Coalesce(Sum("commission_amount"), ZERO), tax=Coalesce(Sum("tax_amount"), ZERO))
-    }
+    sums = _line_sums(orders, lines)
     entries = []
     for order in orders:
         line = sums.get(order.pk, {"commission": ZERO, "tax": ZERO})
@@ -70,6 +68,25 @@ def ledger_record_payments(*, orders: Sequence[Order]) -> list[LedgerEntry]:
         )
     _platform_promotions_record(orders)
     return LedgerEntry.objects.bulk_create(entries)
+
+
+def _line_sums(orders: Sequence[Order], lines: Sequence[OrderItem] | None) -> dict[int, dict[str, Decimal]]:
+    """{order id: {"commission": ..., "tax": ...}} of the orders' lines (no entry: no line)."""
+    if lines is None:
+        return {
+            row["order_id"]: row
+            for row in OrderItem.objects.filter(order__in=[order.pk for order in orders])
+            .values("order_id")
+            .annotate(
+                commission=Coalesce(Sum("commission_amount"), ZERO), tax=Coalesce(Sum("tax_amount"), ZERO)
+            )
+        }
+    sums: dict[int, dict[str, Decimal]] = {}
+    for line in lines:
+        row = sums.setdefault(line.order.pk, {"commission": ZERO, "tax": ZERO})
+        row["commission"] += line.commission_amount
+        row["tax"] += line.tax_amount
+    return sums
 
 
 def _platform_promotions_record(orders: Sequence[Order]) -> None:

@@ -41,8 +41,9 @@ def orders_delivery_terms(*, orders, **_) -> None:
         order.delivery_commission_amount = rates.commission_of(total=order.delivery_fee, rate=commission_rate)
 
 
-def orders_paid_credit(*, orders, **_) -> None:
-    ledger.ledger_record_payments(orders=orders)
+def orders_paid_credit(*, orders, lines=None, **_) -> None:
+    # `lines`: the orders' lines when the sender has them in memory (checkout), so none is read back.
+    ledger.ledger_record_payments(orders=orders, lines=lines)
 
 
 def order_cancelled_reverse(*, order, refunded: bool, **_) -> None:

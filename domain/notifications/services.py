@@ -35,6 +35,19 @@ def notify_after_commit(notices: Iterable[tuple[int, str]]) -> None:
         enqueue_after_commit(tasks.notifications_send, notices=notices)
 
 
+# What each kind's message reads besides the order, its buyer, store and payment (messages.py).
+_READS = {
+    NoticeKind.BUYER_PLACED: ("items",),
+    NoticeKind.SELLER_NEW_ORDER: ("items",),
+    NoticeKind.BUYER_CANCELLED: ("events",),
+}
+
+
+def _reads_of(kinds) -> list[str]:
+    """The relations to prefetch for messages of these kinds (a checkout's mails read no events)."""
+    return sorted({name for kind in kinds for name in _READS.get(kind, ())})
+
+
 def notifications_send(*, notices: list[list]) -> int:
     """Send the e-mails of these (order id, kind) pairs that were not sent yet; returns how many went.
 
@@ -45,20 +58,22 @@ def notifications_send(*, notices: list[list]) -> int:
     wanted = {(int(order_id), NoticeKind(kind)) for order_id, kind in notices}
     if not wanted:
         return 0
-    Notification.objects.bulk_create(
-        [Notification(order_id=order_id, kind=kind) for order_id, kind in sorted(wanted)],
-        ignore_conflicts=True,
-    )
     pairs = Q()
     for order_id, kind in wanted:
         pairs |= Q(order_id=order_id, kind=kind)
     sent, failure = [], None
     with transaction.atomic():
+        # Claimed in the send's own transaction: a concurrent run's claim of the same rows waits for
+        # this one to commit, then finds them sent.
+        Notification.objects.bulk_create(
+            [Notification(order_id=order_id, kind=kind) for order_id, kind in sorted(wanted)],
+            ignore_conflicts=True,
+        )
         pending = list(
             Notification.objects.select_for_update().filter(pairs, sent_at__isnull=True).order_by("pk")
         )
         orders = Order.objects.select_related("buyer", "store__seller", "payment").prefetch_related(
-            "items", "events"
+            *_reads_of({note.kind for note in pending})
         )
         orders = orders.in_bulk({note.order_id for note in pending})
         connection = get_connection(fail_silently=False)

@@ -55,8 +55,12 @@ def order_event_saved(sender, instance: OrderEvent, created: bool, **kwargs) -> 
         order_events_publish([(instance.pk, order.buyer_id, order.store_id)])
 
 
-def orders_placed_publish(sender, orders, **kwargs) -> None:
-    """Checkout writes its events in bulk (no post_save): they are published from here."""
+def orders_placed_publish(sender, orders, events=None, **kwargs) -> None:
+    """Checkout writes its events in bulk (no post_save): they are published from here, from the
+    `events` it passes when their inserts returned their keys, else read back."""
+    if events is not None and all(event.pk is not None for event in events):
+        order_events_publish([(event.pk, event.order.buyer_id, event.order.store_id) for event in events])
+        return
     order_events_publish(
         list(
             OrderEvent.objects.filter(order__in=orders).values_list(

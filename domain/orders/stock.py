@@ -2,10 +2,10 @@
 
 A buyer buys a variant (domain/catalog/models.ProductVariant); its product keeps the total of its
 variants' stock (domain/catalog/variants.product_totals_refresh), recomputed here in the same
-transaction. Rows are locked with SELECT ... FOR NO KEY UPDATE in a fixed order: the products in
-primary-key order, then their variants in primary-key order, so two transactions holding the
-same rows in another order wait for each other instead of deadlocking, and a seller's change to a
-product (which locks the product first too) queues with them. Only those rows are locked (not
+transaction. Rows are locked with SELECT ... FOR NO KEY UPDATE in a fixed order, in one statement:
+the products in primary-key order, each before its own variants (in primary-key order), so two
+transactions holding the same rows in another order wait for each other instead of deadlocking,
+and a seller's change to a product (which locks the product first too) queues with them. Only those rows are locked (not
 their stores: buyers of one store do not queue on it). Counters move with F() expressions in one
 UPDATE.
 """
@@ -19,11 +19,15 @@ from typing import NamedTuple
 from django.db.models import Case, F, When
 from django.db.models.functions import Least
 
-from domain.catalog.models import MAX_STOCK, Product, ProductVariant
-from domain.catalog.selectors import ON_SALE
+from domain.catalog.models import MAX_STOCK, ProductVariant
+from domain.catalog.selectors import on_sale
 from domain.catalog.variants import product_totals_refresh
 from domain.catalog.versions import catalog_changed
 from domain.live import product_availability_changed
+
+# What checkout reads of the rows it locks (its snapshots, the shortages' messages, the split by store).
+VARIANT_FIELDS = ("product", "name", "sku", "price", "stock_quantity", "is_active", "is_default")
+PRODUCT_FIELDS = ("store", "category", "name", "is_active", "deleted_at")
 
 
 class StockLine(NamedTuple):
@@ -36,30 +40,29 @@ class StockLine(NamedTuple):
 
 
 def stock_lock(*, lines: Iterable[StockLine]) -> dict[int, ProductVariant]:
-    """Lock the lines' products, then their variants, each in pk order. Returns the variants found
-    (a deleted one is missing), each with its locked `product` and `sellable`: the variant is
-    active and its product on sale (the catalogue's ON_SALE)."""
+    """Lock the lines' products and their variants in one statement: rows in (product, variant)
+    order, each product locked before its variants (FOR NO KEY UPDATE OF product, variant, in that
+    order: PostgreSQL locks a row's tables in the OF list's order). Every other locker also takes a
+    product before its variants and products ascending, so none of them deadlocks with this one.
+    Returns the variants found (a deleted one is missing), each with its locked `product` and
+    `sellable`: the variant is active and its product on sale (the catalogue's ON_SALE)."""
     lines = list(lines)
     if not lines:
         return {}
-    products = {
-        product.pk: product
-        for product in Product.objects.select_for_update(of=("self",), no_key=True)
-        .filter(pk__in={line.product_id for line in lines})
-        .annotate(sellable=ON_SALE)
-        .only("pk", "store_id", "category_id", "name", "is_active", "deleted_at")
-        .order_by("pk")
-    }
     variants = (
-        ProductVariant.objects.select_for_update(no_key=True)
-        .filter(pk__in={line.variant_id for line in lines}, product_id__in=products)
-        .only("pk", "product_id", "name", "sku", "price", "stock_quantity", "is_active", "is_default")
-        .order_by("pk")
+        ProductVariant.objects.select_for_update(of=("product", "self"), no_key=True)
+        .select_related("product")
+        .filter(
+            pk__in={line.variant_id for line in lines}, product_id__in={line.product_id for line in lines}
+        )
+        .annotate(product_sellable=on_sale("product__"))
+        .only(*VARIANT_FIELDS, *(f"product__{name}" for name in PRODUCT_FIELDS))
+        .order_by("product_id", "pk")
     )
     locked = {}
     for variant in variants:
-        variant.product = products[variant.product_id]
-        variant.sellable = variant.is_active and variant.product.sellable
+        variant.product.sellable = variant.product_sellable
+        variant.sellable = variant.is_active and variant.product_sellable
         locked[variant.pk] = variant
     return locked
 

@@ -1,0 +1,144 @@
+"""Checkout under load (issue 26): what one checkout costs the database, the row locks it takes in
+one statement, and the e-mail work it leaves out of the request."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.core import mail
+from django.db import connection, connections, transaction
+
+from domain.catalog.models import Product, ProductVariant
+from domain.notifications import messages, tasks
+from domain.notifications.models import NoticeKind, Notification
+from domain.notifications.services import notifications_send
+from domain.orders import stock
+from domain.orders.models import Order
+
+from .factories import make_product, make_store
+from .helpers import checkout_input, fill_cart, place, postgres_only
+
+pytestmark = pytest.mark.django_db
+
+
+# ---------------------------------------------------------------- the locks, in one statement
+
+
+def test_the_lock_returns_each_variant_with_its_product_and_whether_it_sells(seller, category):
+    on_sale = make_product(store=seller.store, category=category, name="Mel", stock_quantity=4)
+    hidden = make_product(store=seller.store, category=category, name="Sal", stock_quantity=2)
+    Product.objects.filter(pk=hidden.pk).update(is_active=False)
+    lines = [stock.StockLine(product.pk, product.variants.get().pk, 1) for product in (hidden, on_sale)]
+    with transaction.atomic():
+        locked = stock.stock_lock(lines=lines)
+    assert {variant.product.name: variant.sellable for variant in locked.values()} == {
+        "Mel": True,
+        "Sal": False,
+    }
+    assert {variant.product.store_id for variant in locked.values()} == {seller.store.pk}
+    assert stock.stock_lock(lines=[]) == {}
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_checkout_holds_no_variant_of_the_product_it_waits_for():
+    """stock_lock takes a product before its variants: a checkout queued on a product (a seller's
+    change holds it) has not locked its variant, so nobody locking product then variant deadlocks."""
+    product = make_product(stock_quantity=5)
+    variant = product.variants.get()
+    holding, release, result = threading.Event(), threading.Event(), {}
+
+    def seller_holds_the_product():
+        try:
+            with transaction.atomic():
+                Product.objects.select_for_update().filter(pk=product.pk).first()
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def checkout_locks():
+        try:
+            with transaction.atomic():
+                result["locked"] = stock.stock_lock(lines=[stock.StockLine(product.pk, variant.pk, 1)])
+        finally:
+            connection.close()
+
+    seller = threading.Thread(target=seller_holds_the_product)
+    seller.start()
+    assert holding.wait(30)
+    buyer = threading.Thread(target=checkout_locks)
+    buyer.start()
+    try:
+        deadline = time.monotonic() + 30
+        with connections["default"].cursor() as cursor:
+            while time.monotonic() < deadline:  # until the checkout waits on a row lock
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.01)
+            else:
+                pytest.fail("the checkout never waited for the product")
+            with transaction.atomic():  # the variant is free: NOWAIT would raise otherwise
+                assert ProductVariant.objects.select_for_update(nowait=True).filter(pk=variant.pk).exists()
+    finally:
+        release.set()
+        seller.join(30)
+        buyer.join(30)
+    assert list(result["locked"]) == [variant.pk]
+
+
+# ---------------------------------------------------------------- the e-mails
+
+
+def test_a_checkouts_mails_read_no_order_events(buyer, seller, product, gateway, django_assert_num_queries):
+    fill_cart(buyer, (product, 1))
+    (order,) = place(buyer)  # the test's transaction never commits: the task is called here
+    notices = [[order.pk, NoticeKind.BUYER_PLACED], [order.pk, NoticeKind.SELLER_NEW_ORDER]]
+    # savepoint; claimed; locked; order with buyer, store, seller and payment; its lines; marked; release
+    with django_assert_num_queries(7):
+        assert notifications_send(notices=notices) == 2
+    assert "1 × Telemóvel Kianda" in mail.outbox[0].body
+
+
+def test_with_a_broker_the_checkout_only_enqueues_its_mails(
+    gql, buyer, seller, product, gateway, monkeypatch
+):
+    """In production (a broker) the request renders no e-mail and writes no notice: it hands the
+    task its (order, kind) pairs after the commit, and a worker does the rest."""
+    enqueued = []
+    monkeypatch.setattr(tasks.notifications_send, "apply_async", lambda **kwargs: enqueued.append(kwargs))
+
+    def rendered(*args, **kwargs):
+        raise AssertionError("an e-mail was rendered in the request")
+
+    monkeypatch.setattr(messages, "message_for", rendered)
+    fill_cart(buyer, (product, 1))
+    result = gql.op("Checkout", {"input": checkout_input()}, user=buyer)  # its commit's callbacks run
+    (order,) = Order.objects.all()
+    assert result["data"]["checkout"]["orders"][0]["orderNumber"] == order.order_number
+    assert enqueued == [
+        {
+            "kwargs": {
+                "notices": [[order.pk, NoticeKind.BUYER_PLACED], [order.pk, NoticeKind.SELLER_NEW_ORDER]]
+            }
+        }
+    ]
+    assert mail.outbox == [] and not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("stores", [1, 3])
+def test_one_task_mails_every_order_of_a_checkout(buyer, gateway, stores, django_capture_on_commit_callbacks):
+    fill_cart(
+        buyer,
+        *((make_product(store=make_store(name=f"Loja {n}"), stock_quantity=3), 1) for n in range(stores)),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        place(buyer)
+    assert len(mail.outbox) == 2 * stores
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 2 * stores
