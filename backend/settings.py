@@ -325,6 +325,9 @@ FUNDS_RELEASE_INTERVAL = int(os.environ.get("FUNDS_RELEASE_INTERVAL", "3600"))
 # CHARGE_ATTEMPT_TIMEOUT seconds (their worker died) are voided (domain/orders/attempts.py).
 CHARGE_ATTEMPT_SWEEP_INTERVAL = int(os.environ.get("CHARGE_ATTEMPT_SWEEP_INTERVAL", "300"))
 CHARGE_ATTEMPT_TIMEOUT = int(os.environ.get("CHARGE_ATTEMPT_TIMEOUT", "600"))
+# Sales start and end at the first request after their boundary (domain/promotions/sales.py); beat
+# applies what is due every so many seconds too, a backstop for a site nobody is asking.
+SALE_BOUNDARY_INTERVAL = int(os.environ.get("SALE_BOUNDARY_INTERVAL", "60"))
 CELERY_BEAT_SCHEDULE = {
     "expire-pending-orders": {
         "task": "orders.expire_pending_orders",
@@ -336,6 +339,10 @@ CELERY_BEAT_SCHEDULE = {
     "void-lost-charges": {
         "task": "orders.void_lost_charges",
         "schedule": float(CHARGE_ATTEMPT_SWEEP_INTERVAL),
+    },
+    "apply-sale-boundaries": {
+        "task": "promotions.apply_sale_boundaries",
+        "schedule": float(SALE_BOUNDARY_INTERVAL),
     },
 }
 

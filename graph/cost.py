@@ -41,6 +41,7 @@ from domain.catalog.services import STOCK_SET_MAX
 from domain.delivery.services import ADDRESSES_MAX, METHODS_PER_ZONE_MAX, ZONES_MAX
 from domain.economics import stats
 from domain.orders.models import OrderStatus
+from domain.promotions import selectors as promotions
 from domain.wishlist.services import WISHLIST_MAX_ITEMS
 
 from .limits import fragment_definitions
@@ -84,6 +85,9 @@ LIST_BOUNDS: dict[tuple[str, str], int] = {
     ("Cart", "deliveryOptions"): CART_MAX_LINES,  # one entry per store of the cart
     ("StoreDeliveryOptions", "options"): DELIVERY_OPTIONS_ESTIMATE,
     ("StoreStats", "ordersByProvince"): PROVINCES_ESTIMATE + 1,  # and orders without a province
+    ("Query", "mySales"): promotions.LIST_MAX,
+    ("Query", "myCoupons"): promotions.LIST_MAX,
+    ("CartDiscount", "stores"): CART_MAX_LINES,  # one entry per store of the cart
 }
 
 

@@ -179,14 +179,14 @@ class Query:
         description="SELLER: the store's sales, the latest start first (at most 100).",
     )
     def my_sales(self, info: Info) -> list[Sale]:
-        return selectors.sale_list_for_seller(seller=info.context.request.user)[:100]
+        return selectors.sale_list_for_seller(seller=info.context.request.user)[: selectors.LIST_MAX]
 
     @strawberry_django.field(
         extensions=allow(SellerOrAdmin),
         description="SELLER: the store's coupons; ADMIN: the platform's (at most 100, newest first).",
     )
     def my_coupons(self, info: Info) -> list[Coupon]:
-        return selectors.coupon_list_for_issuer(issuer=info.context.request.user)[:100]
+        return selectors.coupon_list_for_issuer(issuer=info.context.request.user)[: selectors.LIST_MAX]
 
 
 def _caller_cart(info: Info, cart_code: str | None):

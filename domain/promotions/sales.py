@@ -8,12 +8,14 @@ filters and sorting on their indexed columns, the cart, the delivery quote, the 
 variants) sees the price of the moment, with nothing to compute per line.
 
 No worker is needed: the earliest boundary still to come is kept in the cache (NEXT_BOUNDARY,
-recomputed whenever sales change or a boundary is applied), and every GraphQL request asks
-`sale_boundaries_catch_up()` first (graph/response_cache.plan_for): a request at or after that
-instant applies what is due before it reads, so no reader sees a window late. The same function
-runs from beat every minute as a backstop (a cache that lost the value), and checkout is a GraphQL
-request too. Applying is idempotent: each sale moves SCHEDULED → RUNNING → ENDED on its locked row,
-so two requests that race apply it once.
+recomputed whenever sales change or a boundary is applied), and every GraphQL request, queries and
+mutations (addToCart, checkout) alike, asks `sale_boundaries_catch_up()` first
+(graph/response_cache.plan_for): a request at or after that instant applies what is due before it
+reads, so no reader sees a window late. A cache that lost the value (evicted, flushed, a new Redis)
+or is down has it recomputed from the database in one query, so a lost value never keeps a sale
+from starting or ending; beat runs sale_boundaries_apply every SALE_BOUNDARY_INTERVAL seconds as a
+second backstop (tasks.py). Applying is idempotent: each sale moves SCHEDULED -> RUNNING -> ENDED on
+its locked row, so two requests that race apply it once.
 
 A variant is in one open sale at a time (scheduled or running): a second is refused. At the end,
 a price the seller changed during the sale is kept (only the compare-at price is put back).
@@ -224,16 +226,32 @@ def sale_price_of(sale: Sale, price: Decimal) -> Decimal | None:
 
 def sale_boundaries_catch_up(*, now: datetime | None = None) -> int:
     """Apply the boundaries due when the cached next one has passed; cheap otherwise (one cache
-    read, no SQL). Returns how many sales started or ended. A cache that is down applies nothing
-    here (beat's run of sale_boundaries_apply does, within a minute)."""
+    read, no SQL). Returns how many sales started or ended. When the cache holds no value (lost,
+    evicted, flushed, a fresh cache) or cannot be read, the next boundary comes from the database
+    (one indexed query) and is kept again, so a lost value never keeps a sale from starting or
+    ending on time; beat's run of sale_boundaries_apply is the second backstop."""
     now = now or timezone.now()
     try:
         boundary = cache.get(NEXT_BOUNDARY)
+        readable = True
     except Exception:
-        return 0
-    if boundary is None or boundary == NO_BOUNDARY or boundary > now.timestamp():
+        boundary, readable = None, False
+    if boundary is None:
+        moment = next_boundary()
+        boundary = moment.timestamp() if moment else NO_BOUNDARY
+        if readable:
+            _boundary_keep_if_absent(boundary)
+    if boundary == NO_BOUNDARY or boundary > now.timestamp():
         return 0
     return sale_boundaries_apply(now=now)
+
+
+def _boundary_keep_if_absent(boundary: float) -> None:
+    # add, not set: a sale scheduled meanwhile may have kept a newer value, which must win.
+    try:
+        cache.add(NEXT_BOUNDARY, boundary, timeout=None)
+    except Exception:
+        logger.warning("Next sale boundary not kept: the cache is unavailable")
 
 
 def sale_boundaries_apply(*, now: datetime | None = None) -> int:
@@ -334,11 +352,14 @@ def _variants_write(variants: list[ProductVariant]) -> None:
 
 
 def next_boundary() -> datetime | None:
-    """The earliest start of a scheduled sale or end of a running one (two indexed reads)."""
-    start = Sale.objects.filter(state=SaleState.SCHEDULED).aggregate(at=Min("starts_at"))["at"]
-    end = Sale.objects.filter(state=SaleState.RUNNING).aggregate(at=Min("ends_at"))["at"]
-    found = [moment for moment in (start, end) if moment is not None]
-    return min(found) if found else None
+    """The earliest start of a scheduled sale or end of a running one: one query over the open
+    sales (the state indexes), each minimum filtered to its state."""
+    found = Sale.objects.filter(state__in=[SaleState.SCHEDULED, SaleState.RUNNING]).aggregate(
+        start=Min("starts_at", filter=Q(state=SaleState.SCHEDULED)),
+        end=Min("ends_at", filter=Q(state=SaleState.RUNNING)),
+    )
+    moments = [moment for moment in found.values() if moment is not None]
+    return min(moments) if moments else None
 
 
 def next_boundary_refresh() -> None:

@@ -6,6 +6,9 @@ from django.db.models import QuerySet
 
 from .models import Coupon, Sale
 
+# The most a seller's (or the admin's) list of sales or coupons answers, the latest first.
+LIST_MAX = 100
+
 
 def sale_list_for_seller(*, seller) -> QuerySet[Sale]:
     return Sale.objects.filter(store__seller_id=seller.pk).order_by("-starts_at", "-id")
