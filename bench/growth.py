@@ -44,6 +44,7 @@ SHAPES = [
     ("search, common word", "ProductList", {"search": "cesto", "first": 20}, None),
     ("search, rare word", "ProductList", {"search": "mayombe", "first": 20}, None),
     ("search, typo", "ProductList", {"search": "sapatilhass", "first": 20}, None),
+    ("search, word + typo", "ProductList", {"search": "maianga sapatilhass", "first": 20}, None),
     ("category + price", "ProductList", {"category": "moda", "minPrice": "1000", "maxPrice": "5000"}, None),
     ("sort by price", "ProductList", {"sort": "PRICE_ASC", "first": 20}, None),
     ("sort by price desc", "ProductList", {"sort": "PRICE_DESC", "first": 20}, None),

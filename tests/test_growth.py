@@ -1,7 +1,8 @@
 """A catalogue that grows: a page costs the same at a thousand products or a million.
 
 totalCount is counted apart from the page and capped (graph/common.CappedCount), on every database.
-On PostgreSQL, 100,000 products made as seed_demo's bulk path makes them (INSERT ... SELECT
+On PostgreSQL, search in Portuguese (stems, typos; domain/catalog/search.py) with the queries it
+asks, and 100,000 products made as seed_demo's bulk path makes them (INSERT ... SELECT
 generate_series) and the plan of every list shape: no sequential scan of catalog_product and no
 sort of the whole matching set (a Sort under the Limit is a top-N sort only when an index walk
 cannot give the order; none is allowed here).
@@ -17,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from graph import common
 
-from .factories import make_product, make_store
+from .factories import make_category, make_product, make_store
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,60 @@ def test_the_schema_says_what_total_count_means():
         schema.execute_sync('{ __type(name: "ProductConnection") { fields { name description } } }').data
     )
     assert "Exact up to 1000" in described and "1001" in described
+
+
+# ---------------------------------------------------------------- PostgreSQL: search in Portuguese
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full text and trigrams are PostgreSQL's"
+)
+
+SEARCH = "query($s: String) { products(search: $s) { totalCount edges { node { name } } } }"
+
+
+@pytest.fixture
+def racks():
+    store = make_store()
+    for name in ["Sapato de pele", "Camisa de algodão", "Cesto de palha", "Sapatilhas Maianga"]:
+        make_product(store=store, name=name, description="")
+    make_product(
+        store=store, name="Frigorífico", description="", category=make_category(name="Electrodomésticos")
+    )
+
+
+@postgresql_only
+@pytest.mark.usefixtures("racks")
+@pytest.mark.parametrize(
+    ("search", "expected", "product_queries"),
+    [
+        # as written: the ids (at most 1,001), then the page of them and its count
+        ("cesto", ["Cesto de palha"], 3),
+        # Portuguese stems: a plural finds its singular, accents or not
+        ("sapatos", ["Sapato de pele"], 3),
+        ("CAMISAS algodao", ["Camisa de algodão"], 3),
+        # a one-word typo: nothing as written, so the word is one; its ids by similarity
+        ("sapatilhass", ["Sapatilhas Maianga"], 4),
+        ("palhaa", ["Cesto de palha"], 4),
+        # a typo beside a word as written: each word asked apart (its first ids), then the typo's
+        ("cesto palhaa", ["Cesto de palha"], 6),
+        ("maianga sapatilhass", ["Sapatilhas Maianga"], 6),
+        # not similar enough (strict word similarity 0.48 < 0.5); digits are never a typo; a short
+        # word is not either: nothing, and no page asked for no ids
+        ("electronicos", [], 2),
+        ("palhaa12", [], 1),
+        ("zzz", [], 1),
+    ],
+)
+def test_search_finds_stems_and_typos_asking_a_bounded_number_of_queries(
+    gql, settings, search, expected, product_queries
+):
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    with CaptureQueriesContext(connection) as queries:
+        found = gql.ok(SEARCH, {"s": search})["products"]
+    assert sorted(edge["node"]["name"] for edge in found["edges"]) == expected
+    assert found["totalCount"] == len(expected)
+    asked = [query for query in queries.captured_queries if "catalog_product" in query["sql"]]
+    assert len(asked) == product_queries
 
 
 # ---------------------------------------------------------------- PostgreSQL: the plans at 100k
@@ -85,7 +140,7 @@ def test_every_list_shape_walks_an_index_at_100k_products(gql, settings, django_
     from demo import catalogue
     from domain.accounts.models import User, UserType
 
-    from .factories import make_category, make_user
+    from .factories import make_user
 
     settings.GRAPHQL_RESPONSE_CACHE = False
     seller = make_user(username="demo-seller-moda", user_type=UserType.SELLER, approved=True)
@@ -114,16 +169,7 @@ def test_every_list_shape_walks_an_index_at_100k_products(gql, settings, django_
             counting = query["sql"].upper().startswith("SELECT COUNT(*)") or " LIMIT 1001" in query["sql"]
             if found := plan_faults(plan, counting=counting):
                 faults.setdefault(label, []).extend(found)
-    assert faults == KNOWN_FAULTS
-
-
-# Left, each with its reason (issue 26): the seller's list joins the store by seller_id
-# (selectors.product_list_for_seller), so the planner cannot walk product_store_newest_idx in order
-# and sorts the store's products; a typo's "does any product hold this word" (LIMIT 1) may scan.
-KNOWN_FAULTS = {
-    "search, typo": ["Seq Scan on catalog_product"],
-    "storeProducts (seller)": ["Sort of 1111 rows"],
-}
+    assert faults == {}
 
 
 def io_null():

@@ -11,8 +11,11 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
+from django.db.models.lookups import IsNull
+
+from domain.accounts.models import Store
 
 from .models import Category, Product, ProductVariant, VariantOptionValue, not_deleted
 from .search import search_filter, search_normalize
@@ -92,12 +95,19 @@ def product_search(
     """
     products = product_list_public()
     products = search_filter(products, search or "")
+    # A slug names its row's id through a scalar subquery (no join, no query more): the planner
+    # then walks the category's or store's own index in the list's order (catalog 0007).
     if category_slug is not None:
-        products = products.filter(category__slug=category_slug)
+        products = products.filter(category_id=_id_of(Category.objects.filter(slug=category_slug)))
     if store_slug is not None:
-        products = products.filter(store__slug=store_slug)
+        products = products.filter(store_id=_id_of(Store.objects.filter(slug=store_slug)))
     products = products.filter(_variant_filters(min_price, max_price, in_stock, options or []))
     return products.order_by(*SORT_ORDER[sort])
+
+
+def _id_of(rows: QuerySet) -> Subquery:
+    """The id of the one row of `rows` (or NULL, which matches nothing), as a scalar subquery."""
+    return Subquery(rows.order_by().values("pk")[:1])
 
 
 def _variant_filters(
@@ -108,17 +118,22 @@ def _variant_filters(
 ) -> Q:
     """product_search's variant filters, on the product's own columns where they decide alone: its
     price range (the lowest and highest price of its active variants) and total stock. Only
-    options, or a price range a product's variants straddle, ask its variants (an EXISTS)."""
-    in_range = Q()
-    if min_price is not None:
-        in_range &= Q(price__gte=min_price)
-    if max_price is not None:
-        in_range &= Q(price__lte=max_price)
+    options, or a price range a product's variants straddle, ask its variants."""
     variants = ProductVariant.objects.filter(product_id=OuterRef("pk"), is_active=True)
     if min_price is not None:
         variants = variants.filter(price__gte=min_price)
     if max_price is not None:
         variants = variants.filter(price__lte=max_price)
+    # What a product's own columns must hold for such a variant to exist: narrows the rows first,
+    # an index condition of the price indexes (catalog 0007), and decides alone for a product of
+    # one price (every active variant's).
+    narrow = Q()
+    if in_stock:
+        narrow &= Q(in_stock=True)
+    if min_price is not None:
+        narrow &= Q(max_price__gte=min_price)
+    if max_price is not None:
+        narrow &= Q(price__lte=max_price)
     if options:
         for name, value in options:
             variants = variants.filter(
@@ -130,24 +145,20 @@ def _variant_filters(
                     )
                 )
             )
-    elif in_stock is None or not in_range:
-        # No option: the product's columns decide: a single price is every active variant's.
+    elif in_stock is None or (min_price is None and max_price is None):
+        # No option: the product's columns decide, but for a price range its variants straddle.
         stock = Q() if in_stock is None else Q(in_stock=in_stock)
-        if not in_range:
+        if min_price is None and max_price is None:
             return stock
-        return stock & (
-            (Q(max_price=F("price")) & in_range) | (Q(max_price__gt=F("price")) & Exists(variants))
+        # Those ask their variants, one index probe each (variant_price_idx), only when the columns
+        # could not decide: a scalar subquery rather than EXISTS, which under OR the planner turns
+        # into one hash of every variant in the range, built by reading the whole variants table.
+        straddling = Q(max_price__gt=F("price")) & Q(
+            IsNull(Subquery(variants.order_by().values("pk")[:1]), False)
         )
+        return stock & narrow & (Q(max_price=F("price")) | straddling)
     if in_stock is not None:
         variants = variants.filter(in_stock=in_stock)
-    # Columns that must hold for such a variant to exist narrow the rows first (indexed).
-    narrow = Q()
-    if in_stock:
-        narrow &= Q(in_stock=True)
-    if min_price is not None:
-        narrow &= Q(max_price__gte=min_price)
-    if max_price is not None:
-        narrow &= Q(price__lte=max_price)
     return narrow & Exists(variants)
 
 
@@ -169,7 +180,9 @@ def product_by_slug(*, slug: str, user) -> QuerySet[Product]:
 def product_list_for_seller(*, seller) -> QuerySet[Product]:
     """Every product of the seller's own store that they see (hidden ones too), newest first.
     A seller without a store has none."""
-    own = Product.objects.filter(store__seller_id=seller.pk)
+    # The store's id as a scalar subquery, not a join on its seller_id: the planner walks the
+    # store's index newest first (product_store_newest_idx) instead of sorting all its products.
+    own = Product.objects.filter(store_id=_id_of(Store.objects.filter(seller_id=seller.pk)))
     return product_filter_visible(own, viewer=seller).order_by(*SORT_ORDER[ProductSort.NEWEST])
 
 
