@@ -159,3 +159,156 @@ def test_a_delivered_order_with_a_fee_and_a_pickup_order(seller, gateway):
     balance = store_balance(store_id=seller.store.pk)
     assert (balance.available, balance.pending) == (D("0.00"), D("2850.26"))
     assert sum(amount for amount, _ in ledger.values()) == balance.pending
+
+
+def test_a_store_coupon_and_a_platform_coupon(gql, seller, admin, gateway):
+    """Both kinds of discount, with the first example's rates (10 %, "Livros" 12.5 %, IVA 14 %).
+
+    order E  the store's LOJA15 (15 %, the store funds it): 1 × 1000.05 + 3 × 333.35 = 2000.10,
+             discount 300.02 split by largest remainder 150.01 / 150.01; the store's sale is what the
+             buyer paid, and the commission is on it:
+             1000.05 − 150.01 =  850.04  10 %    85.00  IVA 104.39
+             1000.05 − 150.01 =  850.04  12.5 % 106.26  IVA 104.39
+             paid 1700.08 = sale 1700.08 − commission 191.26 + commission 191.26 + platform 0.00
+    order F  the platform's KITANDA10 (10 %, the platform funds it) and delivery 1500.00: the same
+             goods, discount 200.01 split 100.01 / 100.00; the store's sale is the full goods, and
+             its commission on them; the platform's ledger records the discount as its expense:
+             1000.05  10 %    100.01  IVA 122.81
+             1000.05  12.5 %  125.01  IVA 122.81
+             paid 1800.09 + delivery 1500.00 = 3300.09
+                = sale 2000.10 + delivery 1500.00 − commission 225.02 + commission 225.02
+                  + platform expense −200.01
+
+    E is delivered and its buyer confirms receipt (released: 1508.82); F's buyer asks a refund (every
+    line of both ledgers reversed, the coupon's use given back); the admin pays out 1500.00. The
+    store's ledger sums to 8.82 = available 8.82 + pending 0.00; the platform's to 0.00.
+    """
+    from domain.delivery import services as delivery
+    from domain.delivery.checkout import DeliveryInput
+    from domain.delivery.models import Province
+    from domain.delivery.quote import DeliveryChoice
+    from domain.economics.models import PlatformEntry
+    from domain.promotions import coupons
+    from domain.promotions.models import Coupon, DiscountKind
+
+    books = make_category(name="Livros")
+    CategoryCommission.objects.create(category=books, rate=D("12.50"))
+    lamp = make_product(store=seller.store, name="Candeeiro", price="1000.05", stock_quantity=10)
+    novel = make_product(
+        store=seller.store, name="Romance", price="333.35", category=books, stock_quantity=10
+    )
+    luanda = Province.objects.get(code="luanda")
+    zone = delivery.delivery_zone_create(seller=seller, name="Luanda", province_ids=[luanda.pk])
+    method = delivery.delivery_method_create(
+        seller=seller,
+        zone_id=zone.pk,
+        values=delivery.MethodValues(name="Entrega em Luanda", fee=D("1500.00"), min_days=1, max_days=2),
+    )
+    for issuer, code, value in ((seller, "LOJA15", D("15")), (admin, "KITANDA10", D("10"))):
+        coupons.coupon_create(
+            issuer=issuer, terms=coupons.CouponTerms(code=code, kind=DiscountKind.PERCENTAGE, value=value)
+        )
+    ana, bento = make_user(username="ana"), make_user(username="bento")
+    apply = "mutation A($c: String!) { applyCoupon(code: $c) { discount { amount } errors { code } } }"
+    fill_cart(ana, (lamp, 1), (novel, 3))
+    assert gql.ok(apply, {"c": "loja15"}, user=ana)["applyCoupon"] == {
+        "discount": {"amount": "300.02"},
+        "errors": [],
+    }
+    (e,) = place(ana)
+    fill_cart(bento, (lamp, 1), (novel, 3))
+    assert gql.ok(apply, {"c": "Kitanda10"}, user=bento)["applyCoupon"] == {
+        "discount": {"amount": "200.01"},
+        "errors": [],
+    }
+    (f,) = place(
+        bento,
+        delivery=DeliveryInput(
+            province_id=luanda.pk, choices=(DeliveryChoice(store_id=seller.store.pk, method_id=method.pk),)
+        ),
+    )
+
+    def lines(order):
+        return list(
+            OrderItem.objects.filter(order=order)
+            .order_by("pk")
+            .values_list(
+                "price",
+                "quantity",
+                "discount_amount",
+                "platform_discount_amount",
+                "commission_amount",
+                "tax_amount",
+            )
+        )
+
+    def books_of(order) -> dict:
+        store = dict(order.ledger_entries.values_list("kind", "amount"))
+        platform = dict(PlatformEntry.objects.filter(order=order).values_list("kind", "amount"))
+        return store | {f"platform {kind}": amount for kind, amount in platform.items()}
+
+    assert lines(e) == [
+        (D("1000.05"), 1, D("150.01"), D("0.00"), D("85.00"), D("104.39")),
+        (D("333.35"), 3, D("150.01"), D("0.00"), D("106.26"), D("104.39")),
+    ]
+    assert lines(f) == [
+        (D("1000.05"), 1, D("0.00"), D("100.01"), D("100.01"), D("122.81")),
+        (D("333.35"), 3, D("0.00"), D("100.00"), D("125.01"), D("122.81")),
+    ]
+    assert (e.total_amount, f.total_amount, f.delivery_fee) == (D("1700.08"), D("3300.09"), D("1500.00"))
+
+    assert books_of(e) == {"sale": D("1700.08"), "commission": D("-191.26")}
+    assert books_of(f) == {
+        "sale": D("2000.10"),
+        "delivery": D("1500.00"),
+        "commission": D("-225.02"),
+        "platform promotion": D("-200.01"),
+    }
+    for order in (e, f):  # store amount + commission + platform promotion expense = what the buyer paid
+        money = books_of(order)
+        store_amount = money["sale"] + money.get("delivery", D(0)) + money["commission"]
+        expense = money.get("platform promotion", D(0))
+        assert store_amount + -money["commission"] + expense == order.total_amount
+
+    Order.objects.filter(pk=e.pk).update(status=OrderStatus.SHIPPED)
+    confirm = (
+        "mutation C($n: String!) { confirmReceipt(orderNumber: $n) { order { status } errors { code } } }"
+    )
+    assert (
+        gql.ok(confirm, {"n": e.order_number}, user=ana)["confirmReceipt"]["order"]["status"] == "DELIVERED"
+    )
+    refund = "mutation R($n: String!) { requestRefund(orderNumber: $n) { order { status } errors { code } } }"
+    assert (
+        gql.ok(refund, {"n": f.order_number}, user=bento)["requestRefund"]["order"]["status"] == "CANCELLED"
+    )
+    assert f.refunds.get().amount == D("3300.09")
+    assert Coupon.objects.get(code_key="KITANDA10").uses == 0
+    pay = "mutation P($i: PayoutInput!) { recordPayout(input: $i) { payout { amount } errors { code } } }"
+    variables = {"i": {"storeId": gid(seller.store), "amount": "1500.00", "bankReference": "BAI-2026-0002"}}
+    assert gql.ok(pay, variables, user=admin)["recordPayout"] == {
+        "payout": {"amount": "1500.00"},
+        "errors": [],
+    }
+
+    rows = [(kind, amount, number) for _, kind, amount, _, number in ledger_of(seller.store)]
+    assert rows == [
+        ("sale", D("1700.08"), e.order_number),
+        ("commission", D("-191.26"), e.order_number),
+        ("sale", D("2000.10"), f.order_number),
+        ("delivery", D("1500.00"), f.order_number),
+        ("commission", D("-225.02"), f.order_number),
+        ("refund", D("-2000.10"), f.order_number),
+        ("delivery_refund", D("-1500.00"), f.order_number),
+        ("commission_reversal", D("225.02"), f.order_number),
+        ("payout", D("-1500.00"), None),
+    ]
+    platform = list(
+        PlatformEntry.objects.order_by("pk").values_list("kind", "amount", "order_id", "coupon_code")
+    )
+    assert platform == [
+        ("promotion", D("-200.01"), f.pk, "KITANDA10"),
+        ("promotion_reversal", D("200.01"), f.pk, "KITANDA10"),
+    ]
+    balance = store_balance(store_id=seller.store.pk)
+    assert (balance.available, balance.pending, balance.paid_out) == (D("8.82"), D("0.00"), D("1500.00"))
+    assert sum(row[1] for row in rows) == balance.available + balance.pending
