@@ -11,6 +11,7 @@ cannot give the order; none is allowed here).
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -51,6 +52,36 @@ def test_the_schema_says_what_total_count_means():
         schema.execute_sync('{ __type(name: "ProductConnection") { fields { name description } } }').data
     )
     assert "Exact up to 1000" in described and "1001" in described
+
+
+# ---------------------------------------------------------------- a price range on every database
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        ("90", "110", ["trio"]),  # only trio's middle variant (100) is in it: its variants asked
+        ("81", "99", []),  # both straddle it, no variant in it
+        ("50", "85", ["duo", "trio"]),  # the cheapest (80) in it: the columns decide
+        ("140", "200", ["duo", "trio"]),  # the dearest (150) in it
+        ("100", None, ["duo", "trio"]),  # one bound: the dearest is over it
+        (None, "79", []),  # the cheapest is over it
+        ("110", "90", []),  # an empty range
+    ],
+)
+def test_a_price_range_matches_a_product_when_one_active_variant_is_in_it(seller, low, high, expected):
+    from domain.catalog import selectors
+
+    from .test_variants_reading import shoe
+
+    category = make_category(name="Calçado", slug="calcado")
+    make_product(name="Noutra categoria", price="100.00")
+    shoe(seller, "Duo", {"41": ("80.00", 1), "43": ("150.00", 1)}, category=category)
+    shoe(seller, "Trio", {"41": ("80.00", 1), "42": ("100.00", 1), "43": ("150.00", 1)}, category=category)
+    price = {"min_price": low and Decimal(low), "max_price": high and Decimal(high)}
+    found = selectors.product_search(category_slug="calcado", store_slug=seller.store.slug, **price)
+    assert sorted(product.name.lower() for product in found) == expected
+    assert list(selectors.product_search(category_slug="nenhuma", **price)) == []
 
 
 # ---------------------------------------------------------------- PostgreSQL: search in Portuguese

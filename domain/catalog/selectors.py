@@ -124,9 +124,9 @@ def _variant_filters(
         variants = variants.filter(price__gte=min_price)
     if max_price is not None:
         variants = variants.filter(price__lte=max_price)
-    # What a product's own columns must hold for such a variant to exist: narrows the rows first,
-    # an index condition of the price indexes (catalog 0007), and decides alone for a product of
-    # one price (every active variant's).
+    # What a product's own columns must hold for such a variant to exist (its price is its cheapest
+    # active variant's, max_price its dearest's): narrows the rows first, an index condition of the
+    # price indexes (catalog 0007).
     narrow = Q()
     if in_stock:
         narrow &= Q(in_stock=True)
@@ -146,17 +146,19 @@ def _variant_filters(
                 )
             )
     elif in_stock is None or (min_price is None and max_price is None):
-        # No option: the product's columns decide, but for a price range its variants straddle.
+        # No option: the product's columns decide, but for a range its variants straddle.
         stock = Q() if in_stock is None else Q(in_stock=in_stock)
         if min_price is None and max_price is None:
             return stock
-        # Those ask their variants, one index probe each (variant_price_idx), only when the columns
-        # could not decide: a scalar subquery rather than EXISTS, which under OR the planner turns
-        # into one hash of every variant in the range, built by reading the whole variants table.
-        straddling = Q(max_price__gt=F("price")) & Q(
-            IsNull(Subquery(variants.order_by().values("pk")[:1]), False)
-        )
-        return stock & narrow & (Q(max_price=F("price")) | straddling)
+        if min_price is None or max_price is None:
+            # One bound: the cheapest variant is under it (price <= max) or the dearest over it.
+            return stock & narrow
+        # Both: the cheapest variant is in the range (price >= min, price <= max being narrow's) or
+        # the dearest is; else the variants straddle both ends and are asked, one index probe
+        # (variant_price_idx): a scalar subquery, which the OR skips for the others, rather than
+        # an EXISTS, which under OR the planner hashed by reading the whole variants table.
+        straddling = IsNull(Subquery(variants.order_by().values("pk")[:1]), False)
+        return stock & narrow & (Q(price__gte=min_price) | Q(max_price__lte=max_price) | Q(straddling))
     if in_stock is not None:
         variants = variants.filter(in_stock=in_stock)
     return narrow & Exists(variants)
