@@ -68,6 +68,12 @@ class StoreStats:
     orders_by_province: list[ProvinceSales] = strawberry.field(
         default_factory=list, description="Paid orders that still stand, by province, most orders first."
     )
+    promotion_cost: Decimal = strawberry.field(
+        default=Decimal("0.00"),
+        description="What the store's own coupons took off its paid orders that still stand (the store "
+        "funds them; the platform's coupons cost it nothing).",
+    )
+    coupon_uses: int = strawberry.field(default=0, description="Those orders that used one of its coupons.")
 
 
 @strawberry.type(name="StatusCount")
@@ -86,6 +92,12 @@ class PlatformStats:
     orders_by_status: list[StatusCount] = strawberry.field(description="Orders placed in the period.")
     new_sellers: int
     gmv_by_day: list[DaySales]
+    promotion_expense: Decimal = strawberry.field(
+        default=Decimal("0.00"),
+        description="What the platform's coupons took off paid orders that still stand, placed in the "
+        "period: the platform pays it, the stores are credited their goods in full.",
+    )
+    coupon_uses: int = strawberry.field(default=0, description="Checkouts that used a platform coupon.")
 
 
 @strawberry.type(name="LowStockThresholdPayload")
@@ -135,6 +147,8 @@ class Query:
                 )
                 for row in result.by_province
             ],
+            promotion_cost=result.promotion_cost,
+            coupon_uses=result.coupon_uses,
         )
 
     @query(
@@ -155,6 +169,8 @@ class Query:
             ],
             new_sellers=result.new_sellers,
             gmv_by_day=_days(result.days),
+            promotion_expense=result.promotion_expense,
+            coupon_uses=result.coupon_uses,
         )
 
 

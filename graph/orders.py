@@ -91,6 +91,22 @@ class OrderItem(relay.Node):
     def line_total(self) -> Decimal:
         return self.line_total
 
+    discount_amount: Decimal = strawberry_django.field(
+        description="The line's share of a store coupon's discount (the store funds it), frozen at checkout."
+    )
+    platform_discount_amount: Decimal = strawberry_django.field(
+        description="The line's share of a platform coupon's discount (the platform funds it), frozen at "
+        "checkout."
+    )
+
+    @strawberry_django.field(
+        only=["price", "quantity", "discount_amount", "platform_discount_amount"],
+        description="What the buyer paid for the line: lineTotal less its shares of the discount; a refund "
+        "gives back at most this.",
+    )
+    def paid_amount(self) -> Decimal:
+        return self.paid_amount
+
     @strawberry_django.field(
         only=["options"],
         description="The variant's value of each option group at checkout, in the groups' order; empty for a "
@@ -115,6 +131,22 @@ class Order(relay.Node):
     items: list[OrderItem]
     payment: Payment | None
     delivery_fee: Decimal = strawberry_django.field(description="Inside totalAmount; 0 without delivery.")
+    coupon_code: str = strawberry_django.field(
+        description="The coupon applied at checkout, as typed; empty without one."
+    )
+    discount_amount: Decimal = strawberry_django.field(
+        description="The store coupon's discount on this order (the store funds it): its lines' shares."
+    )
+    platform_discount_amount: Decimal = strawberry_django.field(
+        description="The platform coupon's discount on this order (the platform funds it)."
+    )
+
+    @strawberry_django.field(
+        only=["discount_amount", "platform_discount_amount"],
+        description="Every discount on this order, already taken off totalAmount.",
+    )
+    def discount_total(self) -> Decimal:
+        return self.discount_amount + self.platform_discount_amount
 
     @strawberry_django.field(
         only=ORDER_DELIVERY_ONLY, description="Null for an order placed without a choice."

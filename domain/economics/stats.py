@@ -4,7 +4,10 @@ server's time zone; each figure is one aggregate query on an indexed range of ro
 
 Revenue and GMV count paid orders that still stand (payment COMPLETED: a cancelled or refunded
 order leaves them), by the day they were placed. Commission earned is what the ledger took in the
-period, net of the commissions it gave back.
+period, net of the commissions it gave back. Promotions (domain/promotions) are counted on the same
+orders, in the same per-day query: a store's promotion cost is the discount its own coupons gave
+(store-funded), the platform's promotion expense what its coupons gave (platform-funded); their uses
+are the checkouts that used such a coupon.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.formats import number_format
 from django.utils.translation import gettext
@@ -42,6 +45,12 @@ class DaySales:
     day: date
     revenue: Decimal
     orders: int
+    # Promotions of the day's orders: store-funded and platform-funded discounts, and the checkouts
+    # that used a store's coupon / the platform's.
+    discounts: Decimal = ZERO
+    platform_discounts: Decimal = ZERO
+    coupon_uses: int = 0
+    platform_coupon_uses: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,8 @@ class StoreStats:
     low_stock_products: QuerySet[Product] = field(repr=False)
     low_stock_variants: QuerySet[ProductVariant] = field(repr=False, default=None)
     by_province: list[ProvinceSales] = field(default_factory=list)
+    promotion_cost: Decimal = ZERO  # the discounts its own coupons gave (the store funds them)
+    coupon_uses: int = 0
 
 
 @dataclass
@@ -79,6 +90,8 @@ class PlatformStats:
     orders_by_status: dict[str, int]
     new_sellers: int
     days: list[DaySales]
+    promotion_expense: Decimal = ZERO  # the discounts the platform's coupons gave (it funds them)
+    coupon_uses: int = 0
 
 
 def period(*, date_from: date, date_to: date) -> tuple[datetime, datetime]:
@@ -101,7 +114,16 @@ def _days(orders: QuerySet[Order], *, date_from: date, date_to: date) -> list[Da
         row["day"]: row
         for row in orders.annotate(day=TruncDate("created_at", tzinfo=LUANDA))
         .values("day")
-        .annotate(revenue=Sum("total_amount"), count=Count("pk"))
+        .annotate(
+            revenue=Sum("total_amount"),
+            count=Count("pk"),
+            discounts=Sum("discount_amount"),
+            platform_discounts=Sum("platform_discount_amount"),
+            coupon_uses=Count("checkout_id", filter=Q(discount_amount__gt=0), distinct=True),
+            platform_coupon_uses=Count(
+                "checkout_id", filter=Q(platform_discount_amount__gt=0), distinct=True
+            ),
+        )
         .order_by("day")
     }
     days = []
@@ -113,6 +135,10 @@ def _days(orders: QuerySet[Order], *, date_from: date, date_to: date) -> list[Da
                 day=day,
                 revenue=money_round(row["revenue"]) if row else ZERO,
                 orders=row["count"] if row else 0,
+                discounts=money_round(row["discounts"]) if row else ZERO,
+                platform_discounts=money_round(row["platform_discounts"]) if row else ZERO,
+                coupon_uses=row["coupon_uses"] if row else 0,
+                platform_coupon_uses=row["platform_coupon_uses"] if row else 0,
             )
         )
     return days
@@ -176,9 +202,12 @@ def store_stats(*, store, date_from: date, date_to: date) -> StoreStats:
         ]
 
     threshold = low_stock_threshold(store_id=store.pk)
+    days = _days(orders, date_from=date_from, date_to=date_to)
     return StoreStats(
         by_province=_by_province(orders),
-        days=_days(orders, date_from=date_from, date_to=date_to),
+        days=days,
+        promotion_cost=sum((day.discounts for day in days), ZERO),
+        coupon_uses=sum(day.coupon_uses for day in days),
         top_by_units=top("-units"),
         top_by_revenue=top("-revenue"),
         low_stock_threshold=threshold,
@@ -216,11 +245,15 @@ def platform_stats(*, date_from: date, date_to: date) -> PlatformStats:
         created_at__lt=end,
     ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
     by_status = dict(placed.values("status").annotate(count=Count("pk")).values_list("status", "count"))
+    days = _days(paid, date_from=date_from, date_to=date_to)
     return PlatformStats(
         gmv=money_round(totals["gmv"]),
         paid_orders=totals["count"],
         commission_earned=money_round(-commission),
         orders_by_status={status: by_status.get(status, 0) for status in OrderStatus.values},
         new_sellers=User.objects.filter(SELLER, date_joined__gte=start, date_joined__lt=end).count(),
-        days=_days(paid, date_from=date_from, date_to=date_to),
+        days=days,
+        promotion_expense=sum((day.platform_discounts for day in days), ZERO),
+        # a checkout's orders of several stores are placed the same instant: one day, counted once
+        coupon_uses=sum(day.platform_coupon_uses for day in days),
     )

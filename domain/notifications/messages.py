@@ -56,11 +56,28 @@ def _hello(name: str) -> str:
     return gettext("Hello %(name)s,") % {"name": name.strip()}
 
 
-def _lines(order: Order) -> str:
+def _lines(order: Order, *, seller: bool = False) -> str:
     lines = [
         f"  {item.quantity} × {item.product_name}: {kwanza(item.price * item.quantity)}"
         for item in order.items.all()
     ]
+    if order.discount_amount > 0:  # the store's own coupon: the store funds it
+        lines.append(
+            "  "
+            + gettext("Discount (coupon %(code)s): -%(amount)s")
+            % {"code": order.coupon_code, "amount": kwanza(order.discount_amount)}
+        )
+    if order.platform_discount_amount > 0:  # the platform's coupon: the platform funds it
+        text = (
+            gettext(
+                "Discount (coupon %(code)s, paid by Kitanda: your store receives the full price): -%(amount)s"
+            )
+            if seller
+            else gettext("Discount (coupon %(code)s): -%(amount)s")
+        )
+        lines.append(
+            "  " + text % {"code": order.coupon_code, "amount": kwanza(order.platform_discount_amount)}
+        )
     if order.delivery_fee > 0:
         lines.append(
             "  "
@@ -204,7 +221,7 @@ def _seller_new_order(order: Order) -> tuple[str, str]:
         "number": order.order_number,
     }
     body = (
-        f"{_hello(order.store.seller.first_name)}\n\n{received}\n\n{_lines(order)}\n\n"
+        f"{_hello(order.store.seller.first_name)}\n\n{received}\n\n{_lines(order, seller=True)}\n\n"
         f"{_delivery(order)}\n\n{state}"
     )
     return gettext("new order %(number)s at the store %(store)s") % {

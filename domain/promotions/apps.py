@@ -6,3 +6,7 @@ class PromotionsConfig(AppConfig):
     label = "promotions"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Promotions"
+
+    def ready(self):
+        # beat's backstop task registered in every process, not only where something imports it
+        from . import tasks  # noqa: F401
