@@ -1,6 +1,13 @@
 """The project's URLs plus the benchmark's baselines: plain Django views that answer the contract's
 ProductList (first: N), ProductDetail (for a logged-in buyer) and MyOrders with the same JSON, from
-hand-written ORM queries."""
+hand-written ORM queries.
+
+Each does the work the API must do for the same answer, and no more: it authenticates the token and
+loads the user where the operation is the caller's; a view that shows product prices first applies
+the sale boundaries due (domain/promotions/sales.py, what every GraphQL request does, so that no
+price of a sale window gone is shown); and a root list counts its totalCount the way the API's does
+since issue 26 item 3 (graph/common.py CappedCount: a query of its own, capped at 1,001 rows), not
+with COUNT(*) OVER () on the page's query, which reads every matching row."""
 
 from __future__ import annotations
 
@@ -14,6 +21,8 @@ from django.urls import path
 from backend.urls import urlpatterns as project_urlpatterns
 from domain.catalog.models import Product
 from domain.catalog.selectors import ON_SALE
+from domain.promotions.sales import sale_boundaries_catch_up
+from graph.common import TOTAL_COUNT_EXACT_UP_TO
 
 COLUMNS = (
     "pk",
@@ -28,7 +37,6 @@ COLUMNS = (
     "store__slug",
     "category__name",
     "category__slug",
-    "total",
 )
 
 
@@ -36,14 +44,15 @@ def _b64(text: str) -> str:
     return b64encode(text.encode()).decode()
 
 
+def _capped_count(queryset) -> int:
+    return queryset.order_by()[: TOTAL_COUNT_EXACT_UP_TO + 1].count()
+
+
 def plain_product_list(request: HttpRequest) -> JsonResponse:
     first = min(int(request.GET.get("first", "20")), 100)
-    rows = list(
-        Product.objects.filter(ON_SALE)
-        .order_by("-created_at", "-id")
-        .annotate(total=Window(Count(1)))
-        .values_list(*COLUMNS)[: first + 1]
-    )
+    sale_boundaries_catch_up()
+    on_sale = Product.objects.filter(ON_SALE)
+    rows = list(on_sale.order_by("-created_at", "-id").values_list(*COLUMNS)[: first + 1])
     edges = []
     for index, row in enumerate(rows[:first]):
         (
@@ -59,7 +68,6 @@ def plain_product_list(request: HttpRequest) -> JsonResponse:
             store_slug,
             cat_name,
             cat_slug,
-            _,
         ) = row
         edges.append(
             {
@@ -81,7 +89,7 @@ def plain_product_list(request: HttpRequest) -> JsonResponse:
             }
         )
     products = {
-        "totalCount": rows[0][-1] if rows else 0,
+        "totalCount": _capped_count(on_sale),
         "pageInfo": {"hasNextPage": len(rows) > first, "endCursor": edges[-1]["cursor"] if edges else None},
         "edges": edges,
     }
@@ -116,6 +124,7 @@ def plain_product_detail(request: HttpRequest) -> JsonResponse:
     from domain.reviews.models import Review
 
     user = _caller(request)
+    sale_boundaries_catch_up()
     product = (
         Product.objects.filter(ON_SALE, slug=request.GET["slug"])
         .select_related("store", "category")
@@ -198,13 +207,12 @@ def plain_my_orders(request: HttpRequest) -> JsonResponse:
     from domain.orders.models import Order, OrderItem, OrderStatus, PaymentMethod, PaymentStatus
 
     user = _caller(request)
+    mine = Order.objects.filter(buyer=user)
     orders = list(
-        Order.objects.filter(buyer=user)
-        .select_related("store", "payment")
+        mine.select_related("store", "payment")
         .prefetch_related(
             Prefetch("items", OrderItem.objects.select_related("product").order_by("pk")),
         )
-        .annotate(total=Window(Count(1)))
         .order_by("-created_at", "-id")[:21]
     )
     edges = []
@@ -250,9 +258,7 @@ def plain_my_orders(request: HttpRequest) -> JsonResponse:
                 },
             }
         )
-    return JsonResponse(
-        {"data": {"myOrders": _page(edges, orders[0].total if orders else 0, len(orders) > 20)}}
-    )
+    return JsonResponse({"data": {"myOrders": _page(edges, _capped_count(mine), len(orders) > 20)}})
 
 
 urlpatterns = [
