@@ -97,7 +97,7 @@ class DeliveryOption:
     is_free: bool
     earliest_date: date
     latest_date: date
-    pickup: StorePickup | None = strawberry.field(description="PICKUP: where and when to collect.")
+    pickup: StorePickup | None = strawberry_django.field(description="PICKUP: where and when to collect.")
 
     @classmethod
     def of(cls, option: quote.DeliveryOption) -> DeliveryOption:
@@ -133,7 +133,7 @@ class StoreDelivery:
     zones: list[DeliveryZone] = strawberry_django.field(
         description="The zones with an active method, each with its active methods."
     )
-    pickup: StorePickup | None
+    pickup: StorePickup | None = strawberry_django.field()
 
 
 def _gid(type_name: str, pk: int) -> str:
@@ -209,7 +209,7 @@ class StorePickupInput:
 
 @strawberry.type(name="AddressPayload")
 class AddressPayload:
-    address: Address | None = None
+    address: Address | None = strawberry_django.field(default=None)
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -221,13 +221,13 @@ class DeliveryZonePayload:
 
 @strawberry.type(name="DeliveryMethodPayload")
 class DeliveryMethodPayload:
-    method: DeliveryMethod | None = None
+    method: DeliveryMethod | None = strawberry_django.field(default=None)
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type(name="StorePickupPayload")
 class StorePickupPayload:
-    pickup: StorePickup | None = None
+    pickup: StorePickup | None = strawberry_django.field(default=None)
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
