@@ -480,6 +480,7 @@ CHANGES_NOTHING_PUBLIC = {
     "domain.orders.checkout.order_number_new": "a number",
     "domain.orders.fulfilment.order_update_status": "an order's status; stock does not move",
     "domain.orders.fulfilment.orders_confirm_paid": "an order's status",
+    "domain.orders.fulfilment.orders_paid_as_placed": "an order's status, before it is inserted",
     "domain.orders.fulfilment.order_confirm_reference_paid": "an order's status",
     "domain.orders.fulfilment.order_mark_received": "an order's status",
     "domain.privacy.services.account_export": "a read",

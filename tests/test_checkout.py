@@ -515,17 +515,15 @@ def test_checkout_query_count_does_not_grow_with_the_cart(gql, buyer, stores, dj
     )
     # user from the token; before the transaction, the cart's totals per store and their charge
     # attempts recorded (domain/orders/attempts.py); savepoint (the test's transaction; BEGIN outside
-    # tests); checkout row; cart lock; lines; products and variants locked (one statement); orders;
-    # commission rates
-    # of their categories; their lines; the variants' stock; the products' totals; cart lines
-    # deleted; cart touched; the attempts claimed;
-    # payments; orders confirmed; their commissions and IVA;
-    # their ledger entries; events; the events' buyers and stores (live updates, domain/orders/live.py);
-    # release; after the commit the e-mails of every order in one task
-    # (run in-process without a broker): savepoint; notices claimed; notices locked; orders with
-    # buyer, store and payment; their lines; notices marked sent; release; then the
-    # answer: orders with store and payment, their lines with products.
-    with django_assert_num_queries(32):
+    # tests); checkout row; cart locked by its touch; its lines; products and variants locked (one
+    # statement); orders (card: inserted paid); commission rates of their categories; their lines;
+    # the variants' stock; the products' totals; cart lines deleted; the attempts claimed; payments;
+    # ledger entries (from the lines in memory); events (their keys returned, published as they
+    # are); release; after the commit the e-mails of every order in one task (run in-process
+    # without a broker): savepoint; notices claimed; notices locked; orders with buyer, store and
+    # payment; their lines; notices marked sent; release; then the answer: orders with store and
+    # payment, their lines with products.
+    with django_assert_num_queries(28):
         result = gql.op("Checkout", {"input": checkout_input(idempotencyKey="count")}, user=buyer)
     assert len(result["data"]["checkout"]["orders"]) == stores
 

@@ -10,17 +10,36 @@ import pytest
 from django.core import mail
 from django.db import connection, connections, transaction
 
+from domain import live
+from domain.cart.models import Cart
 from domain.catalog.models import Product, ProductVariant
+from domain.economics import ledger
+from domain.economics.models import EntryKind, LedgerEntry
+from domain.errors import EmptyCart
 from domain.notifications import messages, tasks
 from domain.notifications.models import NoticeKind, Notification
 from domain.notifications.services import notifications_send
 from domain.orders import stock
-from domain.orders.models import Order
+from domain.orders.models import (
+    ChargeAttempt,
+    ChargeAttemptStatus,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    PaymentStatus,
+)
 
-from .factories import make_product, make_store
-from .helpers import checkout_input, fill_cart, place, postgres_only
+from .factories import make_product, make_store, make_user
+from .helpers import checkout_input, fill_cart, place, postgres_only, run_in_threads, stock_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three_stores(db):
+    """A line of each of three stores' products: (product, quantity)."""
+    return [(make_product(store=make_store(), price="1250.50", stock_quantity=9), n + 1) for n in range(3)]
 
 
 # ---------------------------------------------------------------- the locks, in one statement
@@ -91,6 +110,78 @@ def test_a_waiting_checkout_holds_no_variant_of_the_product_it_waits_for():
         seller.join(30)
         buyer.join(30)
     assert list(result["locked"]) == [variant.pk]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_checkouts_of_one_cart_without_a_key_place_it_once(gateway):
+    """The cart's lock is its touch (one UPDATE); its lines are read by the next statement, so the
+    checkout that waited for the lock reads the cart the first one emptied: EMPTY_CART, and the
+    charge it had recorded is forgotten, never asked."""
+    gateway.delay = 0.3  # the first still holds the cart when the second arrives
+    buyer = make_user(username="doubleclick-nokey")
+    product = make_product(name="Rádio", stock_quantity=5)
+    filled = fill_cart(buyer, (product, 2)).updated_at
+    results = run_in_threads(2, lambda i: place(buyer))
+    placed = [result for result in results if isinstance(result, list)]
+    refused = [result for result in results if not isinstance(result, list)]
+    assert len(placed) == 1 and [type(error) for error in refused] == [EmptyCart], results
+    assert Order.objects.count() == 1
+    assert len(gateway.charges()) == 1 and gateway.refunds() == []
+    assert ChargeAttempt.objects.get().status == ChargeAttemptStatus.PLACED
+    assert stock_of(product) == 3
+    assert Cart.objects.get(user=buyer).updated_at > filled  # touched by the checkout that placed it
+
+
+# ---------------------------------------------------------------- what the sender holds in memory
+
+
+def test_the_ledger_credited_from_the_lines_in_memory_is_the_ledger_read_back(buyer, three_stores, gateway):
+    fill_cart(buyer, *three_stores)
+    orders = place(buyer)  # credited from the lines checkout held
+    lines = list(OrderItem.objects.filter(order__in=orders).select_related("order"))
+
+    def sums(held):
+        return {pk: (row["commission"], row["tax"]) for pk, row in ledger._line_sums(orders, held).items()}
+
+    assert sums(lines) == sums(None) and len(sums(lines)) == 3
+    commission = {
+        order.pk: -sum(line.commission_amount for line in lines if line.order_id == order.pk)
+        for order in orders
+    }
+    assert (
+        dict(LedgerEntry.objects.filter(kind=EntryKind.COMMISSION).values_list("order_id", "amount"))
+        == commission
+    )
+
+
+@pytest.fixture
+def published():
+    """What the domain publishes, recorded instead of sent (as tests/test_live.py)."""
+    events: list[tuple[str, dict]] = []
+    live.publisher_install(lambda topic, event: events.append((topic, event)))
+    yield events
+    from backend.live import channel_layer_publish
+
+    live.publisher_install(channel_layer_publish)
+
+
+def test_a_card_checkouts_orders_commit_paid_with_both_events(
+    buyer, three_stores, gateway, published, django_capture_on_commit_callbacks
+):
+    fill_cart(buyer, *three_stores)
+    with django_capture_on_commit_callbacks(execute=True):
+        orders = place(buyer)
+    assert set(Order.objects.values_list("status", "payment_status")) == {
+        (OrderStatus.CONFIRMED, PaymentStatus.COMPLETED)
+    }
+    assert [event for topic, event in published if topic == live.buyer_topic(buyer.pk)] == [
+        {"events": list(OrderEvent.objects.order_by("pk").values_list("pk", flat=True))}
+    ]
+    assert list(OrderEvent.objects.order_by("pk").values_list("from_status", "to_status")) == [
+        ("", OrderStatus.PENDING),
+        (OrderStatus.PENDING, OrderStatus.CONFIRMED),
+    ] * len(orders)
 
 
 # ---------------------------------------------------------------- the e-mails

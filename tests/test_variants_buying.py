@@ -431,8 +431,8 @@ def test_checkout_of_variants_costs_one_query_more_for_their_options(
     gql, buyer, stores, django_assert_num_queries
 ):
     variant_cart(buyer, stores)
-    # tests/test_checkout.py's 32, and the option values of the variants bought (for the snapshot)
-    with django_assert_num_queries(33):
+    # tests/test_checkout.py's 28, and the option values of the variants bought (for the snapshot)
+    with django_assert_num_queries(29):
         result = gql.op("Checkout", {"input": checkout_input(idempotencyKey="count")}, user=buyer)
     assert len(result["data"]["checkout"]["orders"]) == stores
     assert OrderItem.objects.exclude(options=[]).count() == 2 * stores

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -188,26 +188,36 @@ def cart_merge(*, user, cart_code: str | None) -> Cart | None:
     return cart
 
 
-def cart_lines_locked(*, user) -> tuple[Cart | None, list[tuple[int, int, int]]]:
+class LockedCart(NamedTuple):
+    """The cart checkout holds (cart_lines_locked): its key and the code a coupon put on it."""
+
+    pk: int
+    coupon_code: str | None
+
+
+def cart_lines_locked(*, user) -> tuple[LockedCart | None, list[tuple[int, int, int]]]:
     """For checkout: the user's cart, locked for the rest of the caller's transaction, and its
     lines as (product id, variant id, quantity) in the cart's order (None and [] when they have no
-    cart)."""
-    # With the code a coupon put on it (promotions' CartCoupon), in the same statement.
-    cart = (
-        Cart.objects.select_for_update(of=("self",))
-        .filter(user=user)
-        .annotate(coupon_code=F("coupon__code"))
-        .first()
-    )
-    if cart is None:
+    cart or an empty one). The lock is the checkout's touch of the cart (one UPDATE, FOR NO KEY
+    UPDATE: every cart write, which locks the cart first, queues behind it); the lines are read
+    after it, by a statement that sees what a checkout that held the lock before committed."""
+    if not Cart.objects.filter(user=user).update(updated_at=timezone.now()):
         return None, []
-    return cart, list(CartItem.objects.filter(cart=cart).values_list("product_id", "variant_id", "quantity"))
+    # With the code a coupon put on it (promotions' CartCoupon), in the same statement.
+    rows = list(
+        CartItem.objects.filter(cart__user=user).values_list(
+            "cart_id", "cart__coupon__code", "product_id", "variant_id", "quantity"
+        )
+    )
+    if not rows:
+        return None, []
+    return LockedCart(pk=rows[0][0], coupon_code=rows[0][1]), [row[2:] for row in rows]
 
 
-def cart_lines_remove(*, cart: Cart, variant_ids: Iterable[int]) -> None:
-    """Checkout took these variants: their lines leave the cart, locked by cart_lines_locked."""
-    CartItem.objects.filter(cart=cart, variant_id__in=list(variant_ids)).delete()
-    _touch(cart)
+def cart_lines_remove(*, cart: LockedCart, variant_ids: Iterable[int]) -> None:
+    """Checkout took these variants: their lines leave the cart, locked (and touched) by
+    cart_lines_locked."""
+    CartItem.objects.filter(cart_id=cart.pk, variant_id__in=list(variant_ids)).delete()
 
 
 Session = TypeVar("Session")

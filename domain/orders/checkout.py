@@ -1,8 +1,9 @@
 """Checkout: the buyer's cart becomes one paid order per store, all together or none.
 
 Everything runs in one transaction.atomic() with the rows locked (the cart, then its lines'
-products and then their variants, each in primary-key order, see stock.py). The payment gateway
-is called last inside the transaction. Each charge is recorded before the transaction opens
+products in primary-key order, each before its variants, see stock.py; then a coupon). The payment
+gateway is called last inside the transaction; card and mobile orders are inserted paid, since a
+charge that is not approved rolls them all back. Each charge is recorded before the transaction opens
 (attempts.py): if anything rolls the transaction back after a charge was approved, that charge is
 refunded (attempts.attempts_release), and if the worker dies meanwhile, the sweeper voids it; so
 no charge outlives a rolled-back checkout.
@@ -50,7 +51,7 @@ from domain.text import text_error
 from . import attempts, payments, stock
 from .attempts import ChargeBook
 from .events import order_event
-from .fulfilment import orders_confirm_paid
+from .fulfilment import orders_confirm_paid, orders_paid_as_placed
 from .models import Checkout, Order, OrderEvent, OrderItem, OrderStatus, Payment, PaymentMethod, PaymentStatus
 from .signals import order_lines_pre_create, orders_placed, orders_pre_create
 
@@ -315,6 +316,8 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
     )
     for order in orders:
         order.order_number = numbers[order.store_id]
+    if request.payment.method != PaymentMethod.REFERENCE:
+        orders_paid_as_placed(orders)  # inserted paid: a charge not approved rolls them all back
     orders_pre_create.send(sender=Order, orders=orders)  # economics: the delivery fee's IVA
     _orders_insert(orders)
     options = _options_of(variants.values())
@@ -340,13 +343,19 @@ def _checkout(*, buyer, request: CheckoutRequest, book: ChargeBook) -> list[Orde
         records.append(_payment_take(gateway=gateway, order=order, details=request.payment, book=book))
         if records[-1].status == PaymentStatus.COMPLETED:
             events.append(
-                order_event(order, actor=None, to_status=OrderStatus.CONFIRMED, note="payment approved")
+                order_event(
+                    order,
+                    actor=None,
+                    from_status=OrderStatus.PENDING,
+                    to_status=OrderStatus.CONFIRMED,
+                    note="payment approved",
+                )
             )
     Payment.objects.bulk_create(records)
     paid = {record.order_id for record in records if record.status == PaymentStatus.COMPLETED}
-    orders_confirm_paid([order for order in orders if order.pk in paid])
-    OrderEvent.objects.bulk_create(events)
-    orders_placed.send(sender=Order, orders=orders)
+    orders_confirm_paid([order for order in orders if order.pk in paid], lines=lines)
+    OrderEvent.objects.bulk_create(events)  # their keys returned: the live updates publish them
+    orders_placed.send(sender=Order, orders=orders, events=events)
     return orders
 
 

@@ -170,20 +170,21 @@ def _order_close(order: Order, *, actor, note: str) -> None:
     order_cancelled.send(sender=Order, order=order, refunded=payment_status == PaymentStatus.REFUND_PENDING)
 
 
-def orders_confirm_paid(orders: list[Order]) -> None:
-    """Checkout's orders whose charge was approved as they were placed (card, mobile): CONFIRMED and
-    paid, in the checkout's transaction (which writes their events with its own)."""
+def orders_paid_as_placed(orders: list[Order]) -> None:
+    """Checkout's card and mobile orders, before they are inserted: CONFIRMED and paid, so that no
+    UPDATE follows their charges. The charges are asked later in the same transaction and one that
+    is not approved rolls the whole checkout back, so no order commits paid without its charge."""
+    for order in orders:
+        order.status, order.payment_status = OrderStatus.CONFIRMED, PaymentStatus.COMPLETED
+
+
+def orders_confirm_paid(orders: list[Order], *, lines: list | None = None) -> None:
+    """Checkout's orders whose charge was approved as they were placed (card, mobile), inserted paid
+    (orders_paid_as_placed): their payment announced in the checkout's transaction, which writes
+    their events with its own. `lines`: the orders' lines, which economics credits from memory."""
     if not orders:
         return
-    now = timezone.now()
-    for order in orders:
-        order.status, order.payment_status, order.updated_at = (
-            OrderStatus.CONFIRMED,
-            PaymentStatus.COMPLETED,
-            now,
-        )
-    Order.objects.bulk_update(orders, ["status", "payment_status", "updated_at"])
-    orders_paid.send(sender=Order, orders=orders, at_checkout=True)
+    orders_paid.send(sender=Order, orders=orders, at_checkout=True, lines=lines)
 
 
 def order_confirm_reference_paid(order: Order) -> None:
