@@ -32,6 +32,7 @@ from domain.orders.models import (
 
 from .factories import make_product, make_store, make_user
 from .helpers import checkout_input, fill_cart, place, postgres_only, run_in_threads, stock_of
+from .test_live import published  # noqa: F401  (the fixture: what the domain publishes, recorded)
 
 pytestmark = pytest.mark.django_db
 
@@ -155,19 +156,12 @@ def test_the_ledger_credited_from_the_lines_in_memory_is_the_ledger_read_back(bu
     )
 
 
-@pytest.fixture
-def published():
-    """What the domain publishes, recorded instead of sent (as tests/test_live.py)."""
-    events: list[tuple[str, dict]] = []
-    live.publisher_install(lambda topic, event: events.append((topic, event)))
-    yield events
-    from backend.live import channel_layer_publish
-
-    live.publisher_install(channel_layer_publish)
-
-
 def test_a_card_checkouts_orders_commit_paid_with_both_events(
-    buyer, three_stores, gateway, published, django_capture_on_commit_callbacks
+    buyer,
+    three_stores,
+    gateway,
+    published,
+    django_capture_on_commit_callbacks,  # noqa: F811 (the fixture)
 ):
     fill_cart(buyer, *three_stores)
     with django_capture_on_commit_callbacks(execute=True):
