@@ -1,7 +1,7 @@
 """A catalogue that grows: the same list shapes timed at 1k, 10k, 100k and 1M products (issue 26).
 
     .venv/bin/python bench/growth.py                          # 1k, 10k, 100k, 1M
-    .venv/bin/python bench/growth.py --sizes 1000,100000 --runs 9 --explain
+    .venv/bin/python bench/growth.py --sizes 1000,100000 --runs 9 --rounds 1 --explain
 
 PostgreSQL only. Each size has a database of its own, `<prefix>_<size>` (GROWTH_DATABASE, default
 postgres://postgres@127.0.0.1:5432/kitanda_growth, its name the prefix), made when missing:
@@ -10,7 +10,9 @@ with each product's default variant), a rating on every seventh bulk product (th
 rate only its own 60), VACUUM ANALYZE. A later run reuses it. Each size is measured by a process of
 its own (Django's settings name one database), with the response cache off, through the real
 /graphql/ endpoint (Django's test Client, one process, no server), median of --runs after two
-warm-up runs. `--explain` prints each shape's plans (EXPLAIN of every SQL statement it ran).
+warm-up runs. The sizes are measured in turn --rounds times (1k, 10k, 100k, 1M, then again) and each
+cell is the median of its rounds: on a shared machine the load then weighs on every size alike.
+`--explain` prints each shape's plans (EXPLAIN of every SQL statement it ran), from the first round.
 """
 
 from __future__ import annotations
@@ -204,10 +206,21 @@ def run_size(size: int, runs: int, explain: bool) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def rounds_median(rounds: list[dict]) -> dict:
+    """One size's results over its rounds: each shape's median ms, its statements and total from
+    the last round (they do not vary), the plans of the first."""
+    combined = {}
+    for label in rounds[0]:
+        cells = [one[label] for one in rounds]
+        combined[label] = cells[0] | cells[-1] | {"ms": statistics.median(cell["ms"] for cell in cells)}
+    return combined
+
+
 def table(sizes: list[int], results: dict[int, dict]) -> list[str]:
     heads = [f"{size:,}" for size in sizes]
     lines = [
-        "median ms per request (SQL statements); last column: the largest size over the smallest",
+        "median ms per request (SQL statements), median of the rounds; last column: the largest size"
+        " over the smallest",
         f"{'shape':<26}" + "".join(f"{head:>14}" for head in heads) + f"{'ratio':>8}",
     ]
     for label, *_ in SHAPES:
@@ -227,6 +240,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -235,10 +249,13 @@ def main() -> None:
         print(json.dumps(measure(arguments.one, arguments.runs, arguments.explain)))
         return
     sizes = [int(size) for size in arguments.sizes.split(",")]
-    results = {}
+    rounds = {size: [] for size in sizes}
+    for number in range(arguments.rounds):
+        for size in sizes:
+            print(f"round {number + 1}: {size:,} products ...", file=sys.stderr, flush=True)
+            rounds[size].append(run_size(size, arguments.runs, arguments.explain and not number))
+    results = {size: rounds_median(rounds[size]) for size in sizes}
     for size in sizes:
-        print(f"{size:,} products ...", file=sys.stderr, flush=True)
-        results[size] = run_size(size, arguments.runs, arguments.explain)
         if arguments.explain:
             for label, result in results[size].items():
                 print(f"\n== {size:,}: {label}")
