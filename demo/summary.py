@@ -10,6 +10,7 @@ from domain.reviews.models import Review
 
 from .data import BUYERS, DEMO_PASSWORD, EXAMPLE_QUERIES, PENDING_SELLER
 from .orders import awaiting_payment
+from .promotions import summary_lines as promotions_lines
 
 
 def summary(admin: User, stores: list[Store], buyer: User) -> list[str]:
@@ -29,6 +30,7 @@ def summary(admin: User, stores: list[Store], buyer: User) -> list[str]:
             f"{pending.payment.reference_entity}, reference {pending.payment.reference_number}, "
             f"amount {pending.total_amount} AOA (POST /payments/webhook/ confirms it)"
         )
+    lines.extend(promotions_lines(stores))
     lines.append("Three queries to paste into GraphiQL at /graphql/:")
     for title, query in EXAMPLE_QUERIES:
         lines.append(f"  # {title}\n  {query}")

@@ -9,6 +9,7 @@ import math
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,7 @@ def test_the_demo_shows_every_role_status_and_feature_a_second_run_changes_nothi
         assert own.filter(is_active=True, stock_quantity=0).count() == 1, store.name
     assert selectors.product_search(search="cafe moido").get().slug == "cafe-do-amboim-500-g"
     sizes_and_colours(products)
+    promotions_running(printed)
 
     ana = Order.objects.filter(buyer__username="demo-buyer")
     assert set(ana.values_list("status", flat=True)) == set(OrderStatus.values)
@@ -143,6 +145,24 @@ def sizes_and_colours(products) -> None:
     assert shoes.variants.get(name="44 / Branco").stock_quantity == 0
     others = products.exclude(name__in=seed_demo.VARIANTS)
     assert ProductVariant.objects.filter(product__in=others, is_default=True).count() == others.count()
+
+
+def promotions_running(printed: str) -> None:
+    """demo/promotions.py: a sale running in one store (the prices moved, the old ones as compare-at
+    prices) and the platform's coupon, both in the summary."""
+    from demo import promotions as demo
+    from domain.promotions.models import Coupon, Sale, SaleState
+
+    sale = Sale.objects.get()
+    assert (sale.store.name, sale.state, sale.items.count()) == (demo.SALE_STORE, SaleState.RUNNING, 3)
+    for name in demo.SALE_PRODUCTS:
+        variant = ProductVariant.objects.get(product__name=name)
+        assert variant.price == (variant.compare_at_price * Decimal("0.8")).quantize(Decimal("0.01")), name
+        assert Product.objects.get(name=name).price == variant.price
+    coupon = Coupon.objects.get()
+    assert (coupon.code, coupon.store_id, coupon.value, coupon.is_active) == ("KITANDA10", None, 10, True)
+    assert f'sale:           "{demo.SALE_NAME}" in {demo.SALE_STORE}, 20 % off 3 products' in printed
+    assert "coupon:         KITANDA10 (10 % off" in printed and 'applyCoupon(code: "KITANDA10")' in printed
 
 
 def test_the_readme_shows_the_printed_example_queries_and_accounts():

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from demo import accounts, catalogue, data, orders
 from demo.delivery import delivery
+from demo.promotions import promotions
 from demo.summary import heading, summary
 from domain.accounts.models import UserType
 from domain.catalog.models import Product
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             orders.orders(buyers, stores, products_by_name)
             orders.wishlists(buyers, products_by_name)
             delivery(stores)  # demo/delivery.py: zones and methods, one store with pickup only
+            promotions(admin, stores)  # demo/promotions.py: a sale in one store, the platform's KITANDA10
         if products and not catalogue.bulk_products(products, stores, list(categories.values()), self.stdout):
             self.stdout.write(f"The catalogue already holds {products} products or more.")
         self.stdout.write(self.style.SUCCESS(heading()))
