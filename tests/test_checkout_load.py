@@ -160,8 +160,8 @@ def test_a_card_checkouts_orders_commit_paid_with_both_events(
     buyer,
     three_stores,
     gateway,
-    published,
-    django_capture_on_commit_callbacks,  # noqa: F811 (the fixture)
+    published,  # noqa: F811 (the fixture)
+    django_capture_on_commit_callbacks,
 ):
     fill_cart(buyer, *three_stores)
     with django_capture_on_commit_callbacks(execute=True):
