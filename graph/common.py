@@ -41,6 +41,8 @@ NO_SUCH_ID = {
     "Product": gettext_lazy("No product with this id."),
     "ProductVariant": gettext_lazy("No variant with this id."),
     "Review": gettext_lazy("No review with this id."),
+    "Sale": gettext_lazy("No sale with this id."),
+    "Coupon": gettext_lazy("No coupon with this id."),
     "Store": gettext_lazy("No store with this id."),
     "User": gettext_lazy("No user with this id."),
 }

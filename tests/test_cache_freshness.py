@@ -35,6 +35,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
+from freezegun import freeze_time
 from graphql import FieldNode, OperationDefinitionNode, VariableNode, parse
 
 from demo.catalogue import bulk_products
@@ -49,6 +50,8 @@ from domain.catalog.models import Category, Product
 from domain.orders import checkout, fulfilment, stock
 from domain.orders.models import Order, OrderStatus, PaymentMethod
 from domain.privacy import services as privacy
+from domain.promotions import coupons, sales
+from domain.promotions.models import DiscountKind
 from domain.reviews import services as reviews
 from domain.reviews.admin import ReviewAdmin
 from domain.reviews.models import Review
@@ -57,7 +60,7 @@ from graph.documents import operations, text_sha256
 from graph.request import GraphQLRequest
 from graph.schema import schema
 
-from .factories import PASSWORD, make_seller, make_user
+from .factories import PASSWORD, make_admin, make_seller, make_user
 from .helpers import add_product, fill_cart, order_of, place, png
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,6 +236,54 @@ def _sizes_and_a_variant(w):
     )
 
 
+def _sale(w, *, starts_in: timedelta, lasts: timedelta = timedelta(days=1)):
+    now = timezone.now()
+    w.sale = sales.sale_schedule(
+        seller=w.seller,
+        name="Fim do mês",
+        kind=DiscountKind.PERCENTAGE,
+        value=Decimal("20"),
+        starts_at=now + starts_in,
+        ends_at=now + starts_in + lasts,
+        product_ids=[w.product.pk],
+    )
+    return w.sale
+
+
+def _first_request_after(moment: str):
+    """What the first request at the sale's start or end does before it reads (graph/response_cache)."""
+
+    def run(w):
+        w.sale.refresh_from_db()
+        with freeze_time(getattr(w.sale, moment) + timedelta(seconds=1)):
+            assert sales.sale_boundaries_catch_up() == 1
+
+    return run
+
+
+def _coupons(w):
+    w.coupon = coupons.coupon_create(
+        issuer=w.seller,
+        terms=coupons.CouponTerms(code="LOJA20", kind=DiscountKind.PERCENTAGE, value=Decimal("20")),
+    )
+    coupons.coupon_set_active(issuer=w.seller, coupon_id=w.coupon.pk, active=False)
+    admin_user = make_admin(username="gestor")
+    coupons.coupon_create(
+        issuer=admin_user,
+        terms=coupons.CouponTerms(code="KITANDA10", kind=DiscountKind.PERCENTAGE, value=Decimal("10")),
+    )
+
+
+def _a_coupon_on_the_cart(w):
+    coupons.coupon_create(
+        issuer=w.seller,
+        terms=coupons.CouponTerms(code="LOJA20", kind=DiscountKind.PERCENTAGE, value=Decimal("20")),
+    )
+    cart = fill_cart(w.buyer, (w.neighbour, 1))
+    coupons.cart_coupon_apply(cart=cart, buyer=w.buyer, code="loja20")
+    coupons.cart_coupon_remove(cart=cart)
+
+
 WRITES: dict[str, Write] = {
     # ---- who shows in public answers: reviewers' names, sellers' stores
     "reviewer renames themself": Write(
@@ -383,6 +434,32 @@ WRITES: dict[str, Write] = {
         (reviews.product_rating_refresh,),
     ),
     "admin deletes a review": Write(_admin_deletes_review, (reviews.product_rating_refresh,)),
+    # ---- promotions: a sale moves prices at its boundaries; coupons show in no public answer
+    "seller schedules a sale that starts now": Write(
+        lambda w: _sale(w, starts_in=-timedelta(minutes=1)),
+        (sales.sale_schedule, sales.sale_boundaries_apply),
+    ),
+    "a scheduled sale starts (the first request after its start)": Write(
+        _first_request_after("starts_at"),
+        (sales.sale_boundaries_catch_up,),
+        prepare=lambda w: _sale(w, starts_in=timedelta(hours=1)),
+    ),
+    "a running sale ends (the first request after its end)": Write(
+        _first_request_after("ends_at"),
+        (sales.sale_boundaries_catch_up,),
+        prepare=lambda w: _sale(w, starts_in=-timedelta(minutes=1), lasts=timedelta(hours=1)),
+    ),
+    "seller cancels a running sale": Write(
+        lambda w: sales.sale_cancel(seller=w.seller, sale_id=w.sale.pk),
+        (sales.sale_cancel,),
+        prepare=lambda w: _sale(w, starts_in=-timedelta(minutes=1)),
+    ),
+    "seller and admin issue coupons, one switched off": Write(
+        _coupons, (coupons.coupon_create, coupons.coupon_set_active), shows=False
+    ),
+    "buyer applies a coupon and takes it off": Write(
+        _a_coupon_on_the_cart, (coupons.cart_coupon_apply, coupons.cart_coupon_remove), shows=False
+    ),
     # ---- stock
     "checkout takes the last units": Write(
         lambda w: place(w.buyer),
@@ -450,6 +527,8 @@ WRITE_MODULES = sorted(
         "domain.economics.payouts",
         "domain.economics.release",
         "domain.economics.ledger",
+        "domain.promotions.sales",
+        "domain.promotions.coupons",
     }
 )
 # Areas whose writes no public answer shows (the catalogue's stock moves through domain.orders.stock).
@@ -462,6 +541,8 @@ PRIVATE_MODULES = {
     "domain.economics.payouts": "a store's money, its owner's alone",
     "domain.economics.release": "a store's money, its owner's alone",
     "domain.economics.ledger": "a store's money, its owner's alone",
+    "domain.promotions.coupons": "a coupon shows to its issuer and on carts, never in a public answer "
+    "(the matrix's coupon writes prove it); its discount is taken at checkout, not off a listed price",
 }
 CHANGES_NOTHING_PUBLIC = {
     "domain.accounts.services.email_error": "a check",
@@ -484,6 +565,10 @@ CHANGES_NOTHING_PUBLIC = {
     "domain.orders.fulfilment.order_confirm_reference_paid": "an order's status",
     "domain.orders.fulfilment.order_mark_received": "an order's status",
     "domain.privacy.services.account_export": "a read",
+    "domain.promotions.sales.sale_price_of": "a computation",
+    "domain.promotions.sales.next_boundary": "a read",
+    "domain.promotions.sales.next_boundary_cached": "a read",
+    "domain.promotions.sales.next_boundary_refresh": "the cached time of the next boundary (the key's part)",
 }
 
 

@@ -5,6 +5,7 @@ answer with errors has changed nothing."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -29,6 +30,8 @@ from domain.catalog.services import OptionSetting
 from domain.delivery import services as delivery_services
 from domain.delivery.models import Province
 from domain.orders.models import OrderStatus
+from domain.promotions import coupons, sales
+from domain.promotions.models import DiscountKind
 from domain.reviews.models import Review
 from graph.auth import token_pair_issue
 from graph.documents import operations
@@ -102,6 +105,13 @@ CALLERS = {
     "UpdateDeliveryMethod": "seller",
     "DeleteDeliveryMethod": "seller",
     "SetStorePickup": "seller",
+    "ScheduleSale": "seller",
+    "CancelSale": "seller",
+    "CreateCoupon": "seller",
+    "SetCouponActive": "seller",
+    "CreatePlatformCoupon": "admin",
+    "ApplyCoupon": "buyer",
+    "RemoveCoupon": "buyer",
 }
 
 
@@ -142,6 +152,10 @@ DECIMALS = st.one_of(
     ),
     st.floats(allow_nan=False, allow_infinity=False),
     INTS,
+)
+DATETIMES = st.one_of(
+    st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat),
+    st.sampled_from(["2000-01-01T00:00:00+00:00", "2099-12-31T23:59:59Z", "2026-02-30T00:00:00", "ontem"]),
 )
 WRONG_TYPES = st.one_of(
     st.none(),
@@ -191,6 +205,7 @@ def _right(graphql_type, name: str, hints: dict, *, broken: bool) -> st.SearchSt
         "Decimal": DECIMALS,
         "Boolean": st.booleans(),
         "Upload": st.none(),
+        "DateTime": st.one_of(DATETIMES, STRINGS),
     }
     return st.one_of(known, known, by_scalar[graphql_type.name])
 
@@ -287,6 +302,23 @@ def make_world(users: dict) -> dict:
         ),
     )
     fill_cart(buyer, (products[0], 1))  # a cart for CheckoutWithDelivery
+    # Promotions: a sale of the seller's running, a store coupon and a platform coupon.
+    sale = sales.sale_schedule(
+        seller=seller,
+        name="Fim do mês",
+        kind=DiscountKind.PERCENTAGE,
+        value=Decimal("10"),
+        starts_at=datetime.now(UTC),
+        ends_at=datetime.now(UTC) + timedelta(days=1),
+        product_ids=[products[1].pk],
+    )
+    store_coupon, platform_coupon = (
+        coupons.coupon_create(
+            issuer=issuer,
+            terms=coupons.CouponTerms(code=code, kind=DiscountKind.PERCENTAGE, value=Decimal("10")),
+        )
+        for issuer, code in ((seller, "LOJA10"), (users["admin"], "KITANDA10"))
+    )
     ids = (
         [gid(p) for p in (*products, foreign, shoe)]
         + [gid(v) for v in variants]
@@ -302,6 +334,9 @@ def make_world(users: dict) -> dict:
             gid(address),
             gid(zone),
             gid(method),
+            gid(sale),
+            gid(store_coupon),
+            gid(platform_coupon),
             gid("Address", 10**9),
             gid("Product", 10**12),
             gid("Review", -1),
@@ -335,6 +370,10 @@ def make_world(users: dict) -> dict:
         "minDays": [0, 3],
         "maxDays": [1, 7],
         "freeFrom": ["50000.00"],
+        "code": ["LOJA10", "kitanda10", "KITANDA10", "NADA"],
+        "minSpend": ["1000.00"],
+        "maxUses": [1, 10],
+        "maxUsesPerBuyer": [1],
     }
 
 

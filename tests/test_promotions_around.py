@@ -148,3 +148,18 @@ def test_the_order_emails_show_the_discount_in_portuguese(
         "Desconto (cupão KITANDA10, pago pela Kitanda: a sua loja recebe o preço por inteiro): -1.000,00 Kz"
         in to_seller.body
     )
+
+
+@pytest.mark.parametrize(
+    ("mutation", "field"),
+    [
+        ('cancelSale(id: "U2FsZTo5OTk=")', "cancelSale"),  # Sale:999
+        ('cancelSale(id: "nada")', "cancelSale"),
+        ('setCouponActive(id: "nada", active: false)', "setCouponActive"),
+    ],
+)
+def test_an_unknown_or_malformed_id_is_not_found_not_a_crash(gql, seller, mutation, field):
+    answer = gql(f"mutation {{ {mutation} {{ errors {{ field code message }} }} }}", user=seller)
+    (error,) = answer["data"][field]["errors"]
+    assert (error["field"], error["code"]) == ("id" if "nada" in mutation else "saleId", "NOT_FOUND")
+    assert error["message"]
