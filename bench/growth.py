@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +112,15 @@ def plan_lines(sql: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def timed(total: list[float], execute, sql, params, many, context):
+    """An execute wrapper: adds each statement's round trip to total[0] (seconds)."""
+    started = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        total[0] += time.perf_counter() - started
+
+
 def measure(size: int, runs: int, explain: bool) -> dict:
     import django
 
@@ -138,17 +148,21 @@ def measure(size: int, runs: int, explain: bool) -> dict:
             return answer
 
         call(), call()  # warm: plans kept, connections open
-        times = []
+        times, sql_times = [], []
         for _ in range(runs):
-            started = time.perf_counter()
-            call()
-            times.append((time.perf_counter() - started) * 1000)
+            in_sql = [0.0]
+            with connection.execute_wrapper(partial(timed, in_sql)):
+                started = time.perf_counter()
+                call()
+                times.append((time.perf_counter() - started) * 1000)
+            sql_times.append(in_sql[0] * 1000)
         with CaptureQueriesContext(connection) as queries:
             answer = call()
         found = next(iter(answer["data"].values()))
         found = found.get("products", found) if isinstance(found, dict) else found
         results[label] = {
             "ms": statistics.median(times),
+            "sql": statistics.median(sql_times),
             "queries": len(queries.captured_queries),
             "total": (found or {}).get("totalCount"),
         }
@@ -212,27 +226,42 @@ def rounds_median(rounds: list[dict]) -> dict:
     combined = {}
     for label in rounds[0]:
         cells = [one[label] for one in rounds]
-        combined[label] = cells[0] | cells[-1] | {"ms": statistics.median(cell["ms"] for cell in cells)}
+        combined[label] = cells[0] | cells[-1]
+        for key in ("ms", "sql"):
+            combined[label][key] = statistics.median(cell[key] for cell in cells)
     return combined
 
 
 def table(sizes: list[int], results: dict[int, dict]) -> list[str]:
     heads = [f"{size:,}" for size in sizes]
-    lines = [
-        "median ms per request (SQL statements), median of the rounds; last column: the largest size"
-        " over the smallest",
-        f"{'shape':<26}" + "".join(f"{head:>14}" for head in heads) + f"{'ratio':>8}",
-    ]
-    for label, *_ in SHAPES:
-        cells = [results[size][label] for size in sizes]
-        ratio = cells[-1]["ms"] / cells[0]["ms"]
-        lines.append(
-            f"{label:<26}"
-            + "".join(f"{cell['ms']:>10.1f} ({cell['queries']})" for cell in cells)
-            + f"{ratio:>7.2f}x"
-        )
+    lines = []
+    for key, title in [
+        ("ms", "median ms per request (SQL statements), median of the rounds"),
+        ("sql", "of which in SQL (median ms of the statements' round trips)"),
+    ]:
+        lines += [
+            f"{title}; last column: the largest size over the smallest",
+            f"{'shape':<26}" + "".join(f"{head:>14}" for head in heads) + f"{'ratio':>8}",
+        ]
+        for label, *_ in SHAPES:
+            cells = [results[size][label] for size in sizes]
+            ratio = cells[-1][key] / cells[0][key]
+            counts = (f" ({cell['queries']})" if key == "ms" else "    " for cell in cells)
+            lines.append(
+                f"{label:<26}"
+                + "".join(f"{cell[key]:>10.1f}{count}" for cell, count in zip(cells, counts, strict=True))
+                + f"{ratio:>7.2f}x"
+            )
+        lines.append("")
     totals = [str(results[size]["totalCount, broad search"]["total"]) for size in sizes]
     lines.append(f"{'(broad totalCount)':<26}" + "".join(f"{total:>14}" for total in totals))
+    over = [
+        label for label, *_ in SHAPES if results[sizes[-1]][label]["ms"] > 2 * results[sizes[0]][label]["ms"]
+    ]
+    lines.append(
+        f"goal (each shape at {heads[-1]} within 2x of {heads[0]}): "
+        + (", ".join(over) + " over" if over else "met")
+    )
     return lines
 
 
