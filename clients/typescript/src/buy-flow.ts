@@ -12,8 +12,9 @@
  * (a zone of provinces with its methods, pickup at the store) and sells a sandal in sizes and
  * colours (options, variants, stock set in bulk with compare-and-set); the buyer keeps an address
  * book, buys the sandal in 40 / Preto and the demo's trainers in 42 / Preto, sees each store's
- * delivery options for Huambo, checks out with one method per store and is charged exactly the
- * quoted fees; the session is refreshed and logged out. Every one of the project's operations runs at least once. Exits 1 at the first surprise.
+ * delivery options for Huambo, applies the demo's platform coupon KITANDA10 (10 % off each store's
+ * goods, shown per store), checks out with one method per store and is charged exactly the goods
+ * less the discount plus the quoted fees; the session is refreshed and logged out. Every one of the project's operations runs at least once. Exits 1 at the first surprise.
  *
  * Environment: KITANDA_URL (default http://127.0.0.1:8000), KITANDA_WS_URL (the websocket endpoint,
  * default KITANDA_URL's /graphql/ with ws:// or wss://), KITANDA_ADMIN / KITANDA_PASSWORD (an
@@ -29,9 +30,11 @@ import {
   AddToCartDocument,
   AddToWishlistDocument,
   AddVariantToCartDocument,
+  ApplyCouponDocument,
   ApproveSellerDocument,
   CancelOrderDocument,
   CartDeliveryOptionsDocument,
+  CartDiscountDocument,
   CartDocument,
   CartVariantsDocument,
   CategoriesDocument,
@@ -74,6 +77,7 @@ import {
   RefreshDocument,
   RegisterDocument,
   RemoveCartVariantDocument,
+  RemoveCouponDocument,
   RemoveFromCartDocument,
   RemoveFromWishlistDocument,
   RequestRefundDocument,
@@ -443,6 +447,20 @@ async function sizesAndDelivery(
     expected.set(part.store.id, { fee: option.fee, goods: part.goodsTotal, name: option.name });
   }
   check(expected.get(store.id)?.fee === "3500.00" && expected.get(store.id)?.goods === "6500.00", "our store: 6500 of goods, 3500 to deliver");
+  // ---------------------------------------------------------------- the demo's platform coupon (the platform funds it)
+  const wrong = (await buyer.request(ApplyCouponDocument, { code: `NADA-${RUN}` })).applyCoupon;
+  check(wrong.errors[0]?.code === "NOT_FOUND" && wrong.errors[0]?.field === "code", "an unknown code is refused by name");
+  ok((await buyer.request(ApplyCouponDocument, { code: "kitanda10" })).applyCoupon, "applyCoupon");
+  ok((await buyer.request(RemoveCouponDocument, {})).removeCoupon, "removeCoupon");
+  check((await buyer.request(CartDiscountDocument, {})).cart?.discount === null, "the code is off the cart");
+  const applied = ok((await buyer.request(ApplyCouponDocument, { code: "kitanda10" })).applyCoupon, "applyCoupon").discount;
+  check(applied?.code === "KITANDA10" && applied.platformFunded && applied.problem === null, "the demo's platform coupon applies");
+  const discountOf = new Map(applied.stores.map((part) => [part.store.id, part.amount]));
+  for (const [storeId, quote] of expected) {
+    check(cents(discountOf.get(storeId) ?? "0") === Math.round(cents(quote.goods) / 10), `10 % of ${quote.goods} off that store's goods`);
+  }
+  const onCart = (await buyer.request(CartDiscountDocument, {})).cart?.discount;
+  check(onCart?.amount === applied.amount && onCart.stores.length === 2, `the cart shows ${applied.amount} off, per store`);
   const placed = ok(
     (
       await buyer.request(CheckoutWithDeliveryDocument, {
@@ -455,7 +473,11 @@ async function sizesAndDelivery(
   for (const order of placed) {
     const quote = expected.get(order.store.id);
     check(quote && order.deliveryFee === quote.fee && order.delivery?.fee === quote.fee, `${order.orderNumber} charged the quoted fee`);
-    check(cents(order.totalAmount) === cents(quote.goods) + cents(quote.fee), `${order.orderNumber}: goods + fee`);
+    const off = discountOf.get(order.store.id) ?? "0.00";
+    check(
+      cents(order.totalAmount) === cents(quote.goods) - cents(off) + cents(quote.fee),
+      `${order.orderNumber}: goods - the coupon's ${off} + fee = ${order.totalAmount}`,
+    );
     check(order.payment?.amount === order.totalAmount && order.payment.status === "COMPLETED", "paid, fee included");
   }
   const ours = placed.find((o) => o.store.id === store.id)!;
@@ -479,12 +501,18 @@ async function sizesAndDelivery(
     .map((e) => e.node)
     .filter((entry) => entry.orderNumber === ours.orderNumber);
   const line = (kind: string) => entries.find((entry) => entry.kind === kind);
+  // The platform pays its coupon: the store's SALE is the full 6500.00, its commission on it.
   check(line("SALE")?.amount === "6500.00" && line("DELIVERY")?.amount === "3500.00", "the fee is its own ledger line");
+  check(ours.totalAmount === "9350.00", `6500.00 - 650.00 (KITANDA10) + 3500.00 = ${ours.totalAmount}`);
   check(line("DELIVERY")?.taxAmount === "429.82", `the fee's IVA: ${line("DELIVERY")?.taxAmount}`);
   check(line("COMMISSION")?.amount === "-650.00", `commission on the goods only: ${line("COMMISSION")?.amount}`);
   const ledgerText = entries.map((entry) => `${entry.kind} ${entry.amount} (IVA ${entry.taxAmount})`).join(", ");
   const summary = placed
-    .map((o) => `${o.orderNumber} ${o.store.name}: ${o.totalAmount} = ${expected.get(o.store.id)!.goods} + ${o.deliveryFee} (${o.delivery?.name})`)
+    .map(
+      (o) =>
+        `${o.orderNumber} ${o.store.name}: ${o.totalAmount} = ${expected.get(o.store.id)!.goods} - ${discountOf.get(o.store.id)} ` +
+        `(KITANDA10) + ${o.deliveryFee} (${o.delivery?.name})`,
+    )
     .join("; ");
   step(`bought a sandal in 40 / Preto and trainers in 42 / Preto, delivered to Huambo: ${summary}`);
   step(`the ledger of ${ours.orderNumber}: ${ledgerText}`);

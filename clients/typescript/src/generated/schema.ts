@@ -893,17 +893,25 @@ export type Order = Node & {
   __typename?: 'Order';
   /** The recipient's phone, for delivery. */
   contactPhone: Scalars['String']['output'];
+  /** The coupon applied at checkout, as typed; empty without one. */
+  couponCode: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
   /** Null for an order placed without a choice. */
   delivery?: Maybe<OrderDelivery>;
   /** Inside totalAmount; 0 without delivery. */
   deliveryFee: Scalars['Decimal']['output'];
+  /** The store coupon's discount on this order (the store funds it): its lines' shares. */
+  discountAmount: Scalars['Decimal']['output'];
+  /** Every discount on this order, already taken off totalAmount. */
+  discountTotal: Scalars['Decimal']['output'];
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   items: Array<OrderItem>;
   orderNumber: Scalars['String']['output'];
   payment?: Maybe<Payment>;
   paymentStatus: PaymentStatus;
+  /** The platform coupon's discount on this order (the platform funds it). */
+  platformDiscountAmount: Scalars['Decimal']['output'];
   shippingAddress: Scalars['String']['output'];
   status: OrderStatus;
   /** The one store that sells every item of this order: checkout splits a cart by store. */
@@ -954,11 +962,17 @@ export type OrderEdge = {
 
 export type OrderItem = Node & {
   __typename?: 'OrderItem';
+  /** The line's share of a store coupon's discount (the store funds it), frozen at checkout. */
+  discountAmount: Scalars['Decimal']['output'];
   /** The Globally Unique ID of this object */
   id: Scalars['ID']['output'];
   lineTotal: Scalars['Decimal']['output'];
   /** The variant's value of each option group at checkout, in the groups' order; empty for a product without options. */
   options: Array<SelectedOption>;
+  /** What the buyer paid for the line: lineTotal less its shares of the discount; a refund gives back at most this. */
+  paidAmount: Scalars['Decimal']['output'];
+  /** The line's share of a platform coupon's discount (the platform funds it), frozen at checkout. */
+  platformDiscountAmount: Scalars['Decimal']['output'];
   price: Scalars['Decimal']['output'];
   /** Null only if the product was deleted since. */
   product?: Maybe<Product>;
@@ -1098,6 +1112,8 @@ export type PlatformStats = {
   __typename?: 'PlatformStats';
   /** Commission the ledger took in the period, less what it gave back on refunds. */
   commissionEarned: Scalars['Decimal']['output'];
+  /** Checkouts that used a platform coupon. */
+  couponUses: Scalars['Int']['output'];
   /** Paid orders that still stand, placed in the period. */
   gmv: Scalars['Decimal']['output'];
   gmvByDay: Array<DaySales>;
@@ -1105,6 +1121,8 @@ export type PlatformStats = {
   /** Orders placed in the period. */
   ordersByStatus: Array<StatusCount>;
   paidOrders: Scalars['Int']['output'];
+  /** What the platform's coupons took off paid orders that still stand, placed in the period: the platform pays it, the stores are credited their goods in full. */
+  promotionExpense: Scalars['Decimal']['output'];
 };
 
 export type PriceRange = {
@@ -1788,6 +1806,8 @@ export type StorePickupPayload = {
 
 export type StoreStats = {
   __typename?: 'StoreStats';
+  /** Those orders that used one of its coupons. */
+  couponUses: Scalars['Int']['output'];
   /** The store's products (hidden ones too) at or below the threshold, fewest first; at most 50. A product with options counts the total of its active variants (see lowStockVariants). */
   lowStockProducts: Array<Product>;
   lowStockThreshold: Scalars['Int']['output'];
@@ -1795,6 +1815,8 @@ export type StoreStats = {
   lowStockVariants: Array<ProductVariant>;
   /** Paid orders that still stand, by province, most orders first. */
   ordersByProvince: Array<ProvinceSales>;
+  /** What the store's own coupons took off its paid orders that still stand (the store funds them; the platform's coupons cost it nothing). */
+  promotionCost: Scalars['Decimal']['output'];
   /** Paid orders that still stand, by the day they were placed; every day of the period. */
   revenueByDay: Array<DaySales>;
   /** At most 10. */
