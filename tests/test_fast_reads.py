@@ -160,29 +160,56 @@ def test_the_optimizer_plans_a_document_once(gql, settings, monkeypatch, django_
     assert planned == []
 
 
-def test_a_plan_with_prefetches_is_planned_once_per_request(gql, settings, monkeypatch):
-    """Not kept (its querysets may depend on the caller), but applied as planned, not planned again."""
+def test_a_plan_with_prefetches_is_kept_when_its_relations_read_nothing_of_the_request(
+    gql, settings, monkeypatch
+):
+    """ProductDetail's plan (the reviews prefetch, a plain connection of a type without get_queryset)
+    is planned once for the document and variables, and each request runs a copy of it: a review
+    written between two requests is in the second answer; another slug is planned again."""
     from strawberry_django import optimizer as library
 
+    from domain.reviews.models import Review
+    from graph import plans
+
+    from .factories import make_product, make_user
+
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    product, other = make_product(), make_product()
+    planned, fallback = [], []
+    real_plan, real_optimize = plans._plan, library.optimize
+    monkeypatch.setattr(plans, "_plan", lambda *a, **k: planned.append(1) or real_plan(*a, **k))
+    monkeypatch.setattr(library, "optimize", lambda *a, **k: fallback.append(1) or real_optimize(*a, **k))
+    plans.PLANS.clear()
+    first = gql.op("ProductDetail", {"slug": product.slug})["data"]["product"]["reviews"]
+    assert first["totalCount"] == 0 and planned == [1] and len(plans.PLANS) == 1
+    Review.objects.create(product=product, user=make_user(), rating=4, comment="Bom")
+    Review.objects.create(product=other, user=make_user(), rating=2, comment="Mau")
+    for _ in range(2):
+        reviews = gql.op("ProductDetail", {"slug": product.slug})["data"]["product"]["reviews"]
+        assert [edge["node"]["comment"] for edge in reviews["edges"]] == ["Bom"]
+        assert reviews["totalCount"] == 1
+    assert planned == [1] and fallback == []
+    reviews = gql.op("ProductDetail", {"slug": other.slug})["data"]["product"]["reviews"]
+    assert [edge["node"]["comment"] for edge in reviews["edges"]] == ["Mau"]
+    assert planned == [1, 1] and len(plans.PLANS) == 2
+
+
+def test_a_plan_reaching_a_relation_filtered_for_the_caller_is_not_kept(gql, settings):
+    """Product.variants (VisibleVariants: every variant for the owner) and Store.products (public
+    only) build their querysets per request: a plan whose selection reaches one is computed each
+    time, as the library's optimize() would."""
     from graph import plans
 
     from .factories import make_product
 
     settings.GRAPHQL_RESPONSE_CACHE = False
     product = make_product()
-    planned, fallback = [], []
-    real_plan, real_optimize = plans._plan, library.optimize
-    monkeypatch.setattr(plans, "_plan", lambda *a, **k: planned.append(1) or real_plan(*a, **k))
-    monkeypatch.setattr(library, "optimize", lambda *a, **k: fallback.append(1) or real_optimize(*a, **k))
     plans.PLANS.clear()
-    for _ in range(2):
-        answer = gql.op("ProductDetail", {"slug": product.slug})
-        assert answer["data"]["product"]["reviews"] == {
-            "totalCount": 0,
-            "pageInfo": {"hasNextPage": False, "endCursor": None},
-            "edges": [],
-        }
-    assert planned == [1, 1] and fallback == [] and not plans.PLANS
+    query = "query($slug: String!) { product(slug: $slug) { name variants { edges { node { sku } } } } }"
+    assert gql.ok(query, {"slug": product.slug})["product"]["name"] == product.name
+    query = "query($slug: String!) { product(slug: $slug) { store { products(first: 2) { totalCount } } } }"
+    assert gql.ok(query, {"slug": product.slug})["product"]["store"]["products"]["totalCount"] == 1
+    assert not any(plan.prefetch_related for plan in plans.PLANS.values())
 
 
 @pytest.mark.parametrize(
