@@ -8,7 +8,9 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.signals import request_finished, request_started
 from django.db import connection, connections, transaction
+from django.test import TestCase
 
 from domain import live
 from domain.cart.models import Cart
@@ -32,6 +34,7 @@ from domain.orders.models import (
 
 from .factories import make_product, make_store, make_user
 from .helpers import checkout_input, fill_cart, place, postgres_only, run_in_threads, stock_of
+from .test_hardening_accounts import request_signal
 from .test_live import published  # noqa: F401  (the fixture: what the domain publishes, recorded)
 
 pytestmark = pytest.mark.django_db
@@ -215,6 +218,20 @@ def test_with_a_broker_the_checkout_only_enqueues_its_mails(
         }
     ]
     assert mail.outbox == [] and not Notification.objects.exists()
+
+
+def test_without_a_broker_the_mails_go_once_the_response_has(buyer, seller, product, gateway):
+    """No broker (tasks run eagerly, in this process): the checkout's response is not held back by
+    its e-mails; they are rendered and sent after it, by the same worker."""
+    fill_cart(buyer, (product, 1))
+    request_signal(request_started)
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            place(buyer)
+        assert mail.outbox == [] and not Notification.objects.exists()  # committed, no response yet
+    finally:
+        request_signal(request_finished)
+    assert [message.to for message in mail.outbox] == [[buyer.email], [seller.email]]
 
 
 @pytest.mark.parametrize("stores", [1, 3])

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from domain.background import enqueue_after_commit
+from domain.background import enqueue_after_response
 from domain.orders.models import Order
 
 from .messages import message_for
@@ -27,12 +27,14 @@ logger = logging.getLogger(__name__)
 
 
 def notify_after_commit(notices: Iterable[tuple[int, str]]) -> None:
-    """Send these (order id, NoticeKind) e-mails once the caller's transaction commits."""
+    """Send these (order id, NoticeKind) e-mails once the caller's transaction commits: with a broker
+    the task is enqueued then; without one it runs in this process once the response has gone, so
+    that no request waits for its e-mails to be rendered and sent."""
     from . import tasks  # the task module imports this one
 
     notices = [[int(order_id), str(NoticeKind(kind))] for order_id, kind in notices]
     if notices:
-        enqueue_after_commit(tasks.notifications_send, notices=notices)
+        enqueue_after_response(tasks.notifications_send, notices=notices)
 
 
 # What each kind's message reads besides the order, its buyer, store and payment (messages.py).
