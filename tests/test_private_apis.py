@@ -65,6 +65,18 @@ PRIVATE_APIS = [
     ),
     (
         "django",
+        "django.db.models.query:QuerySet._chain",
+        "graph/plans.py",
+        "a clone of a kept prefetch's queryset for one request (as QuerySet.all() makes)",
+    ),
+    (
+        "django",
+        "django.db.models.query:QuerySet._prefetch_related_lookups",
+        "graph/plans.py",
+        "the prefetches nested in a kept prefetch's queryset, cloned with it",
+    ),
+    (
+        "django",
         "django.utils.log:log_response._has_been_logged",
         "graph/http.py",
         "tells Django's log_response that a refusal was logged already (at INFO)",
@@ -96,8 +108,9 @@ PRIVATE_APIS = [
     (
         "graphql-core",
         "graphql.execution.collect_fields:collect_sub_fields",
-        "graph/compiled.py",
-        "the fields a selection set collects (fragments, @skip/@include) when a plan is compiled",
+        "graph/compiled.py, graph/plans.py",
+        "the fields a selection set collects (fragments, @skip/@include) when a plan is compiled or its "
+        "prefetches are checked",
     ),
     (
         "strawberry",
