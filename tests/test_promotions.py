@@ -234,15 +234,16 @@ def test_a_coupon_that_does_not_apply_says_why_and_changes_nothing(admin, buyer,
     cart = fill_cart(buyer, (capulana, 1))
     now = timezone.now()
     cases = [
-        (terms("OFF", is_active=False) if False else terms("OFF"), {"is_active": False}, "no longer valid"),
-        (terms("SOON", starts_at=now + timedelta(days=1)), {}, "not valid yet"),
+        # the messages in the default language (pt-AO), as a request without Accept-Language reads them
+        (terms("OFF", is_active=False) if False else terms("OFF"), {"is_active": False}, "já não é válido"),
+        (terms("SOON", starts_at=now + timedelta(days=1)), {}, "ainda não é válido"),
         (
             terms("GONE", ends_at=now - timedelta(seconds=1), starts_at=now - timedelta(days=1)),
             {},
-            "no longer valid",
+            "já não é válido",
         ),
-        (terms("BIG", min_spend=D("10000.01")), {}, "at least 10000.01"),
-        (terms("USED", max_uses=1), {"uses": 1}, "used up"),
+        (terms("BIG", min_spend=D("10000.01")), {}, "pelo menos 10000.01"),
+        (terms("USED", max_uses=1), {"uses": 1}, "limite de utilizações"),
     ]
     for coupon_terms, changes, words in cases:
         coupon = coupons.coupon_create(issuer=admin, terms=coupon_terms)
@@ -273,7 +274,7 @@ def test_uses_per_buyer_are_the_accounts_and_first_order_only(admin, buyer, good
     buyer.save()
     with pytest.raises(DomainError) as refused:
         coupons.coupon_redeem(buyer=buyer, checkout_id=2, code="UMA", lines=lines)
-    assert "as many times" in str(refused.value.message)
+    assert "as vezes todas" in str(refused.value.message)
     assert coupons.coupon_release(checkout_id=1) == 1
     assert coupons.coupon_release(checkout_id=1) == 0  # once
     coupons.coupon_redeem(buyer=buyer, checkout_id=3, code="UMA", lines=lines)
@@ -392,7 +393,7 @@ def test_a_buyer_applies_a_code_and_sees_the_discount_per_store(
     assert shown["cart"]["discount"] == {
         "code": "KITANDA",
         "amount": "0.00",
-        "problem": "This coupon is no longer valid.",
+        "problem": "Este cupão já não é válido.",  # the default language, pt-AO
     }
     removed = gql.ok("mutation { removeCoupon { cart { discount { code } } errors { code } } }", user=buyer)
     assert removed["removeCoupon"] == {"cart": {"discount": None}, "errors": []}

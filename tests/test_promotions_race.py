@@ -42,7 +42,7 @@ def test_fifty_checkouts_for_a_coupon_of_ten_uses(seller, admin):
     refused = [result for result in results if not isinstance(result, list)]
     assert len(placed) == USES, refused[:3]
     assert all(isinstance(error, DomainError) and error.code == ErrorCode.NOT_ELIGIBLE for error in refused)
-    assert {str(error.message) for error in refused} == {"This coupon has been used up."}
+    assert {str(error.message) for error in refused} == {"Este cupão já atingiu o limite de utilizações."}
     assert Coupon.objects.get(pk=limited.pk).uses == USES
     assert CouponRedemption.objects.count() == USES
     orders = Order.objects.all()
