@@ -25,6 +25,7 @@ from strawberry_django.fields.field import StrawberryDjangoConnectionExtension
 from strawberry_django.optimizer import is_optimized_by_prefetching
 from strawberry_django.relay import DjangoListConnection
 
+from domain.counts import count_known
 from domain.errors import NotFound
 from domain.money import decimal_from_text
 
@@ -75,7 +76,9 @@ class CappedCount:
         self.nodes = nodes
 
     def __len__(self) -> int:
-        return self.nodes.order_by()[: TOTAL_COUNT_EXACT_UP_TO + 1].count()
+        cap = TOTAL_COUNT_EXACT_UP_TO + 1
+        known = count_known(self.nodes, cap)  # e.g. a search's, from the ids it read (no query)
+        return known if known is not None else self.nodes.order_by()[:cap].count()
 
 
 class PageArguments(StrawberryDjangoConnectionExtension):

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from graph import common
@@ -52,6 +53,26 @@ def test_the_schema_says_what_total_count_means():
         schema.execute_sync('{ __type(name: "ProductConnection") { fields { name description } } }').data
     )
     assert "Exact up to 1000" in described and "1001" in described
+
+
+def test_a_count_known_stands_while_the_rows_are_the_same(seller):
+    from domain.catalog.models import Product
+    from domain.counts import count_known, count_mark
+
+    rows = count_mark(Product.objects.filter(store__seller=seller), 7, exact=True)
+    assert count_known(rows, 1001) == 7 and count_known(rows, 5) == 5
+    # the optimizer's clones (columns, related rows, order) keep it
+    assert count_known(rows.select_related("store").only("name").order_by("-id"), 1001) == 7
+    # another condition, a join that may repeat rows, a slice: counted as usual
+    assert count_known(rows.filter(name="x"), 1001) is None
+    assert count_known(rows.exclude(name="x"), 1001) is None
+    assert count_known(rows.annotate(rating=F("reviews__rating")), 1001) is None
+    assert count_known(rows[:3], 1001) is None
+    assert count_known(rows.distinct(), 1001) is None
+    assert count_known(Product.objects.all(), 1001) is None
+    # "at least": it answers a cap it reaches only
+    at_least = count_mark(Product.objects.all(), 6, exact=False)
+    assert (count_known(at_least, 6), count_known(at_least, 7)) == (6, None)
 
 
 # ---------------------------------------------------------------- a price range on every database
@@ -108,17 +129,17 @@ def racks():
 @pytest.mark.parametrize(
     ("search", "expected", "product_queries"),
     [
-        # as written: the ids (at most 1,001), then the page of them and its count
-        ("cesto", ["Cesto de palha"], 3),
+        # as written: the ids (at most 1,001), then the page of them; its count is theirs
+        ("cesto", ["Cesto de palha"], 2),
         # Portuguese stems: a plural finds its singular, accents or not
-        ("sapatos", ["Sapato de pele"], 3),
-        ("CAMISAS algodao", ["Camisa de algodão"], 3),
+        ("sapatos", ["Sapato de pele"], 2),
+        ("CAMISAS algodao", ["Camisa de algodão"], 2),
         # a one-word typo: nothing as written, so the word is one; its ids by similarity
-        ("sapatilhass", ["Sapatilhas Maianga"], 4),
-        ("palhaa", ["Cesto de palha"], 4),
+        ("sapatilhass", ["Sapatilhas Maianga"], 3),
+        ("palhaa", ["Cesto de palha"], 3),
         # a typo beside a word as written: each word asked apart (its first ids), then the typo's
-        ("cesto palhaa", ["Cesto de palha"], 6),
-        ("maianga sapatilhass", ["Sapatilhas Maianga"], 6),
+        ("cesto palhaa", ["Cesto de palha"], 5),
+        ("maianga sapatilhass", ["Sapatilhas Maianga"], 5),
         # not similar enough (strict word similarity 0.48 < 0.5); digits are never a typo; a short
         # word is not either: nothing, and no page asked for no ids
         ("electronicos", [], 2),
@@ -136,6 +157,25 @@ def test_search_finds_stems_and_typos_asking_a_bounded_number_of_queries(
     assert found["totalCount"] == len(expected)
     asked = [query for query in queries.captured_queries if "catalog_product" in query["sql"]]
     assert len(asked) == product_queries
+
+
+@postgresql_only
+@pytest.mark.parametrize(("products", "total"), [(5, 5), (6, 6), (9, 6)])
+def test_a_search_counts_its_matches_once_from_the_ids_it_read(gql, settings, monkeypatch, products, total):
+    from domain.catalog import search
+
+    settings.GRAPHQL_RESPONSE_CACHE = False
+    monkeypatch.setattr(common, "TOTAL_COUNT_EXACT_UP_TO", 5)
+    monkeypatch.setattr(search, "RARE_MATCHES", 5)
+    store = make_store()
+    for n in range(products):
+        make_product(store=store, name=f"Cesto {n}")
+    make_product(store=store, name="Pano")
+    with CaptureQueriesContext(connection) as queries:
+        page = gql.op("ProductList", {"first": 2, "search": "cesto"})["data"]["products"]
+    assert (page["totalCount"], len(page["edges"])) == (total, 2)
+    ids, page_sql = (query["sql"] for query in queries.captured_queries)  # no count
+    assert "LIMIT 6" in ids and "LIMIT 3" in page_sql
 
 
 # ---------------------------------------------------------------- PostgreSQL: the plans at 100k

@@ -23,6 +23,8 @@ import unicodedata
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, TextField, Value
 
+from domain.counts import count_mark
+
 # Words of a query beyond this are ignored: they would only narrow an already narrow result.
 MAX_QUERY_WORDS = 8
 MAX_WORD_LENGTH = 50
@@ -87,7 +89,7 @@ def _exact(word: str, vendor: str) -> Q:
 
 def search_filter(products: QuerySet, query: str) -> QuerySet:
     """`products` that every word of `query` matches (see the module); all of them for a query
-    without words.
+    without words. Apply it last (its first query reads the ids of `products` as they are).
 
     On PostgreSQL, one query first asks for the ids of at most RARE_MATCHES + 1 matches. A search
     with no more than RARE_MATCHES gets them as its condition (`id IN (...)`): the planner then
@@ -108,9 +110,11 @@ def search_filter(products: QuerySet, query: str) -> QuerySet:
         if typos:
             condition = _all_words(words, typos=typos)
             ids = _first_ids(products, condition)
+    # The ids tell how many match (or that more than RARE_MATCHES do): the list's capped
+    # totalCount is then answered without counting them again (domain/counts.py).
     if len(ids) <= RARE_MATCHES:
-        return products.filter(pk__in=ids)
-    return products.filter(condition)
+        return count_mark(products.filter(pk__in=ids), len(ids), exact=True)
+    return count_mark(products.filter(condition), len(ids), exact=False)
 
 
 def _typos(products: QuerySet, words: list[str]) -> set[str]:

@@ -94,7 +94,6 @@ def product_search(
     filters on its price and stock they always were.
     """
     products = product_list_public()
-    products = search_filter(products, search or "")
     # A slug names its row's id through a scalar subquery (no join, no query more): the planner
     # then walks the category's or store's own index in the list's order (catalog 0007).
     if category_slug is not None:
@@ -102,6 +101,8 @@ def product_search(
     if store_slug is not None:
         products = products.filter(store_id=_id_of(Store.objects.filter(slug=store_slug)))
     products = products.filter(_variant_filters(min_price, max_price, in_stock, options or []))
+    # Last: on PostgreSQL the search reads the ids of what every other filter leaves.
+    products = search_filter(products, search or "")
     return products.order_by(*SORT_ORDER[sort])
 
 
