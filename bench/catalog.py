@@ -28,6 +28,7 @@ import secrets
 import statistics
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -80,6 +81,16 @@ def document(name: str) -> str:
     from graph.documents import operation
 
     return operation(name)
+
+
+def workers_cpu(process: subprocess.Popen) -> float:
+    """Seconds of CPU (user + system) the gunicorn master's workers have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for child in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 # ---------------------------------------------------------------- database and data
@@ -425,27 +436,36 @@ def compiled_before_after(args) -> None:
             if not same:
                 print(f"  plain:   {json.dumps(answers[0])[:600]}\n  graphql: {json.dumps(answers[2])[:600]}")
         measures = {}
+        worker = {off: servers[0], on: servers[1]}
         for name, (plain, graphql) in calls.items():
             measures[f"{name}-plain"] = (on, plain)
             measures[f"{name}-off"] = (off, graphql)
             measures[f"{name}-on"] = (on, graphql)
+        cpu: dict[str, list[float]] = {key: [] for key in measures}
 
         def measure(key: str, duration: float, limit: int):
             port, call = measures[key]
-            return load(port, call, threads=args.threads, duration=duration, limit=limit)
+            used, started = workers_cpu(worker[port]), time.monotonic()
+            outcome = load(port, call, threads=args.threads, duration=duration, limit=limit)
+            answered = outcome.rate * (time.monotonic() - started)
+            cpu[key].append((workers_cpu(worker[port]) - used) * 1000 / max(answered, 1))
+            return outcome
 
         for key in measures:
             measure(key, 1.5, 300)
         results: dict[str, list] = {key: [] for key in measures}
+        cpu = {key: [] for key in measures}
         for round_number in range(1, args.rounds + 1):
             order = list(measures) if round_number % 2 else list(reversed(measures))
             for key in order:
                 results[key].append(measure(key, args.duration, args.requests))
             print(
-                f"round {round_number}: " + "  ".join(f"{k} {results[k][-1].rate:.0f}" for k in measures),
+                f"round {round_number}: "
+                + "  ".join(f"{k} {results[k][-1].rate:.0f}/s {cpu[k][-1]:.1f}ms" for k in measures),
                 flush=True,
             )
         rate = {key: statistics.median(outcome.rate for outcome in results[key]) for key in measures}
+        cpu_ms = {key: statistics.median(values) for key, values in cpu.items()}
         print()
         print(
             f"Median of {args.rounds} rounds of {args.duration:.0f} s, {args.threads} client threads, 1 WSGI gthread "
@@ -463,6 +483,19 @@ def compiled_before_after(args) -> None:
             plain, before, after = (rate[f"{name}-{kind}"] for kind in ("plain", "off", "on"))
             print(
                 f"| {label} | {plain:.0f} | {before:.0f} | {before / plain:.2f} | {after:.0f} | {after / plain:.2f} |"
+            )
+        print()
+        print(
+            "The worker's CPU per request (user + system, /proc, ms; median of the rounds), which the "
+            "machine's other load moves much less than req/s; ratio = plain / GraphQL:"
+        )
+        print()
+        print("| operation | plain view ms | compiled off ms | ratio | compiled on ms | ratio |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, label in labels.items():
+            plain, before, after = (cpu_ms[f"{name}-{kind}"] for kind in ("plain", "off", "on"))
+            print(
+                f"| {label} | {plain:.2f} | {before:.2f} | {plain / before:.2f} | {after:.2f} | {plain / after:.2f} |"
             )
     finally:
         for process in servers:
