@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 
 from domain.accounts.models import SELLER, User
 from domain.accounts.selectors import store_owned
-from domain.catalog.models import Product, ProductVariant
+from domain.catalog.models import Product, ProductVariant, not_deleted
 from domain.errors import InvalidInput
 from domain.money import ZERO, money_round
 from domain.orders.models import Order, OrderItem, OrderStatus, PaymentStatus
@@ -224,8 +224,8 @@ def low_stock_variants(*, store, threshold: int) -> QuerySet[ProductVariant]:
     its other sizes keep the product's total above the threshold."""
     return (
         ProductVariant.objects.filter(
+            not_deleted("product__"),
             product__store=store,
-            product__deleted_at__isnull=True,
             is_active=True,
             stock_quantity__lte=threshold,
         )
