@@ -541,6 +541,9 @@ PRIVATE_MODULES = {
     "domain.economics.payouts": "a store's money, its owner's alone",
     "domain.economics.release": "a store's money, its owner's alone",
     "domain.economics.ledger": "a store's money, its owner's alone",
+    "domain.delivery.services": "addresses are their owner's; a store's zones, methods and pickup show "
+    "in storeDelivery and the cart's options, which are not public catalogue reads (PUBLIC_ROOT_FIELDS): "
+    "answered fresh, never cached",
     "domain.promotions.coupons": "a coupon shows to its issuer and on carts, never in a public answer "
     "(the matrix's coupon writes prove it); its discount is taken at checkout, not off a listed price",
 }
