@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Hashable
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -88,3 +89,23 @@ def kwanza(value: Decimal) -> str:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]
     return f"{sign}{'.'.join(groups) or '0'},{cents} Kz"
+
+
+def split_by_largest_remainder(
+    total: Decimal, weights: list[tuple[Hashable, Decimal]]
+) -> dict[Hashable, Decimal]:
+    """The one rule of splitting an amount (a discount) across lines: `total` (in cents) across the
+    weights in proportion, by largest remainder: each share
+    rounded down to the cent, the cents left over going one each to the largest remainders (ties to
+    the earlier line). The shares add up to `total` exactly, and none exceeds its weight when the
+    total does not exceed theirs."""
+    whole = sum((weight for _, weight in weights), ZERO)
+    if not weights or whole <= 0 or total <= 0:
+        return {key: ZERO for key, _ in weights}
+    exact = [(key, total * weight / whole) for key, weight in weights]
+    shares = {key: value.quantize(CENT, rounding=ROUND_DOWN) for key, value in exact}
+    left = int((total - sum(shares.values(), ZERO)) / CENT)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i][1] - shares[exact[i][0]]), i))
+    for i in order[:left]:
+        shares[exact[i][0]] += CENT
+    return shares

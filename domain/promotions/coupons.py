@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -44,7 +44,14 @@ from domain.errors import (
     Required,
     collect,
 )
-from domain.money import CENT, HUNDRED, ZERO, amount_fault, money_round, percentage
+from domain.money import (
+    HUNDRED,
+    ZERO,
+    amount_fault,
+    money_round,
+    percentage,
+    split_by_largest_remainder,
+)
 
 from .models import CartCoupon, Coupon, CouponRedemption, DiscountKind
 
@@ -197,20 +204,8 @@ class Discount:
 
 
 def discount_split(total: Decimal, weights: list[tuple[Hashable, Decimal]]) -> dict[Hashable, Decimal]:
-    """Split `total` (in cents) across the weights in proportion, by largest remainder: each share
-    rounded down to the cent, the cents left over going one each to the largest remainders (ties to
-    the earlier line). The shares add up to `total` exactly, and none exceeds its weight when the
-    total does not exceed theirs."""
-    whole = sum((weight for _, weight in weights), ZERO)
-    if not weights or whole <= 0 or total <= 0:
-        return {key: ZERO for key, _ in weights}
-    exact = [(key, total * weight / whole) for key, weight in weights]
-    shares = {key: value.quantize(CENT, rounding=ROUND_DOWN) for key, value in exact}
-    left = int((total - sum(shares.values(), ZERO)) / CENT)
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i][1] - shares[exact[i][0]]), i))
-    for i in order[:left]:
-        shares[exact[i][0]] += CENT
-    return shares
+    """Split a discount across the lines' amounts: domain/money.split_by_largest_remainder."""
+    return split_by_largest_remainder(total, weights)
 
 
 def coupon_applies_to(coupon: Coupon, line: DiscountLine, category_ids: frozenset[int]) -> bool:
