@@ -189,6 +189,7 @@ def test_the_beat_schedule_comes_from_the_settings():
     }
     assert schedule["cleanup-old-carts"]["schedule"] == float(django_settings.CART_CLEANUP_INTERVAL)
     assert schedule["retry-refunds"]["schedule"] == float(django_settings.REFUND_RETRY_INTERVAL)
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery's tasks modules
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
 
 
