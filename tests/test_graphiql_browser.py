@@ -198,11 +198,16 @@ class GraphiQLPage:
     def subscribe_and_read(self, expected: str) -> dict:
         """Start the editor's subscription: its button turns into Stop while it runs (a click may
         first only close the editor's hints, so it is clicked until it does), then read `expected`."""
+        from selenium.common.exceptions import StaleElementReferenceException
+
         button = (self.by.CSS_SELECTOR, ".graphiql-execute-button")
         for _ in range(10):
-            if (self.browser.find_element(*button).get_attribute("aria-label") or "").startswith("Stop"):
-                break
-            self.browser.find_element(*button).click()
+            try:
+                if (self.browser.find_element(*button).get_attribute("aria-label") or "").startswith("Stop"):
+                    break
+                self.browser.find_element(*button).click()
+            except StaleElementReferenceException:  # re-rendered meanwhile (turning into Stop): look again
+                pass
             time.sleep(1)
         self.wait.until(lambda _: expected in self.response())
         return json.loads(self.response())
