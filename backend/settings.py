@@ -400,6 +400,11 @@ GRAPHQL_LEAN_RESOLVERS = env_bool("GRAPHQL_LEAN_RESOLVERS", True)
 # Query documents seen before run as compiled plans (graph/compiled.py): the same answers as
 # graphql-core's execution, cheaper; 0 runs every operation through graphql-core.
 GRAPHQL_COMPILED_OPERATIONS = env_bool("GRAPHQL_COMPILED_OPERATIONS", True)
+# A root list's SQL compiled once per document, operation and variables where its queryset is a
+# function of them (graph/kept_sql.py); 0 compiles it on every request. _VERIFY compiles it again on
+# each use and fails on any difference (the test suite turns it on).
+GRAPHQL_KEPT_SQL = env_bool("GRAPHQL_KEPT_SQL", True)
+GRAPHQL_KEPT_SQL_VERIFY = env_bool("GRAPHQL_KEPT_SQL_VERIFY", False)
 # The largest text a client may register under its hash (graph/persisted.py); larger ones run, unkept.
 GRAPHQL_PERSISTED_MAX_BYTES = int(os.environ.get("GRAPHQL_PERSISTED_MAX_BYTES", "8192"))
 # Anonymous public catalogue queries (graph/response_cache.py): answered from the cache, keyed on

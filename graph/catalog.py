@@ -18,6 +18,7 @@ from strawberry_django.optimizer import is_optimized_by_prefetching
 
 from domain.catalog import models, selectors, services
 
+from . import kept_sql
 from .common import Connection, DeletePayload, connection, decode_id, media_url
 from .errors import UserError, bad_input
 from .permissions import Admin, ApprovedSeller, Public, Seller, allow, mutation
@@ -394,6 +395,9 @@ class Query:
         range and stock are about variants: a product matches when one of its active variants has
         a price in the range, is in stock (inStock: true) and has the option values given, the same
         variant for all. Without options, inStock: false is the products without stock."""
+        if not search:
+            # A search reads the ids it matches first: its SQL holds them (graph/kept_sql.py).
+            kept_sql.arguments_decide(info)
         return selectors.product_search(
             search=search,
             category_slug=category,

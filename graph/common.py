@@ -29,6 +29,7 @@ from domain.counts import count_known
 from domain.errors import NotFound
 from domain.money import decimal_from_text
 
+from . import kept_sql
 from .errors import UserError
 
 # What decode_id answers for an id that is not one of the type's, by type name; each its own
@@ -72,13 +73,14 @@ class CappedCount:
     1001)), so it costs the same at a thousand products or a million. The connection's totalCount
     reads len() of what it holds when that is not a queryset."""
 
-    def __init__(self, nodes: QuerySet):
+    def __init__(self, nodes: QuerySet, kept_key: tuple | None = None):
         self.nodes = nodes
+        self.kept_key = kept_key  # its SQL kept under this key (graph/kept_sql.py)
 
     def __len__(self) -> int:
         cap = TOTAL_COUNT_EXACT_UP_TO + 1
         known = count_known(self.nodes, cap)  # e.g. a search's, from the ids it read (no query)
-        return known if known is not None else self.nodes.order_by()[:cap].count()
+        return known if known is not None else kept_sql.count(self.nodes, cap, self.kept_key)
 
 
 class PageArguments(StrawberryDjangoConnectionExtension):
@@ -87,6 +89,8 @@ class PageArguments(StrawberryDjangoConnectionExtension):
     argument before the operation runs."""
 
     def apply(self, field: StrawberryField) -> None:
+        self.relation_field = field
+        self.own_resolver = field.base_resolver is not None  # the library then adds a default one
         super().apply(field)
         for argument in field.arguments:
             if argument.python_name == "first":
@@ -99,23 +103,55 @@ class PageArguments(StrawberryDjangoConnectionExtension):
         if nodes is None:  # a nullable connection its resolver hides from this caller (Store.ledger)
             return None
         root = isinstance(nodes, QuerySet) and not is_optimized_by_prefetching(nodes)
-        if root and last is None and not in_async_context():
+        own = root and self._plain_relation() and _of_single_root(info)
+        if root and last is None and not in_async_context() and not own:
             return self.root_page(nodes, info, first=first, after=after, before=before, **kwargs)
-        return super().resolve(
+        page = super().resolve(
             lambda *_, **__: nodes, source, info, first=first, last=last, before=before, after=after, **kwargs
         )
+        if (
+            own
+            and isinstance(page, DjangoListConnection)
+            and not page.edges
+            and after is None
+            and before is None
+        ):
+            # Nothing from the start: the count is 0, which the library would ask the database for
+            # (its COUNT(*) OVER () rides on the rows, and there are none).
+            page.nodes = []
+        return page
+
+    def _plain_relation(self) -> bool:
+        """A model relation without a resolver of its own: what the optimizer prefetches."""
+        return bool(getattr(self.relation_field, "is_relation", False)) and not self.own_resolver
 
     def root_page(self, nodes: QuerySet, info: Info, **arguments: Any) -> DjangoListConnection:
         """A root list's page, one query of `first` + 1 rows. DjangoListConnection would add
         COUNT(*) OVER () to it when totalCount is selected, which makes the database read every
         matching row to return 20 (2 s at a million products): its parent's paging (relay's
         ListConnection) instead, and totalCount counted apart, capped (CappedCount)."""
+        key = kept_sql.key_for(info, nodes)
         page = super(DjangoListConnection, self.connection_type).resolve_connection(
-            nodes, info=info, max_results=self.max_results, **arguments
+            nodes if key is None else kept_sql.page_of(nodes, key),
+            info=info,
+            max_results=self.max_results,
+            **arguments,
         )
         assert not inspect.isawaitable(page)  # a queryset outside an async context pages at once
-        page.nodes = CappedCount(nodes)
+        page.nodes = CappedCount(nodes, key)
         return page
+
+
+def _of_single_root(info: Info) -> bool:
+    """A relation's connection of the one object a root field answers (`product { reviews }`),
+    which the optimizer left to page itself (graph/plans.py): the library's paging, its totalCount
+    in the page's query (COUNT(*) OVER ()), as the prefetch counted one parent's rows. (A list a
+    resolver returns, such as a store's ledger, keeps the root's paging and capped count.)"""
+    parent = info.path.prev
+    if parent is None or parent.prev is not None:
+        return False
+    request = getattr(info.context, "graphql", None)
+    return request is not None and parent.key in request.single_roots
 
 
 def connection(graphql_type: Any = None, **options: Any) -> Any:

@@ -75,6 +75,12 @@ class GraphQLRequest:
     replica_read: bool = False  # set by the database router when a read went to a replica
     register: bool = False  # a text sent with its hash, to keep once it is valid (graph/persisted.py)
     validated: bool = False  # passed the guards and graphql-core's validation (graph/guards.py)
+    # Paths of root lists whose resolver said its queryset is a function of its arguments, and of
+    # lists the optimizer served from a kept plan: graph/kept_sql.py keeps the SQL of those in both.
+    pure_lists: set = field(default_factory=set)
+    kept_plans: set = field(default_factory=set)
+    # Root fields answering one object, whose nested connections page themselves (graph/plans.py).
+    single_roots: set = field(default_factory=set)
 
     @classmethod
     def prepared(

@@ -12,8 +12,10 @@ from django.core.cache import caches
 from django.test import Client, TestCase
 from graphql_jwt.shortcuts import get_token
 
+from domain.catalog import selectors as catalog_selectors
 from domain.catalog import services as catalog_services
 from domain.promotions.sales import NEXT_BOUNDARY, NO_BOUNDARY
+from graph import kept_sql
 from graph.documents import operations
 
 from . import factories
@@ -24,6 +26,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every use of a kept SQL compiles it again and fails on a difference (graph/kept_sql.py).
+    settings.GRAPHQL_KEPT_SQL_VERIFY = True
     # Each test run keeps its cache keys apart, so parallel runs on one Redis do not collide.
     for name, alias in settings.CACHES.items():
         alias["KEY_PREFIX"] = f"kitanda-test-{os.getpid()}-{name}"
@@ -46,6 +50,9 @@ def _isolated(settings, tmp_path):
     # A lost value costs the next request one query (domain/promotions/sales.py), which
     # tests/test_promotions_backstop.py checks; the query counts elsewhere are of the steady state.
     caches["default"].set(NEXT_BOUNDARY, NO_BOUNDARY, timeout=None)
+    # Built-once querysets and kept SQL: a test may change a rule or a setting they were built with.
+    catalog_selectors._catalogue_sorted.cache_clear()
+    kept_sql.KEPT.clear()
     yield
     _clear_cache()
 

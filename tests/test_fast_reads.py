@@ -163,34 +163,43 @@ def test_the_optimizer_plans_a_document_once(gql, settings, monkeypatch, django_
 def test_a_plan_with_prefetches_is_kept_when_its_relations_read_nothing_of_the_request(
     gql, settings, monkeypatch
 ):
-    """ProductDetail's plan (the reviews prefetch, a plain connection of a type without get_queryset)
+    """A list's plan with its reviews prefetch (a plain connection of a type without get_queryset)
     is planned once for the document and variables, and each request runs a copy of it: a review
-    written between two requests is in the second answer; another slug is planned again."""
+    written between two requests is in the second answer; other variables are planned again."""
     from strawberry_django import optimizer as library
 
     from domain.reviews.models import Review
     from graph import plans
 
-    from .factories import make_product, make_user
+    from .factories import make_category, make_product, make_user
 
     settings.GRAPHQL_RESPONSE_CACHE = False
-    product, other = make_product(), make_product()
+    category, elsewhere = make_category(), make_category()
+    product, other = make_product(category=category), make_product(category=elsewhere)
+    query = """query($category: String) { products(category: $category) { edges { node {
+      slug reviews(first: 5) { totalCount edges { node { comment } } } } } } }"""
+
+    def reviews(slug: str) -> dict:
+        [node] = [edge["node"] for edge in gql.ok(query, {"category": slug})["products"]["edges"]]
+        return node["reviews"]
+
     planned, fallback = [], []
     real_plan, real_optimize = plans._plan, library.optimize
     monkeypatch.setattr(plans, "_plan", lambda *a, **k: planned.append(1) or real_plan(*a, **k))
     monkeypatch.setattr(library, "optimize", lambda *a, **k: fallback.append(1) or real_optimize(*a, **k))
     plans.PLANS.clear()
-    first = gql.op("ProductDetail", {"slug": product.slug})["data"]["product"]["reviews"]
-    assert first["totalCount"] == 0 and planned == [1] and len(plans.PLANS) == 1
+    assert reviews(category.slug)["totalCount"] == 0 and planned == [1] and len(plans.PLANS) == 1
+    [plan] = plans.PLANS.values()
+    assert plan.prefetch_related
     Review.objects.create(product=product, user=make_user(), rating=4, comment="Bom")
     Review.objects.create(product=other, user=make_user(), rating=2, comment="Mau")
     for _ in range(2):
-        reviews = gql.op("ProductDetail", {"slug": product.slug})["data"]["product"]["reviews"]
-        assert [edge["node"]["comment"] for edge in reviews["edges"]] == ["Bom"]
-        assert reviews["totalCount"] == 1
+        page = reviews(category.slug)
+        assert [edge["node"]["comment"] for edge in page["edges"]] == ["Bom"]
+        assert page["totalCount"] == 1
     assert planned == [1] and fallback == []
-    reviews = gql.op("ProductDetail", {"slug": other.slug})["data"]["product"]["reviews"]
-    assert [edge["node"]["comment"] for edge in reviews["edges"]] == ["Mau"]
+    page = reviews(elsewhere.slug)
+    assert [edge["node"]["comment"] for edge in page["edges"]] == ["Mau"]
     assert planned == [1, 1] and len(plans.PLANS) == 2
 
 

@@ -59,6 +59,36 @@ PRIVATE_APIS = [
     ),
     (
         "django",
+        "django.db.models.sql.compiler:SQLCompiler.klass_info",
+        "graph/kept_sql.py",
+        "what as_sql leaves on the compiler for ModelIterable (select, klass_info, annotation_col_map), kept with the SQL",
+    ),
+    (
+        "django",
+        "django.db.models.sql.compiler:SQLCompiler.col_count",
+        "graph/kept_sql.py",
+        "what as_sql leaves on the compiler for results_iter (col_count, has_extra_select), kept with the SQL",
+    ),
+    (
+        "django",
+        "django.db.models.sql.compiler:SQLCompiler.has_extra_select",
+        "graph/kept_sql.py",
+        "whether results_iter trims extra ordering columns, kept with the SQL",
+    ),
+    (
+        "django",
+        "django.db.models.base:ModelState",
+        "domain/loading.py",
+        "the state (db, adding) of an instance Model.from_db makes, made without __init__",
+    ),
+    (
+        "strawberry-django",
+        "strawberry_django.pagination:apply_window_pagination._strawberry_row_number",
+        "graph/plans.py",
+        "the annotation that marks a nested connection's prefetch paged by window functions",
+    ),
+    (
+        "django",
         "django.db.models.query:QuerySet._result_cache",
         "graph/plans.py",
         "whether a queryset was evaluated already (a kept plan applies only to one that was not)",

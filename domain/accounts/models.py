@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from domain.languages import Language
+from domain.loading import LeanLoading
 
 
 class UsernameValidator(RegexValidator):
@@ -44,7 +45,7 @@ class KitandaUserManager(UserManager):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
-class User(AbstractUser):
+class User(LeanLoading, AbstractUser):
     # Django's own words (its catalogue translates them): the password validators quote them.
     username = models.CharField(
         gettext_lazy("username"),
@@ -182,7 +183,7 @@ class User(AbstractUser):
         return f"{self.first_name.strip()}{initial}"
 
 
-class Store(models.Model):
+class Store(LeanLoading, models.Model):
     seller = models.OneToOneField(User, on_delete=models.PROTECT, related_name="store")
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -201,7 +202,7 @@ class Store(models.Model):
         return self.name
 
 
-class RefreshTokenRotation(models.Model):
+class RefreshTokenRotation(LeanLoading, models.Model):
     """The login a refresh token descends from: every rotation keeps the family, so presenting a
     rotated token again (a stolen copy) can revoke the whole family at once."""
 

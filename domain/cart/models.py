@@ -4,13 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from domain.loading import LeanLoading
+
 
 def new_cart_code() -> str:
     """A bearer secret: 256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
 
 
-class Cart(models.Model):
+class Cart(LeanLoading, models.Model):
     # A cart belongs to a user (no code) or is anonymous and addressed by its secret code.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="cart"
@@ -33,7 +35,7 @@ class Cart(models.Model):
         return f"Cart {self.pk} of {self.user or 'anonymous'}"
 
 
-class CartItem(models.Model):
+class CartItem(LeanLoading, models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
     # The variant bought; `product` is its product, kept for the visibility rules and the joins.
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")

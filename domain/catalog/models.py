@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
+from domain.loading import LeanLoading
+
 # The stock column is a 32-bit integer (and GraphQL's Int too): stock never goes above this.
 MAX_STOCK = 2_147_483_647
 # A product's option groups ("Tamanho", "Cor") and its variants (one per combination sold).
@@ -23,7 +25,7 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(not_deleted())
 
 
-class Category(models.Model):
+class Category(LeanLoading, models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True, default="")
@@ -38,7 +40,7 @@ class Category(models.Model):
         return self.name
 
 
-class Product(models.Model):
+class Product(LeanLoading, models.Model):
     """A product, sold through its variants (ProductVariant): one per combination of its options
     that the seller offers, or, for a product without options, exactly one default variant that is
     never shown as a choice. `price`, `max_price` and `stock_quantity` are kept by
@@ -110,7 +112,7 @@ class Product(models.Model):
         return self.is_active and self.deleted_at is None and self.store.is_active
 
 
-class ProductOption(models.Model):
+class ProductOption(LeanLoading, models.Model):
     """An option group of a product ("Tamanho", "Cor"), at most MAX_OPTIONS, in `position` order."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="options")
@@ -133,7 +135,7 @@ class ProductOption(models.Model):
         return self.name
 
 
-class ProductOptionValue(models.Model):
+class ProductOptionValue(LeanLoading, models.Model):
     """One value of an option group ("42", "Preto"), in `position` order."""
 
     option = models.ForeignKey(ProductOption, on_delete=models.CASCADE, related_name="values")
@@ -155,7 +157,7 @@ class ProductOptionValue(models.Model):
         return self.value
 
 
-class ProductVariant(models.Model):
+class ProductVariant(LeanLoading, models.Model):
     """What a buyer buys: one combination of a product's option values, with its own SKU, price
     and stock. A product without options has one, `is_default`, never shown as a choice."""
 
@@ -209,7 +211,7 @@ class ProductVariant(models.Model):
         return self.name or self.sku or f"variant {self.pk}"
 
 
-class VariantOptionValue(models.Model):
+class VariantOptionValue(LeanLoading, models.Model):
     """A variant's value for one option: one per option, so a variant is one combination."""
 
     variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="choices")

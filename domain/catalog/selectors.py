@@ -9,6 +9,7 @@ nested list included); references from carts, orders or reviews resolve elsewher
 from __future__ import annotations
 
 import enum
+import functools
 from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -18,7 +19,7 @@ from django.db.models.lookups import IsNull
 from domain.accounts.models import Store
 
 from .models import Category, Product, ProductVariant, VariantOptionValue, not_deleted
-from .search import search_filter, search_normalize
+from .search import search_filter, search_normalize, search_words
 
 
 class ProductSort(enum.Enum):
@@ -93,6 +94,30 @@ def product_search(
     A product without options has one variant with its price and stock: for it these are the
     filters on its price and stock they always were.
     """
+    filters = (category_slug, store_slug, min_price, max_price, in_stock, tuple(map(tuple, options or ())))
+    if not search_words(search or ""):
+        # A queryset is lazy and these filters read nothing: the same arguments build the same
+        # query, built once (a clone each time: a caller's evaluation fills only its own).
+        return _catalogue_sorted(*filters, sort).all()
+    # Last: on PostgreSQL the search reads the ids of what every other filter leaves.
+    return search_filter(_catalogue(*filters), search).order_by(*SORT_ORDER[sort])
+
+
+@functools.lru_cache(maxsize=256)
+def _catalogue_sorted(*filters_and_sort) -> QuerySet[Product]:
+    *filters, sort = filters_and_sort
+    return _catalogue(*filters).order_by(*SORT_ORDER[sort])
+
+
+def _catalogue(
+    category_slug: str | None,
+    store_slug: str | None,
+    min_price: Decimal | None,
+    max_price: Decimal | None,
+    in_stock: bool | None,
+    options: tuple[tuple[str, str], ...],
+) -> QuerySet[Product]:
+    """product_search's filters but the words."""
     products = product_list_public()
     # A slug names its row's id through a scalar subquery (no join, no query more): the planner
     # then walks the category's or store's own index in the list's order (catalog 0007).
@@ -100,10 +125,7 @@ def product_search(
         products = products.filter(category_id=_id_of(Category.objects.filter(slug=category_slug)))
     if store_slug is not None:
         products = products.filter(store_id=_id_of(Store.objects.filter(slug=store_slug)))
-    products = products.filter(_variant_filters(min_price, max_price, in_stock, options or []))
-    # Last: on PostgreSQL the search reads the ids of what every other filter leaves.
-    products = search_filter(products, search or "")
-    return products.order_by(*SORT_ORDER[sort])
+    return products.filter(_variant_filters(min_price, max_price, in_stock, list(options)))
 
 
 def _id_of(rows: QuerySet) -> Subquery:

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from domain.loading import LeanLoading
 
-class Province(models.Model):
+
+class Province(LeanLoading, models.Model):
     """One of Angola's 21 provinces (Lei n.º 14/24), seeded by a migration; the admin may rename or
     reorder them, never delete one that an address, a zone, a pickup or an order refers to."""
 
@@ -24,7 +26,7 @@ class Province(models.Model):
         return self.name
 
 
-class Holiday(models.Model):
+class Holiday(LeanLoading, models.Model):
     """A public holiday of Angola: no delivery day. Data, so a new year (or a decreed bridge day)
     is a row the admin adds, not a deployment."""
 
@@ -38,7 +40,7 @@ class Holiday(models.Model):
         return f"{self.date}: {self.name}"
 
 
-class Address(models.Model):
+class Address(LeanLoading, models.Model):
     """An address of a buyer's address book. No postcode: Angolans give a municipality, a
     neighbourhood and a reference point; the street and number are optional."""
 
@@ -68,7 +70,7 @@ class Address(models.Model):
         return f"{self.recipient}, {self.municipality} ({self.province_id})"
 
 
-class DeliveryZone(models.Model):
+class DeliveryZone(LeanLoading, models.Model):
     """Where a store delivers: a name and a set of provinces, each zone with its methods."""
 
     store = models.ForeignKey("accounts.Store", on_delete=models.CASCADE, related_name="delivery_zones")
@@ -84,7 +86,7 @@ class DeliveryZone(models.Model):
         return f"{self.store_id}: {self.name}"
 
 
-class DeliveryZoneProvince(models.Model):
+class DeliveryZoneProvince(LeanLoading, models.Model):
     zone = models.ForeignKey(DeliveryZone, on_delete=models.CASCADE, related_name="+")
     # PROTECT: a province a zone covers cannot be deleted.
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
@@ -98,7 +100,7 @@ class DeliveryZoneProvince(models.Model):
         return f"{self.zone_id}: {self.province_id}"
 
 
-class DeliveryMethod(models.Model):
+class DeliveryMethod(LeanLoading, models.Model):
     """One way a zone's orders travel: a fee, a range of working days, and optionally a threshold
     of the store's goods total from which it is free and a largest goods total it takes."""
 
@@ -134,7 +136,7 @@ class DeliveryMethod(models.Model):
         return f"{self.zone_id}: {self.name} ({self.fee})"
 
 
-class StorePickup(models.Model):
+class StorePickup(LeanLoading, models.Model):
     """Pickup at the store: where and when; free, no address needed."""
 
     store = models.OneToOneField(

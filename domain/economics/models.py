@@ -7,8 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from domain.loading import LeanLoading
 
-class CategoryCommission(models.Model):
+
+class CategoryCommission(LeanLoading, models.Model):
     """A category's own commission rate, in percent, instead of the platform's COMMISSION_RATE.
     Checkout copies the rate in force onto each order line, so changing it never rewrites history."""
 
@@ -41,7 +43,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
 
 
-class AppendOnly(models.Model):
+class AppendOnly(LeanLoading, models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -188,7 +190,7 @@ class Payout(AppendOnly):
         return f"{self.store_id}: {self.amount} ({self.bank_reference})"
 
 
-class LowStockThreshold(models.Model):
+class LowStockThreshold(LeanLoading, models.Model):
     """A store's own low-stock threshold for its dashboard (LOW_STOCK_THRESHOLD otherwise)."""
 
     store = models.OneToOneField(

@@ -1,5 +1,7 @@
 from django.db import models
 
+from domain.loading import LeanLoading
+
 
 class NoticeKind(models.TextChoices):
     """The e-mails an order sends, each at most once (to the buyer, or to the store's seller)."""
@@ -12,7 +14,7 @@ class NoticeKind(models.TextChoices):
     SELLER_REFERENCE_PAID = "seller_reference_paid", "Seller: reference paid"
 
 
-class Notification(models.Model):
+class Notification(LeanLoading, models.Model):
     """One e-mail of one order. The row is claimed before the mail goes and marked `sent_at` in the
     same transaction as the send, under its lock: a task retried (or delivered twice by the broker)
     finds it sent and sends nothing again."""

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy
 
+from domain.loading import LeanLoading
+
 
 class OrderStatus(models.TextChoices):
     PENDING = "pending", gettext_lazy("Pending")
@@ -40,7 +42,7 @@ class DeliveryKind(models.TextChoices):
     PICKUP = "pickup", gettext_lazy("Pickup at the store")
 
 
-class Checkout(models.Model):
+class Checkout(LeanLoading, models.Model):
     """One checkout of a buyer's cart; it makes one order per store in the cart."""
 
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts")
@@ -60,7 +62,7 @@ class Checkout(models.Model):
         return f"Checkout {self.pk} by {self.buyer_id}"
 
 
-class Order(models.Model):
+class Order(LeanLoading, models.Model):
     order_number = models.CharField(max_length=32, unique=True)
     checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
@@ -136,7 +138,7 @@ class Order(models.Model):
         return self.total_amount - self.delivery_fee
 
 
-class OrderItem(models.Model):
+class OrderItem(LeanLoading, models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
     # History survives the product: the line keeps its snapshot when the product goes.
     product = models.ForeignKey(
@@ -189,7 +191,7 @@ class OrderItem(models.Model):
         return self.line_total - self.discount_amount - self.platform_discount_amount
 
 
-class Payment(models.Model):
+class Payment(LeanLoading, models.Model):
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="payment")
     method = models.CharField(max_length=10, choices=PaymentMethod.choices)
     status = models.CharField(max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
@@ -210,7 +212,7 @@ class Payment(models.Model):
         return f"{self.method} {self.amount} ({self.status})"
 
 
-class OrderEvent(models.Model):
+class OrderEvent(LeanLoading, models.Model):
     """One status change of an order: who, from, to, when."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -229,7 +231,7 @@ class OrderEvent(models.Model):
         return f"{self.order_id}: {self.from_status or '-'} → {self.to_status}"
 
 
-class LatePayment(models.Model):
+class LatePayment(LeanLoading, models.Model):
     """Money the gateway reports on a REFERENCE whose order was already cancelled (or expired).
 
     The order is not revived: the payment is recorded here, noted on the order and refunded. One
@@ -261,7 +263,7 @@ class RefundReason(models.TextChoices):
     CHARGE_UNANSWERED = "charge_unanswered", "Charge that may have gone through unanswered"
 
 
-class Refund(models.Model):
+class Refund(LeanLoading, models.Model):
     """Money owed back through the gateway, one row per gateway transaction (so a charge is never
     refunded twice). Written in the transaction that decides it (or, for a checkout that rolled
     back, right after), sent to the gateway only after that commit; a refund the gateway refuses
@@ -306,7 +308,7 @@ class ChargeAttemptStatus(models.TextChoices):
     RETURNED = "returned", "Returned"
 
 
-class ChargeAttempt(models.Model):
+class ChargeAttempt(LeanLoading, models.Model):
     """A charge checkout is about to ask the gateway for, committed before its transaction opens, so
     that a worker killed during the gateway call leaves a trace: an attempt still PENDING after
     CHARGE_ATTEMPT_TIMEOUT has no order, and attempts.attempts_sweep voids it by its order number

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy
 
+from domain.loading import LeanLoading
+
 
 class DiscountKind(models.TextChoices):
     PERCENTAGE = "percentage", gettext_lazy("Percentage")
@@ -23,7 +25,7 @@ class SaleState(models.TextChoices):
     CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
-class Sale(models.Model):
+class Sale(LeanLoading, models.Model):
     """A seller's sale on some of their store's variants, from `starts_at` to `ends_at`: a
     percentage off each variant's price, or one new price (AMOUNT)."""
 
@@ -58,7 +60,7 @@ class Sale(models.Model):
         return f"{self.name} ({self.state})"
 
 
-class SaleItem(models.Model):
+class SaleItem(LeanLoading, models.Model):
     """One variant of a sale, and what its start replaced: the variant's price and compare-at
     price then, put back at its end (unless the seller changed the price meanwhile)."""
 
@@ -84,7 +86,7 @@ class SaleItem(models.Model):
         return f"{self.sale_id}: variant {self.variant_id}"
 
 
-class Coupon(models.Model):
+class Coupon(LeanLoading, models.Model):
     """A code a buyer applies to their cart. Issued by a store (its goods only) or by the platform
     (`store` null: every store's goods, or those of `categories`)."""
 
@@ -140,7 +142,7 @@ class Coupon(models.Model):
         return self.store_id is None
 
 
-class CouponRedemption(models.Model):
+class CouponRedemption(LeanLoading, models.Model):
     """One use of a coupon: by one checkout (one per coupon and checkout, so a replay or a payment
     retry never counts twice), given back once when its orders are cancelled or expire unpaid."""
 
@@ -167,7 +169,7 @@ class CouponRedemption(models.Model):
         return f"{self.coupon_id} by checkout {self.checkout_id}"
 
 
-class CartCoupon(models.Model):
+class CartCoupon(LeanLoading, models.Model):
     """The code a cart carries until checkout (or until removed)."""
 
     cart = models.OneToOneField(

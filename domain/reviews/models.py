@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from domain.loading import LeanLoading
 
-class Review(models.Model):
+
+class Review(LeanLoading, models.Model):
     product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="reviews")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
     rating = models.PositiveSmallIntegerField()

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 
+from domain.loading import LeanLoading
 
-class WishlistItem(models.Model):
+
+class WishlistItem(LeanLoading, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist_items"
     )
