@@ -55,7 +55,14 @@ from graphql.execution.execute import (
 from graphql.execution.values import get_argument_values
 from graphql.language import Visitor
 from graphql.pyutils import Path, is_iterable
-from graphql.type.scalars import serialize_id, serialize_string
+from graphql.type.scalars import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    serialize_boolean,
+    serialize_id,
+    serialize_int,
+    serialize_string,
+)
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -87,6 +94,7 @@ class CompiledField:
         "complete",
         "needs_path",
         "non_null",
+        "fast",
     )
 
 
@@ -230,6 +238,7 @@ def _compile_fields(
         _compile_read(field, definition, parent, nodes)
         field.complete, value_needs_path = _completer(context, definition.type, field)
         field.needs_path = value_needs_path
+        field.fast = _fast_leaf(definition.type) if field.kind in (ATTRIBUTE, LEAN) else None
         compiled.append(field)
     return compiled
 
@@ -256,6 +265,21 @@ def _compile_read(field: CompiledField, definition: GraphQLField, parent: GraphQ
             field.arguments = get_argument_values(definition, nodes[0], {})
         except Exception:  # an error graphql-core raises per call: left to the request
             field.arguments = None
+
+
+# The Python type a leaf's serialize returns unchanged (graphql-core's String, ID, Boolean, Int):
+# such a value, or a null where one is allowed, is the response's value as it is.
+_PASSED = {serialize_string: str, serialize_id: str, serialize_boolean: bool, serialize_int: int}
+
+
+def _fast_leaf(return_type) -> tuple[type, bool] | None:
+    """(the type a value passes as, whether null passes) for a plain leaf field, else None."""
+    nullable = not isinstance(return_type, GraphQLNonNull)
+    leaf = return_type if nullable else return_type.of_type
+    if not is_leaf_type(leaf):
+        return None
+    passed = _PASSED.get(leaf.serialize)
+    return None if passed is None else (passed, nullable)
 
 
 def _has_variable(value) -> bool:
@@ -382,6 +406,16 @@ def _run_object(context: CompiledExecutionContext, fields: list[CompiledField], 
                     field.name, field.nodes, field.return_type, field.parent, field_path, *tail
                 )
                 value = field.read(source, info, **context.arguments_of(field))
+            fast = field.fast
+            if fast is not None and (
+                (value is None and fast[1])
+                or (
+                    type(value) is fast[0]
+                    and (fast[0] is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT)
+                )
+            ):
+                data[field.key] = value  # what the leaf's completion would answer
+                continue
             if field.needs_path and field_path is None:
                 field_path = Path(path, field.key, field.parent.name)
                 info = GraphQLResolveInfo(
