@@ -82,7 +82,12 @@ class KeptPage(QuerySet):
     def __getitem__(self, k):
         page = super().__getitem__(k)
         key = self.__dict__.get("kept_key")
-        if key is not None and isinstance(page, QuerySet) and page._result_cache is None:
+        if (
+            key is not None
+            and isinstance(page, QuerySet)
+            and page._result_cache is None
+            and type(page.query) is Query
+        ):
             page.query.__class__ = _KeptQuery
             page.query.kept_key = key
         return page

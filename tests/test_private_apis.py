@@ -59,6 +59,12 @@ PRIVATE_APIS = [
     ),
     (
         "django",
+        "django.db.models.sql.query:Query.get_compiler",
+        "graph/kept_sql.py",
+        "the compiler a page's query (a Query subclass of ours) makes, which sends the kept SQL",
+    ),
+    (
+        "django",
         "django.db.models.sql.compiler:SQLCompiler.klass_info",
         "graph/kept_sql.py",
         "what as_sql leaves on the compiler for ModelIterable (select, klass_info, annotation_col_map), kept with the SQL",
