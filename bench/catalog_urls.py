@@ -5,7 +5,9 @@ hand-written ORM queries.
 Each does the work the API must do for the same answer, and no more: it authenticates the token and
 loads the user where the operation is the caller's; a view that shows product prices first applies
 the sale boundaries due (domain/promotions/sales.py, what every GraphQL request does, so that no
-price of a sale window gone is shown); and a root list counts its totalCount the way the API's does
+price of a sale window gone is shown); a product is found through the domain's visibility rule
+(selectors.product_by_slug: on sale, or the logged-in caller's own), as a plain view of this API
+would ask it; and a root list counts its totalCount the way the API's does
 since issue 26 item 3 (graph/common.py CappedCount: a query of its own, capped at 1,001 rows), not
 with COUNT(*) OVER () on the page's query, which reads every matching row."""
 
@@ -19,6 +21,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
 from backend.urls import urlpatterns as project_urlpatterns
+from domain.catalog import selectors
 from domain.catalog.models import Product
 from domain.catalog.selectors import ON_SALE
 from domain.promotions.sales import sale_boundaries_catch_up
@@ -125,8 +128,9 @@ def plain_product_detail(request: HttpRequest) -> JsonResponse:
 
     user = _caller(request)
     sale_boundaries_catch_up()
+    # The domain's visibility rule, as the API asks it for a logged-in caller (on sale, or theirs).
     product = (
-        Product.objects.filter(ON_SALE, slug=request.GET["slug"])
+        selectors.product_by_slug(slug=request.GET["slug"], user=user)
         .select_related("store", "category")
         .only(
             "id",

@@ -7,7 +7,7 @@ The instance is what Django's own from_db makes: a ModelState with adding=False 
 alias, and each selected column's value in the instance's __dict__ under its attname (a column not
 selected stays deferred, loaded on access as Django does). That is exactly what __init__ does with
 positional values only where no field's descriptor does more on assignment, no one listens to
-pre_init or post_init, and the model has no __init__ of its own; anywhere else Django's from_db
+pre_init or post_init for the model, and it has no __init__ of its own; anywhere else Django's from_db
 runs. tests/test_loading.py compares the two for every model."""
 
 from __future__ import annotations
@@ -30,7 +30,11 @@ class LeanLoading:
         plain = cls.__dict__.get("_lean_loading")
         if plain is None:
             plain = cls._lean_loading = _loads_plainly(cls)
-        if not plain or signals.pre_init.receivers or signals.post_init.receivers:
+        if (
+            not plain
+            or (signals.pre_init.receivers and signals.pre_init.has_listeners(cls))
+            or (signals.post_init.receivers and signals.post_init.has_listeners(cls))
+        ):
             return Model.from_db.__func__(cls, db, field_names, values)
         new = cls.__new__(cls)
         state = new._state = ModelState()
