@@ -395,8 +395,7 @@ class Query:
         range and stock are about variants: a product matches when one of its active variants has
         a price in the range, is in stock (inStock: true) and has the option values given, the same
         variant for all. Without options, inStock: false is the products without stock."""
-        if not search:
-            # A search reads the ids it matches first: its SQL holds them (graph/kept_sql.py).
+        if not selectors.product_search_reads_rows(search):
             kept_sql.arguments_decide(info)
         return selectors.product_search(
             search=search,

@@ -109,15 +109,10 @@ class PageArguments(StrawberryDjangoConnectionExtension):
         page = super().resolve(
             lambda *_, **__: nodes, source, info, first=first, last=last, before=before, after=after, **kwargs
         )
-        if (
-            own
-            and isinstance(page, DjangoListConnection)
-            and not page.edges
-            and after is None
-            and before is None
-        ):
-            # Nothing from the start: the count is 0, which the library would ask the database for
-            # (its COUNT(*) OVER () rides on the rows, and there are none).
+        if own and first and last is None and after is None and before is None and not page.edges:
+            # No row from the start when rows were asked for: the count is 0, which the library
+            # would ask the database for (its COUNT(*) OVER () rides on the rows, and there are
+            # none). With first: 0 the page is empty whatever there is, and the library counts.
             page.nodes = []
         return page
 
@@ -132,7 +127,7 @@ class PageArguments(StrawberryDjangoConnectionExtension):
         ListConnection) instead, and totalCount counted apart, capped (CappedCount)."""
         key = kept_sql.key_for(info, nodes)
         page = super(DjangoListConnection, self.connection_type).resolve_connection(
-            nodes if key is None else kept_sql.page_of(nodes, key),
+            nodes if key is None else kept_sql.KeptPage(nodes, key),
             info=info,
             max_results=self.max_results,
             **arguments,

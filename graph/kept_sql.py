@@ -73,47 +73,28 @@ def _path(info: Any) -> tuple:
     return tuple(info.path.as_list())
 
 
-class KeptPage(QuerySet):
-    """A root list's queryset whose slice (the page the connection reads) runs the kept SQL. Its
-    clones (a count, a further filter) keep nothing: kept_key is the instance's alone."""
+class KeptPage:
+    """A root list's queryset as the connection pages it: its slice, the page, runs the kept SQL."""
 
-    kept_key: tuple | None = None
+    def __init__(self, nodes: QuerySet, key: tuple):
+        self.nodes = nodes
+        self.key = (*key, "page")
 
     def __getitem__(self, k):
-        page = super().__getitem__(k)
-        key = self.__dict__.get("kept_key")
-        if (
-            key is not None
-            and isinstance(page, QuerySet)
-            and page._result_cache is None
-            and type(page.query) is Query
-        ):
+        page = self.nodes[k]
+        if isinstance(page, QuerySet) and page._result_cache is None and type(page.query) is Query:
             page.query.__class__ = _KeptQuery
-            page.query.kept_key = key
+            page.query.kept_key = self.key
         return page
-
-
-_PAGES: dict[type, type] = {}
-
-
-def page_of(nodes: QuerySet, key: tuple) -> QuerySet:
-    """`nodes`, whose slice is the page with its SQL kept under `key` (its class changed in place:
-    a KeptPage subclass of its own, one per queryset class)."""
-    base = type(nodes)
-    if not issubclass(base, KeptPage):
-        kept_class = _PAGES.get(base)
-        if kept_class is None:
-            kept_class = _PAGES[base] = type(f"Kept{base.__name__}", (KeptPage, base), {})
-        nodes.__class__ = kept_class
-    nodes.kept_key = (*key, "page")
-    return nodes
 
 
 def count(nodes: QuerySet, cap: int, key: tuple | None) -> int:
     """How many rows `nodes` has, counting at most `cap`: SELECT COUNT(*) FROM (the rows, LIMIT cap),
-    its SQL kept under `key` when there is one."""
-    full = (*key, "count") if key is not None else None
-    kept = KEPT.get(full) if full is not None else None
+    its SQL kept under `key` (Django's count() where there is none)."""
+    if key is None:
+        return nodes.order_by()[:cap].count()
+    full = (*key, "count")
+    kept = KEPT.get(full)
     db = nodes.db  # asked once: the router decides (and counts) a read here
     if kept is None or settings.GRAPHQL_KEPT_SQL_VERIFY:
         rows = nodes.order_by().values("pk")[:cap]
@@ -125,8 +106,7 @@ def count(nodes: QuerySet, cap: int, key: tuple | None) -> int:
         if kept is not None and kept != fresh:
             raise AssertionError(f"kept SQL differs for {full!r}:\n{kept}\n{fresh}")
         kept = fresh
-        if full is not None:
-            _keep(full, kept)
+        _keep(full, kept)
     with connections[db].cursor() as cursor:
         cursor.execute(kept.sql, kept.params)
         return int(cursor.fetchone()[0])

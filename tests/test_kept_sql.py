@@ -107,9 +107,11 @@ def test_a_search_keeps_nothing(gql, catalogue):
 
 def test_lists_of_the_caller_keep_nothing(gql, catalogue):
     seller = make_seller()
+    make_product(name="Minha", store=seller.store)
     mine = "query { storeProducts(first: 5) { totalCount edges { node { name } } } }"
     for _ in range(2):
-        gql(mine, user=seller)
+        page = gql.ok(mine, user=seller)["storeProducts"]
+        assert (page["totalCount"], [edge["node"]["name"] for edge in page["edges"]]) == (1, ["Minha"])
     assert kept_sql.KEPT == {}
 
 
@@ -126,4 +128,21 @@ def test_the_kept_sql_is_bounded(gql, catalogue, monkeypatch):
     monkeypatch.setattr(kept_sql, "MAX_KEPT", 4)
     for first in range(1, 6):
         gql.ok(LIST, {"first": first})
-    assert len(kept_sql.KEPT) <= 4
+        assert 0 < len(kept_sql.KEPT) <= 4
+
+
+def test_the_catalogue_keeps_no_query_of_a_strangers_long_text(catalogue):
+    from domain.catalog import selectors
+
+    selectors._catalogue_sorted.cache_clear()
+    assert list(selectors.product_search(category_slug="x" * 100_000)) == []
+    assert list(selectors.product_search(options=[("Tamanho", "4" * 100_000)])) == []
+    assert selectors._catalogue_sorted.cache_info().currsize == 0
+    assert len(list(selectors.product_search(category_slug=catalogue[0].category.slug))) == 7
+    assert selectors._catalogue_sorted.cache_info().currsize == 1
+
+
+def test_a_search_of_no_words_is_the_catalogue_and_keeps_its_sql(gql, catalogue):
+    page = gql.ok(LIST, {"first": 3, "search": "   "})["products"]
+    assert page["totalCount"] == 7
+    assert {key[-1] for key in kept_sql.KEPT} == {"page", "count"}

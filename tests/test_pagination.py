@@ -67,6 +67,11 @@ def test_nested_connection_of_a_list_pages_per_parent_in_one_query(
     assert (pages[other.slug]["totalCount"], len(pages[other.slug]["edges"])) == (3, 2)
 
 
+def test_nested_connection_of_a_single_object_asked_for_no_rows_still_counts(gql, reviewed_product):
+    page = gql.ok(REVIEWS, {"slug": reviewed_product.slug, "first": 0})["product"]["reviews"]
+    assert (page["totalCount"], page["edges"], page["pageInfo"]["hasNextPage"]) == (25, [], True)
+
+
 def test_nested_connection_of_a_single_object_without_rows_counts_nothing(gql, django_assert_num_queries):
     product = make_product()
     with django_assert_num_queries(2):  # the product, the (empty) page: no count for a first empty page

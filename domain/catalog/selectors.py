@@ -95,12 +95,29 @@ def product_search(
     filters on its price and stock they always were.
     """
     filters = (category_slug, store_slug, min_price, max_price, in_stock, tuple(map(tuple, options or ())))
-    if not search_words(search or ""):
-        # A queryset is lazy and these filters read nothing: the same arguments build the same
-        # query, built once (a clone each time: a caller's evaluation fills only its own).
-        return _catalogue_sorted(*filters, sort).all()
+    if not product_search_reads_rows(search):
+        if _short(category_slug, store_slug, *(text for option in filters[-1] for text in option)):
+            # A queryset is lazy and these filters read nothing: the same arguments build the same
+            # query, built once (a clone each time: a caller's evaluation fills only its own).
+            return _catalogue_sorted(*filters, sort).all()
+        return _catalogue(*filters).order_by(*SORT_ORDER[sort])
     # Last: on PostgreSQL the search reads the ids of what every other filter leaves.
     return search_filter(_catalogue(*filters), search).order_by(*SORT_ORDER[sort])
+
+
+def product_search_reads_rows(search: str | None) -> bool:
+    """Whether product_search's queryset depends on the rows as well as on its arguments: a search
+    with words reads the ids it matches first (search.search_filter), which its SQL then holds."""
+    return bool(search_words(search or ""))
+
+
+# The longest text an argument of a query built once may hold: no slug or option is longer, and a
+# stranger's longer text is not kept (it matches nothing; its query is built for its request only).
+_KEPT_TEXT_MAX = 255
+
+
+def _short(*texts: str | None) -> bool:
+    return all(text is None or len(text) <= _KEPT_TEXT_MAX for text in texts)
 
 
 @functools.lru_cache(maxsize=256)
