@@ -108,7 +108,7 @@ def plan_lines(sql: str) -> list[str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {sql}")
+        cursor.execute(f"EXPLAIN {os.environ.get('EXPLAIN_OPTIONS', '')} {sql}")
         return [row[0] for row in cursor.fetchall()]
 
 

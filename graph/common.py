@@ -29,7 +29,7 @@ from domain.counts import count_known
 from domain.errors import NotFound
 from domain.money import decimal_from_text
 
-from . import kept_sql
+from . import kept_sql, sql_shapes
 from .errors import UserError
 
 # What decode_id answers for an id that is not one of the type's, by type name; each its own
@@ -103,6 +103,8 @@ class PageArguments(StrawberryDjangoConnectionExtension):
         if nodes is None:  # a nullable connection its resolver hides from this caller (Store.ledger)
             return None
         root = isinstance(nodes, QuerySet) and not is_optimized_by_prefetching(nodes)
+        if root:
+            nodes = sql_shapes.mark(nodes)
         own = root and self._plain_relation() and _of_single_root(info)
         if root and last is None and not in_async_context() and not own:
             return self.root_page(nodes, info, first=first, after=after, before=before, **kwargs)

@@ -32,10 +32,13 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql.query import Query
 
+from .sql_shapes import STATE as _STATE
+from .sql_shapes import ShapedQuery, compiler_class
+
 MAX_KEPT = 512
 # (plan key, path, "page" | "count") -> Kept
 KEPT: dict[tuple, Kept] = {}
-_STATE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
+_PLAIN_QUERIES = (Query, ShapedQuery)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class KeptPage:
 
     def __getitem__(self, k):
         page = self.nodes[k]
-        if isinstance(page, QuerySet) and page._result_cache is None and type(page.query) is Query:
+        if isinstance(page, QuerySet) and page._result_cache is None and type(page.query) in _PLAIN_QUERIES:
             page.query.__class__ = _KeptQuery
             page.query.kept_key = self.key
         return page
@@ -118,33 +121,23 @@ def _keep(key: tuple, kept: Kept) -> None:
     KEPT[key] = kept
 
 
-class _KeptQuery(Query):
+class _KeptQuery(ShapedQuery):
     """The page's query: its compiler keeps its SQL or sends the kept one. A clone (a count, a
-    further filter) is a plain Query again, keeping nothing."""
+    further filter) keeps its SQL per shape only (graph/sql_shapes.py)."""
 
     kept_key: tuple
 
     def clone(self):
         clone = super().clone()
-        clone.__class__ = Query
+        clone.__class__ = ShapedQuery
         clone.__dict__.pop("kept_key", None)
         return clone
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         compiler = super().get_compiler(using, connection, elide_empty)
-        compiler.__class__ = _kept_compiler(type(compiler))
+        compiler.__class__ = compiler_class(_KeptCompilerMixin, type(compiler), "Kept")
         compiler.kept_key = self.kept_key
         return compiler
-
-
-_COMPILERS: dict[type, type] = {}
-
-
-def _kept_compiler(base: type) -> type:
-    compiler = _COMPILERS.get(base)
-    if compiler is None:
-        compiler = _COMPILERS[base] = type(f"Kept{base.__name__}", (_KeptCompilerMixin, base), {})
-    return compiler
 
 
 class _KeptCompilerMixin:

@@ -21,6 +21,7 @@ from . import (
     profile,
     promotions,
     reviews,
+    sql_shapes,
     wishlist,
 )
 from .common import DECIMAL_SCALAR
@@ -69,7 +70,7 @@ class Optimizer(DjangoOptimizerExtension):
             enable_annotate=self.enable_annotate_optimization,
             prefetch_custom_queryset=self.prefetch_custom_queryset,
         )
-        return optimize_with_plan(qs, info, config=config, fallback=super().optimize)
+        return sql_shapes.mark(optimize_with_plan(qs, info, config=config, fallback=super().optimize))
 
 
 class KitandaSchema(Schema):

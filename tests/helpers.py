@@ -307,3 +307,21 @@ def multipart(client, operation: str, variables: dict, files: dict[str, tuple[st
     response = client.post("/graphql/", body, HTTP_AUTHORIZATION=f"Bearer {get_token(user)}")
     assert response.status_code == 200, response.content
     return response.json()
+
+
+def compiled_selects(model):
+    """(a list, a context) counting the SELECTs of `model` Django really compiles inside the context:
+    their compilers are appended to the list (a kept SQL is sent without one)."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    real = SQLCompiler.as_sql
+    seen = []
+
+    def as_sql(self, *args, **kwargs):
+        if self.query.model is model:
+            seen.append(self)
+        return real(self, *args, **kwargs)
+
+    return seen, mock.patch.object(SQLCompiler, "as_sql", as_sql)

@@ -2,15 +2,13 @@
 answers as compiling it each time, the SQL compiled once, nothing kept where the queryset is not a
 function of the arguments alone."""
 
-from unittest import mock
-
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 
 from domain.catalog.models import Product
 from graph import kept_sql
 
 from .factories import make_category, make_product, make_seller
+from .helpers import compiled_selects
 
 pytestmark = pytest.mark.django_db
 
@@ -36,24 +34,11 @@ def catalogue():
     return [make_product(name=f"Cadeira {n}", price=f"{1000 + n}.00", category=category) for n in range(7)]
 
 
-def compiled_selects():
-    """A context counting SELECT compilations of products (the page; its count's inner rows)."""
-    real = SQLCompiler.as_sql
-    seen = []
-
-    def as_sql(self, *args, **kwargs):
-        if self.query.model is Product:
-            seen.append(self)
-        return real(self, *args, **kwargs)
-
-    return seen, mock.patch.object(SQLCompiler, "as_sql", as_sql)
-
-
 def test_the_second_request_sends_the_kept_sql_and_answers_the_same(gql, catalogue, settings):
     variables = {"first": 3, "sort": "PRICE_ASC"}
     first = gql.ok(LIST, variables)
     assert {key[-1] for key in kept_sql.KEPT} == {"page", "count"}
-    seen, patch = compiled_selects()
+    seen, patch = compiled_selects(Product)
     with patch:
         again = gql.ok(LIST, variables)
     assert again == first

@@ -60,25 +60,43 @@ PRIVATE_APIS = [
     (
         "django",
         "django.db.models.sql.query:Query.get_compiler",
-        "graph/kept_sql.py",
+        "graph/kept_sql.py, graph/sql_shapes.py",
         "the compiler a page's query (a Query subclass of ours) makes, which sends the kept SQL",
     ),
     (
         "django",
+        "django.db.models.sql.query:Query.where",
+        "graph/sql_shapes.py",
+        "the WHERE clause, compiled alone before as_sql; the rest of the query's state is the shape's key",
+    ),
+    (
+        "django",
+        "django.db.models.sql.query:Query.combinator",
+        "graph/sql_shapes.py",
+        "a combined query (UNION ...) is not kept per shape",
+    ),
+    (
+        "django",
+        "django.db.models.sql.datastructures:Join.filtered_relation",
+        "graph/sql_shapes.py",
+        "a join with a FilteredRelation (values in its condition) is not kept per shape",
+    ),
+    (
+        "django",
         "django.db.models.sql.compiler:SQLCompiler.klass_info",
-        "graph/kept_sql.py",
+        "graph/kept_sql.py, graph/sql_shapes.py",
         "what as_sql leaves on the compiler for ModelIterable (select, klass_info, annotation_col_map), kept with the SQL",
     ),
     (
         "django",
         "django.db.models.sql.compiler:SQLCompiler.col_count",
-        "graph/kept_sql.py",
+        "graph/kept_sql.py, graph/sql_shapes.py",
         "what as_sql leaves on the compiler for results_iter (col_count, has_extra_select), kept with the SQL",
     ),
     (
         "django",
         "django.db.models.sql.compiler:SQLCompiler.has_extra_select",
-        "graph/kept_sql.py",
+        "graph/kept_sql.py, graph/sql_shapes.py",
         "whether results_iter trims extra ordering columns, kept with the SQL",
     ),
     (

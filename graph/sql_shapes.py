@@ -1,0 +1,208 @@
+"""A query's SQL compiled once per shape: Django compiles a queryset into SQL on every request, though
+querysets built the same way with other values (another product's slug, another caller) differ
+only in their parameters. `product(slug:)` and its reviews' page spent a quarter of a logged-in
+ProductDetail's CPU compiling SQL that was the same each time but for the slug and the caller.
+
+The querysets the optimizer hands to strawberry-django (graph/schema.py Optimizer.optimize: every
+root field's and connection's own queryset, and the clones made from it, such as its page) are
+marked (`mark`). Compiling a marked query, the compiler first compiles its WHERE clause alone,
+then looks for SQL kept under the query's shape: the query's state but its WHERE (the tables, joins,
+columns, related rows, annotations, order, slice...), frozen into a key, and the WHERE's SQL with
+its placeholders. On a hit it sends the kept SQL with the parameters the WHERE clause gave now; on
+a miss Django compiles the whole query, and its SQL is kept when every parameter came from the
+WHERE clause (so that the rest is fixed by the key) and it is not a subquery of a kind whose value
+equality Django does not define (a subquery inside an annotation or an ordering: such a query is
+not kept). What Django's compiler worked out to read the rows back (the selected columns and the
+models they fill) is kept with it, as graph/kept_sql.py does.
+
+Bounded: at most MAX_SHAPES shapes (then forgotten all at once), none of SQL longer than
+MAX_SQL characters; a key holds the query's structure and the WHERE's placeholders, not the values
+a caller sent. GRAPHQL_KEPT_SQL=0 turns it off with the rest of the kept SQL, and
+GRAPHQL_KEPT_SQL_VERIFY (on in the tests) compiles again on each use and fails on any difference.
+
+Private APIs (listed in the README and tests/test_private_apis.py): Query.__dict__ (the query's
+state, frozen into the key), Query.get_compiler, SQLCompiler.compile on the WHERE node before
+as_sql, and the compiler's state after as_sql that graph/kept_sql.py lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db.models import F, Field, QuerySet, Value
+from django.db.models.expressions import BaseExpression
+from django.db.models.sql.datastructures import BaseTable, Join
+from django.db.models.sql.query import Query
+
+MAX_SHAPES = 512
+MAX_SQL = 16_384
+# (compiler class, as_sql's arguments, frozen state, WHERE's SQL) -> _Shape
+SHAPES: dict[tuple, _Shape] = {}
+STATE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
+# Query attributes that are caches of others (recomputed from them), not part of the shape.
+# A parameter's place in Django's SQL (a literal percent sign is doubled).
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
+_CACHES = frozenset({"where", "_annotation_select_cache", "_extra_select_cache", "base_table"})
+
+
+@dataclass(frozen=True)
+class _Shape:
+    sql: str
+    state: tuple
+    before: tuple  # the parameters before the WHERE clause's (its columns', its joins')
+    after: tuple  # and after them (its ordering's)
+
+
+def _kept(sql: str, params: tuple, where_sql: str, where_params: tuple, compiler) -> _Shape | None:
+    """What to keep of a query's SQL: its parameters outside the WHERE clause are fixed by the
+    shape (they are values of the expressions in its key); None when the WHERE clause is not found
+    once in the SQL with its parameters where its placeholders are, or the SQL is too long."""
+    if len(sql) > MAX_SQL:
+        return None
+    if where_sql:
+        clause = f" WHERE {where_sql}"
+        at = sql.find(clause)
+        if at < 0 or sql.find(clause, at + 1) >= 0:
+            return None
+        start = len(_PLACEHOLDER.findall(sql, 0, at))
+    else:
+        start = len(params)
+    end = start + len(where_params)
+    if params[start:end] != where_params:
+        return None
+    return _Shape(sql, tuple(getattr(compiler, name) for name in STATE), params[:start], params[end:])
+
+
+class _Unkeepable(Exception):
+    pass
+
+
+def mark(queryset: QuerySet) -> QuerySet:
+    """`queryset`, its SQL (and its clones') kept per shape from now on."""
+    if type(queryset.query) is Query:
+        queryset.query.__class__ = ShapedQuery
+    return queryset
+
+
+class ShapedQuery(Query):
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        compiler = super().get_compiler(using, connection, elide_empty)
+        compiler.__class__ = compiler_class(_ShapedCompilerMixin, type(compiler), "Shaped")
+        return compiler
+
+
+_COMPILERS: dict[tuple[type, type], type] = {}
+
+
+def compiler_class(mixin: type, base: type, prefix: str) -> type:
+    """`base` (a compiler class) with `mixin` before it, made once."""
+    compiler = _COMPILERS.get((mixin, base))
+    if compiler is None:
+        compiler = _COMPILERS[mixin, base] = type(f"{prefix}{base.__name__}", (mixin, base), {})
+    return compiler
+
+
+class _ShapedCompilerMixin:
+    def as_sql(self, with_limits=True, with_col_aliases=False):
+        # Only the base compiler's SELECT (an UPDATE or an aggregate's compiler is another class).
+        found = self._shape(with_limits, with_col_aliases) if settings.GRAPHQL_KEPT_SQL else None
+        if found is None:
+            return super().as_sql(with_limits, with_col_aliases)
+        key, where_sql, where_params = found
+        kept = SHAPES.get(key)
+        if kept is not None and not settings.GRAPHQL_KEPT_SQL_VERIFY:
+            for name, value in zip(STATE, kept.state, strict=True):
+                setattr(self, name, value)
+            return kept.sql, (*kept.before, *where_params, *kept.after)
+        sql, params = super().as_sql(with_limits, with_col_aliases)
+        fresh = _kept(sql, tuple(params), where_sql, where_params, self)
+        if fresh is None:
+            return sql, params
+        if kept is not None and (kept.sql, kept.before, kept.after) != (fresh.sql, fresh.before, fresh.after):
+            raise AssertionError(f"kept SQL differs for its shape:\n{kept}\n{fresh}")
+        if len(SHAPES) >= MAX_SHAPES:
+            SHAPES.clear()
+        SHAPES[key] = fresh
+        return sql, params
+
+    def _shape(self, with_limits: bool, with_col_aliases: bool) -> tuple[tuple, str, tuple] | None:
+        """(the key of this query's shape, its WHERE's SQL and parameters), or None when it is not
+        kept."""
+        query = self.query
+        where = query.where
+        if query.combinator or where.contains_aggregate or where.contains_over_clause:
+            return None
+        try:
+            state = tuple(
+                (name, _frozen(value)) for name, value in query.__dict__.items() if name not in _CACHES
+            )
+            hash(state)
+        except (_Unkeepable, TypeError):
+            return None
+        try:
+            where_sql, where_params = self.compile(where)
+        except FullResultSet:
+            where_sql, where_params = "", ()
+        except EmptyResultSet:
+            return None
+        if len(where_sql) > MAX_SQL:
+            return None
+        key = (
+            type(self),
+            self.connection.alias,
+            self.elide_empty,
+            with_limits,
+            with_col_aliases,
+            state,
+            where_sql,
+        )
+        return key, where_sql, tuple(where_params)
+
+
+_PLAIN = (str, int, float, bool, type(None), type)
+
+
+def _frozen(value):
+    """`value` as a hashable key that is equal for equal SQL; _Unkeepable when that is not known."""
+    if isinstance(value, _PLAIN):
+        if isinstance(value, str) and len(value) > 255:
+            raise _Unkeepable
+        return value
+    if isinstance(value, dict):
+        return ("dict", *((name, _frozen(item)) for name, item in value.items()))
+    if isinstance(value, list | tuple):
+        return ("seq", *(_frozen(item) for item in value))
+    if isinstance(value, set | frozenset):
+        return frozenset(_frozen(item) for item in value)
+    if isinstance(value, Join):
+        if value.filtered_relation is not None:
+            raise _Unkeepable
+        return value
+    if isinstance(value, BaseTable | Field | F):
+        return value
+    if isinstance(value, BaseExpression) and not isinstance(value, Query):
+        _no_subquery(value)
+        return value
+    raise _Unkeepable
+
+
+def _no_subquery(expression: BaseExpression) -> None:
+    """Django compares a subquery by its model alone: two different ones would share a key. (And a
+    long text in an expression, which a caller may have chosen, is not kept in one.)"""
+    if isinstance(getattr(expression, "query", None), Query):
+        raise _Unkeepable
+    if (
+        isinstance(expression, Value)
+        and isinstance(expression.value, str | bytes)
+        and len(expression.value) > 255
+    ):
+        raise _Unkeepable
+    for source in expression.get_source_expressions():
+        if source is None or isinstance(source, F):
+            continue
+        if isinstance(source, Query) or not isinstance(source, BaseExpression):
+            raise _Unkeepable
+        _no_subquery(source)
