@@ -13,6 +13,7 @@ its own (Django's settings name one database), with the response cache off, thro
 warm-up runs. The sizes are measured in turn --rounds times (1k, 10k, 100k, 1M, then again) and each
 cell is the median of its rounds: on a shared machine the load then weighs on every size alike.
 `--explain` prints each shape's plans (EXPLAIN of every SQL statement it ran), from the first round.
+EXPLAIN_OPTIONS="(ANALYZE, BUFFERS)" in the environment runs them with those options (the times and the buffers read).
 """
 
 from __future__ import annotations
