@@ -293,7 +293,11 @@ def query_count_of_one_checkout(user, picks) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/graphql/", body, content_type="application/json")
     assert len(response.json()["data"]["checkout"]["orders"]) == len(picks), response.content
-    return len(queries)
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
+    statements = [query["sql"] for query in queries.captured_queries]
+    if os.environ.get("BENCH_PRINT_SQL"):
+        print("\n".join(sql[:160] for sql in statements))
+    return f"{len(statements)} ({sum(not sql.upper().startswith(control) for sql in statements)})"
 
 
 def measure(args, workers: int, broker: bool, all_tokens, all_users, products, hot) -> list[str]:
@@ -323,6 +327,8 @@ def measure(args, workers: int, broker: bool, all_tokens, all_users, products, h
             )
             print(lines[-1], flush=True)
         hot_tokens = all_tokens[: args.hot_buyers]
+        if not hot_tokens:  # --hot-buyers 0: no hot product
+            return lines
         from domain.catalog.models import ProductVariant
 
         ProductVariant.objects.filter(product=hot).update(stock_quantity=len(hot_tokens))
@@ -363,6 +369,7 @@ def main() -> None:
         buyers = max(args.buyers, args.hot_buyers)
         users, products, hot = seed(buyers + 1, args.hot_buyers)
         counted_user, users = users[0], users[1:]
+        query_count_of_one_checkout(counted_user, picks_for(products, 1, 0))  # once-only reads
         queries = {
             stores: query_count_of_one_checkout(counted_user, picks_for(products, stores, 0))
             for stores in args.stores
@@ -371,7 +378,8 @@ def main() -> None:
         connections.close_all()
         print(f"checkout under load: {args.buyers} parallel buyers x {args.rounds} rounds per cart size")
         print(
-            "SQL statements of one checkout through /graphql/ (BEGIN and COMMIT included): "
+            "SQL statements of one checkout through /graphql/, BEGIN, COMMIT and savepoints included "
+            "(and without them): "
             + ", ".join(f"{stores} store(s) {count}" for stores, count in queries.items())
         )
         print(
