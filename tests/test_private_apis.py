@@ -71,6 +71,12 @@ PRIVATE_APIS = [
     ),
     (
         "django",
+        "django.db.models.sql.query:Query.alias_map",
+        "graph/sql_shapes.py",
+        "a query's state in its __dict__ (alias_map, select_related, ...), frozen into the shape's key",
+    ),
+    (
+        "django",
         "django.db.models.sql.query:Query.combinator",
         "graph/sql_shapes.py",
         "a combined query (UNION ...) is not kept per shape",
