@@ -42,9 +42,10 @@ MAX_SQL = 16_384
 # (compiler class, as_sql's arguments, frozen state, WHERE's SQL) -> _Shape
 SHAPES: dict[tuple, _Shape] = {}
 STATE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
-# Query attributes that are caches of others (recomputed from them), not part of the shape.
 # A parameter's place in Django's SQL (a literal percent sign is doubled).
 _PLACEHOLDER = re.compile(r"(?<!%)%s")
+# Query attributes that are not part of the shape: the WHERE clause (compiled each time) and caches
+# of other attributes.
 _CACHES = frozenset({"where", "_annotation_select_cache", "_extra_select_cache", "base_table"})
 
 
@@ -107,7 +108,7 @@ def compiler_class(mixin: type, base: type, prefix: str) -> type:
 
 class _ShapedCompilerMixin:
     def as_sql(self, with_limits=True, with_col_aliases=False):
-        # Only the base compiler's SELECT (an UPDATE or an aggregate's compiler is another class).
+        # A SELECT (an UPDATE's or an aggregate's query is another class, its compiler Django's).
         found = self._shape(with_limits, with_col_aliases) if settings.GRAPHQL_KEPT_SQL else None
         if found is None:
             return super().as_sql(with_limits, with_col_aliases)
