@@ -6,44 +6,54 @@ ProductDetail's CPU compiling SQL that was the same each time but for the slug a
 The querysets the optimizer hands to strawberry-django (graph/schema.py Optimizer.optimize: every
 root field's and connection's own queryset, and the clones made from it, such as its page) are
 marked (`mark`). Compiling a marked query, the compiler first compiles its WHERE clause alone,
-then looks for SQL kept under the query's shape: the query's state but its WHERE (the tables, joins,
-columns, related rows, annotations, order, slice...), frozen into a key, and the WHERE's SQL with
-its placeholders. On a hit it sends the kept SQL with the parameters the WHERE clause gave now; on
-a miss Django compiles the whole query, and its SQL is kept when every parameter came from the
-WHERE clause (so that the rest is fixed by the key) and it is not a subquery of a kind whose value
-equality Django does not define (a subquery inside an annotation or an ordering: such a query is
-not kept). What Django's compiler worked out to read the rows back (the selected columns and the
-models they fill) is kept with it, as graph/kept_sql.py does.
+then looks for SQL kept under the query's shape: the query's state but its WHERE (the tables, joins
+and their types, columns, related rows, annotations, order, slice...) frozen into a key (`_frozen`:
+expressions by their type and arguments, constants with their type, output fields by their
+arguments), the WHERE's SQL with its placeholders, and the current time zone (a date function
+compiles its name). On a hit it sends the kept SQL with the parameters the WHERE clause gave now,
+and the parameters before and after it (the key's constants) as they were kept; on a miss Django
+compiles the whole query, kept when its WHERE clause is found once in the SQL, its parameters in
+their place. Never kept: a subquery outside WHERE (its SQL is its query's, which a key does not
+hold), a FilteredRelation, a combined query, a lock (SELECT ... FOR UPDATE: its checks are in
+as_sql), an aggregate or window in WHERE, or a value the key does not know. What Django's compiler
+worked out to read the rows back (the selected columns and the models they fill) is kept with it,
+as graph/kept_sql.py does.
 
-Bounded: at most MAX_SHAPES shapes (then forgotten all at once), none of SQL longer than
-MAX_SQL characters; a key holds the query's structure and the WHERE's placeholders, not the values
-a caller sent. GRAPHQL_KEPT_SQL=0 turns it off with the rest of the kept SQL, and
+Bounded: at most MAX_SHAPES shapes (then forgotten all at once); no SQL longer than MAX_SQL
+characters, no WHERE of more than MAX_ITEMS parameters (a search's list of ids: each length would
+be a shape), no text in a key longer than MAX_TEXT characters nor a sequence of more than
+MAX_ITEMS. GRAPHQL_KEPT_SQL=0 turns it off with the rest of the kept SQL, and
 GRAPHQL_KEPT_SQL_VERIFY (on in the tests) compiles again on each use and fails on any difference.
 
 Private APIs (listed in the README and tests/test_private_apis.py): Query.__dict__ (the query's
 state, frozen into the key), Query.get_compiler, SQLCompiler.compile on the WHERE node before
-as_sql, and the compiler's state after as_sql that graph/kept_sql.py lists.
+as_sql, an expression's _constructor_args, Join's identity, join_type and nullable, and the
+compiler's state after as_sql that graph/kept_sql.py lists.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db.models import F, Field, QuerySet, Value
+from django.db.models import F, Field, QuerySet
 from django.db.models.expressions import BaseExpression
 from django.db.models.sql.datastructures import BaseTable, Join
 from django.db.models.sql.query import Query
+from django.utils import timezone
 
 MAX_SHAPES = 512
 MAX_SQL = 16_384
 # (compiler class, as_sql's arguments, frozen state, WHERE's SQL) -> _Shape
 SHAPES: dict[tuple, _Shape] = {}
 STATE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
-# A parameter's place in Django's SQL (a literal percent sign is doubled).
-_PLACEHOLDER = re.compile(r"(?<!%)%s")
+# Django's SQL read left to right: a parameter's place (%s) or a literal percent sign (%%).
+_PLACEHOLDER = re.compile(r"%[%s]")
 # Query attributes that are not part of the shape: the WHERE clause (compiled each time) and caches
 # of other attributes.
 _CACHES = frozenset({"where", "_annotation_select_cache", "_extra_select_cache", "base_table"})
@@ -68,7 +78,7 @@ def _kept(sql: str, params: tuple, where_sql: str, where_params: tuple, compiler
         at = sql.find(clause)
         if at < 0 or sql.find(clause, at + 1) >= 0:
             return None
-        start = len(_PLACEHOLDER.findall(sql, 0, at))
+        start = sum(token == "%s" for token in _PLACEHOLDER.findall(sql, 0, at))
     else:
         start = len(params)
     end = start + len(where_params)
@@ -134,8 +144,13 @@ class _ShapedCompilerMixin:
         kept."""
         query = self.query
         where = query.where
-        if query.combinator or where.contains_aggregate or where.contains_over_clause:
-            return None
+        if (
+            query.combinator
+            or query.select_for_update
+            or where.contains_aggregate
+            or where.contains_over_clause
+        ):
+            return None  # (a lock's checks are in as_sql: they run every time)
         try:
             state = tuple(
                 (name, _frozen(value)) for name, value in query.__dict__.items() if name not in _CACHES
@@ -149,8 +164,8 @@ class _ShapedCompilerMixin:
             where_sql, where_params = "", ()
         except EmptyResultSet:
             return None
-        if len(where_sql) > MAX_SQL:
-            return None
+        if len(where_sql) > MAX_SQL or len(where_params) > MAX_ITEMS:
+            return None  # (a long list of ids, as a search's: each length would be a shape)
         key = (
             type(self),
             self.connection.alias,
@@ -159,51 +174,56 @@ class _ShapedCompilerMixin:
             with_col_aliases,
             state,
             where_sql,
+            # a date function without its own time zone compiles the current one's name
+            settings.USE_TZ and timezone.get_current_timezone_name(),
         )
         return key, where_sql, tuple(where_params)
 
 
-_PLAIN = (str, int, float, bool, type(None), type)
+# Constants kept in a key with their type: True == 1 == 1.0 in Python, not in SQL.
+_CONSTANTS = (bool, int, float, Decimal, datetime.date, datetime.time, datetime.timedelta, uuid.UUID)
+MAX_TEXT = 255  # a longer text (a caller's, perhaps) is not kept in a key
+MAX_ITEMS = 100  # nor a longer sequence
 
 
 def _frozen(value):
-    """`value` as a hashable key that is equal for equal SQL; _Unkeepable when that is not known."""
-    if isinstance(value, _PLAIN):
-        if isinstance(value, str) and len(value) > 255:
+    """`value` as a hashable key, equal only for values that make the same SQL and parameters;
+    _Unkeepable when that is not known. Django's own expression equality (`identity`) is not
+    enough: it takes an unbound field by its type alone (CharField(max_length=3) == (max_length=30))
+    and constants by equality (Value(True) == Value(1)), and a subquery by its model."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
             raise _Unkeepable
         return value
+    if value is None or isinstance(value, type):
+        return value
+    if isinstance(value, _CONSTANTS):
+        return (type(value), value)
+    if isinstance(value, dict | list | tuple | set | frozenset) and len(value) > MAX_ITEMS:
+        raise _Unkeepable
     if isinstance(value, dict):
-        return ("dict", *((name, _frozen(item)) for name, item in value.items()))
+        return ("dict", *((_frozen(name), _frozen(item)) for name, item in value.items()))
     if isinstance(value, list | tuple):
-        return ("seq", *(_frozen(item) for item in value))
+        return (type(value), *(_frozen(item) for item in value))
     if isinstance(value, set | frozenset):
         return frozenset(_frozen(item) for item in value)
     if isinstance(value, Join):
-        if value.filtered_relation is not None:
+        if value.filtered_relation is not None:  # its condition holds values
             raise _Unkeepable
-        return value
-    if isinstance(value, BaseTable | Field | F):
-        return value
-    if isinstance(value, BaseExpression) and not isinstance(value, Query):
-        _no_subquery(value)
-        return value
+        # Django's Join.identity leaves out the join's type (INNER, LEFT OUTER) and nullability.
+        return ("join", value.identity, value.join_type, value.nullable)
+    if isinstance(value, BaseTable):
+        return ("table", value.identity)
+    if isinstance(value, Field):
+        if hasattr(value, "model"):  # a model's column: the same field object every time
+            return value
+        _, path, args, kwargs = value.deconstruct()  # an output_field: by its arguments
+        return ("field", path, _frozen(args), _frozen(kwargs))
+    if isinstance(value, F):  # (OuterRef and ResolvedOuterRef too: their name is their SQL)
+        return (type(value), value.name)
+    if isinstance(value, BaseExpression):
+        if isinstance(value, Query) or isinstance(getattr(value, "query", None), Query):
+            raise _Unkeepable  # a subquery: its SQL is its query's, not in its arguments
+        args, kwargs = value._constructor_args
+        return (type(value), _frozen(args), _frozen(kwargs))
     raise _Unkeepable
-
-
-def _no_subquery(expression: BaseExpression) -> None:
-    """Django compares a subquery by its model alone: two different ones would share a key. (And a
-    long text in an expression, which a caller may have chosen, is not kept in one.)"""
-    if isinstance(getattr(expression, "query", None), Query):
-        raise _Unkeepable
-    if (
-        isinstance(expression, Value)
-        and isinstance(expression.value, str | bytes)
-        and len(expression.value) > 255
-    ):
-        raise _Unkeepable
-    for source in expression.get_source_expressions():
-        if source is None or isinstance(source, F):
-            continue
-        if isinstance(source, Query) or not isinstance(source, BaseExpression):
-            raise _Unkeepable
-        _no_subquery(source)

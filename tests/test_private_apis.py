@@ -77,6 +77,18 @@ PRIVATE_APIS = [
     ),
     (
         "django",
+        "django.db.models.expressions:Expression._constructor_args",
+        "graph/sql_shapes.py",
+        "an expression's arguments (as deconstructible records them), frozen with their types into the shape's key",
+    ),
+    (
+        "django",
+        "django.db.models.sql.datastructures:Join.identity",
+        "graph/sql_shapes.py",
+        "a join in the shape's key, with its join_type and nullable, which identity leaves out",
+    ),
+    (
+        "django",
         "django.db.models.sql.query:Query.combinator",
         "graph/sql_shapes.py",
         "a combined query (UNION ...) is not kept per shape",

@@ -152,3 +152,64 @@ def test_the_kept_shapes_are_bounded(shelf, monkeypatch):
     sql_shapes.SHAPES.clear()
     assert len(list(sql_shapes.mark(Product.objects.all()))) == 2
     assert sql_shapes.SHAPES == {}  # longer than MAX_SQL: compiled every time
+
+
+# What Django's own expression equality does not tell apart: each would share a key, and with
+# verification on (as here) a hit compiled differently fails.
+
+
+@pytest.fixture
+def verify(settings):
+    settings.GRAPHQL_KEPT_SQL_VERIFY = True
+
+
+@pytest.mark.usefixtures("verify")
+def test_a_join_of_another_type_is_another_shape(shelf):
+    from django.db.models import Q
+
+    # the same WHERE, the same tables; the OR with a branch that matches nothing made one join outer
+    outer = sql_shapes.mark(Product.objects.filter(Q(name__in=[]) | Q(reviews__rating=5)))
+    inner = sql_shapes.mark(Product.objects.filter(~Q(name__in=[])).filter(reviews__rating=5))
+    assert "LEFT OUTER JOIN" in str(outer.query) and "INNER JOIN" in str(inner.query)
+    assert [product.name for product in outer] == [product.name for product in inner] == ["Mesa"]
+    assert len(sql_shapes.SHAPES) == 2
+
+
+@pytest.mark.usefixtures("verify")
+def test_constants_and_output_fields_are_kept_with_their_type(shelf):
+    from django.db.models import CharField, IntegerField
+    from django.db.models.functions import Cast
+
+    pk = shelf["mesa"].pk
+    for value, field in ((True, None), (1, IntegerField()), (1.0, None)):
+        rows = sql_shapes.mark(Product.objects.annotate(v=Value(value, output_field=field)).filter(pk=pk))
+        assert [type(product.v) for product in rows] == [type(value)]
+    for length in (3, 30):
+        rows = sql_shapes.mark(Product.objects.annotate(short=Cast("name", CharField(max_length=length))))
+        assert {product.short for product in rows.filter(pk=pk)} == {"Mesa"}
+    assert len(sql_shapes.SHAPES) == 5
+
+
+@pytest.mark.usefixtures("verify")
+def test_the_time_zone_is_part_of_the_key(shelf, settings):
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    for zone in ("UTC", "Africa/Luanda", "UTC"):
+        with timezone.override(zone):
+            rows = sql_shapes.mark(
+                Product.objects.annotate(day=TruncDate("created_at")).filter(pk=shelf["mesa"].pk)
+            )
+            assert [product.day for product in rows] == [timezone.localdate(shelf["mesa"].created_at)]
+    assert len(sql_shapes.SHAPES) == (2 if settings.USE_TZ else 1)
+
+
+def test_long_id_lists_and_locks_are_never_kept(shelf):
+    from django.db import transaction
+
+    many = list(range(1, 200))
+    assert len(list(sql_shapes.mark(Product.objects.filter(pk__in=many)))) == 2
+    with transaction.atomic():
+        locked = sql_shapes.mark(Product.objects.select_for_update().filter(pk=shelf["mesa"].pk))
+        assert [product.name for product in locked] == ["Mesa"]
+    assert sql_shapes.SHAPES == {}
