@@ -3,6 +3,7 @@ sends the kept SQL with its own parameters and answers what compiling afresh ans
 shape cannot be told apart by its key is compiled every time."""
 
 import pytest
+from django.db import connection
 from django.db.models import OuterRef, Subquery, Value
 
 from domain.catalog.models import Product
@@ -184,9 +185,10 @@ def test_constants_and_output_fields_are_kept_with_their_type(shelf):
     for value, field in ((True, None), (1, IntegerField()), (1.0, None)):
         rows = sql_shapes.mark(Product.objects.annotate(v=Value(value, output_field=field)).filter(pk=pk))
         assert [type(product.v) for product in rows] == [type(value)]
-    for length in (3, 30):
+    for length in (3, 30):  # PostgreSQL cuts the text to varchar(3); SQLite keeps it whole
         rows = sql_shapes.mark(Product.objects.annotate(short=Cast("name", CharField(max_length=length))))
-        assert {product.short for product in rows.filter(pk=pk)} == {"Mesa"}
+        cut = "Mesa"[:length] if connection.vendor == "postgresql" else "Mesa"
+        assert {product.short for product in rows.filter(pk=pk)} == {cut}
     assert len(sql_shapes.SHAPES) == 5
 
 
@@ -207,7 +209,7 @@ def test_the_time_zone_is_part_of_the_key(shelf, settings):
 def test_long_id_lists_and_locks_are_never_kept(shelf):
     from django.db import transaction
 
-    many = list(range(1, 200))
+    many = [shelf["mesa"].pk, shelf["cadeira"].pk, *range(-1, -199, -1)]
     assert len(list(sql_shapes.mark(Product.objects.filter(pk__in=many)))) == 2
     with transaction.atomic():
         locked = sql_shapes.mark(Product.objects.select_for_update().filter(pk=shelf["mesa"].pk))
