@@ -281,7 +281,7 @@ class LockWaits:
         return self.samples * self.INTERVAL
 
 
-def query_count_of_one_checkout(user, picks) -> int:
+def query_count_of_one_checkout(user, picks) -> str:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
